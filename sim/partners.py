@@ -1,0 +1,128 @@
+"""The partners' state as arrays, one row per organisation.
+
+Partner-by-partner quantities (trust, goals, power) live in numpy arrays so a
+month costs a handful of vector operations whatever the number of partners;
+the :class:`sim.agents.Organisation` agents are named views onto their row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario import PartnerSpec
+from sim.vocabulary import MARKET_SENSITIVITY
+
+#: At full power asymmetry the strongest partner holds exp(2 * 1.5) = 20 times the weakest's power.
+ASYMMETRY_SPREAD = 1.5
+
+
+def ideal_points(stance: np.ndarray, goal_diversity: float) -> np.ndarray:
+    """Ideal points in [0, 1]: stances in [-1, 1] spread around the middle by ``goal_diversity``."""
+    return 0.5 + 0.5 * goal_diversity * stance
+
+
+def shaped_power(power: np.ndarray, asymmetry: float) -> np.ndarray:
+    """Power-base profiles whose totals are spread by ``asymmetry`` (0 = all equally strong).
+
+    Each partner keeps its own mix of bases (which kind of power it has); only
+    how much power it has in total follows the knob, ordered as in the scenario.
+    """
+    total = power.sum(axis=1)
+    log_size = np.log(total) - np.log(total).mean()
+    spread = np.abs(log_size).max()
+    if spread > 0:
+        log_size = log_size / spread
+    size = np.exp(ASYMMETRY_SPREAD * asymmetry * log_size)
+    return power / total[:, None] * size[:, None]
+
+
+def goal_distances(ideals: np.ndarray) -> np.ndarray:
+    """Root-mean-square distance between every two partners' ideal points, in [0, 1]."""
+    diff = ideals[:, None, :] - ideals[None, :, :]
+    return np.sqrt(np.mean(diff**2, axis=2))
+
+
+@dataclass
+class Partners:
+    """Everything the model tracks per partner. Inactive rows are partners that left."""
+
+    names: tuple[str, ...]
+    sectors: tuple[str, ...]
+    essential: np.ndarray
+    ideals: np.ndarray
+    salience: np.ndarray
+    power: np.ndarray
+    resource_profile: np.ndarray
+    capacity: np.ndarray
+    outside_base: np.ndarray
+    market_beta: np.ndarray
+    trust: np.ndarray
+    #: 1.0 while the partner is in the alliance, 0.0 after it left (a weight, for speed).
+    active: np.ndarray
+    goal_distance: np.ndarray
+    satisfaction: np.ndarray
+    aspiration: np.ndarray
+    disappointment: np.ndarray
+    intent: np.ndarray
+    contribution: np.ndarray
+    payoff: np.ndarray
+    received: np.ndarray
+    cum_received: np.ndarray
+    cum_payoff: np.ndarray
+    cum_outside: np.ndarray
+
+    @classmethod
+    def from_specs(cls, specs: tuple[PartnerSpec, ...], goal_diversity: float,
+                   power_asymmetry: float, initial_trust: float) -> Partners:
+        n = len(specs)
+        ideals = ideal_points(np.array([s.stance for s in specs]), goal_diversity)
+        raw_power = np.array([s.power for s in specs], dtype=float)
+        raw_power = np.where(raw_power.sum(axis=1, keepdims=True) > 0, raw_power, 1.0)
+        outside = np.array([s.outside_option for s in specs])
+        trust = np.full((n, n), initial_trust)
+        np.fill_diagonal(trust, 1.0)
+        zeros = np.zeros(n)
+        return cls(
+            names=tuple(s.name for s in specs),
+            sectors=tuple(s.sector for s in specs),
+            essential=np.array([s.essential for s in specs]),
+            ideals=ideals,
+            salience=np.array([s.salience for s in specs]),
+            power=shaped_power(raw_power, power_asymmetry),
+            resource_profile=raw_power / raw_power.sum(axis=1, keepdims=True),
+            capacity=np.array([s.capacity for s in specs]),
+            outside_base=outside,
+            market_beta=np.array([MARKET_SENSITIVITY[s.sector] for s in specs]),
+            trust=trust,
+            active=np.ones(n),
+            goal_distance=goal_distances(ideals),
+            satisfaction=np.full(n, 0.5),
+            aspiration=outside.copy(),
+            disappointment=zeros.copy(),
+            intent=zeros.copy(),
+            contribution=zeros.copy(),
+            payoff=zeros.copy(),
+            received=zeros.copy(),
+            cum_received=zeros.copy(),
+            cum_payoff=zeros.copy(),
+            cum_outside=zeros.copy(),
+        )
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @property
+    def members(self) -> np.ndarray:
+        """Boolean mask of the partners still in the alliance."""
+        return self.active > 0
+
+    def outside_options(self, market: float) -> np.ndarray:
+        """What each partner would get per month elsewhere, given the market."""
+        return self.outside_base * np.exp(self.market_beta * market)
+
+    def set_ideals(self, ideals: np.ndarray) -> None:
+        """Replace ideal points (alignment, elections) and keep goal distances consistent."""
+        self.ideals = np.clip(ideals, 0.0, 1.0)
+        self.goal_distance = goal_distances(self.ideals)

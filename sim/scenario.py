@@ -1,0 +1,321 @@
+"""Scenario files: who the partners are, what they want, where their power comes from.
+
+A scenario is a TOML file in ``scenarios/`` (or anywhere, given by path). It is
+read once into an immutable :class:`Scenario`; the model never touches the file.
+A file may say ``extends = "pps_infrastructure"`` and override a few values:
+tables merge key by key, arrays (such as ``[[partners]]``) replace whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.knobs import KNOBS
+from sim.validation import ConfigError, Table, check_number, load_toml
+from sim.vocabulary import POWER_BASES, SECTORS
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SCENARIO_DIR = PROJECT_DIR / "scenarios"
+
+
+@dataclass(frozen=True)
+class PartnerSpec:
+    """A partner as the scenario describes it, before the knobs shape it.
+
+    ``stance`` places the partner on each issue in [-1, 1]; the model turns it into
+    an ideal point in [0, 1] scaled by the ``goal_diversity`` knob. ``power`` is
+    the partner's strength on each power base (any non-negative scale).
+    """
+
+    name: str
+    sector: str
+    stance: tuple[float, ...]
+    salience: tuple[float, ...]
+    power: tuple[float, ...]
+    capacity: float
+    outside_option: float
+    essential: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PartnerTemplate:
+    """What generated partners of one sector look like on average, and how much they vary."""
+
+    sector: str
+    weight: float
+    stance: tuple[float, ...]
+    salience: tuple[float, ...]
+    power: tuple[float, ...]
+    capacity: float
+    outside_option: float
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: partners (listed or generated), environment and default knobs."""
+
+    name: str
+    description: str
+    source: str
+    issues: tuple[str, ...]
+    context: tuple[float, ...]
+    power_salience: tuple[float, ...]
+    knobs: dict[str, Any]
+    partners: tuple[PartnerSpec, ...] = ()
+    templates: tuple[PartnerTemplate, ...] = ()
+    variation: float = 0.3
+    manager_home: str | None = None
+    form: str = ""
+    dilemma: str = ""
+    references: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def generated(self) -> bool:
+        """True when partners are drawn from sector templates (``n_partners`` applies)."""
+        return bool(self.templates)
+
+    def partner_specs(self, n_partners: int, rng: np.random.Generator) -> tuple[PartnerSpec, ...]:
+        """The partners of one run: the listed ones, or ``n_partners`` drawn from the templates.
+
+        Generated partners take their sector in proportion to the template weights
+        (largest-remainder rounding, so every sector with weight gets its share)
+        and vary around their template by the model's ``rng``.
+        """
+        if not self.generated:
+            return self.partners
+        weights = np.array([t.weight for t in self.templates])
+        counts = _apportion(weights / weights.sum(), n_partners)
+        specs = []
+        for template, count in zip(self.templates, counts, strict=True):
+            for k in range(count):
+                v = self.variation
+                stance = np.clip(np.array(template.stance) + rng.normal(0, v, len(template.stance)), -1, 1)
+                power = np.array(template.power) * rng.lognormal(0, v, len(POWER_BASES))
+                specs.append(PartnerSpec(
+                    name=f"{template.sector} {k + 1}",
+                    sector=template.sector,
+                    stance=tuple(stance),
+                    salience=template.salience,
+                    power=tuple(power),
+                    capacity=float(template.capacity * rng.lognormal(0, v / 2)),
+                    outside_option=float(template.outside_option * rng.lognormal(0, v / 2)),
+                ))
+        return tuple(specs)
+
+
+def _apportion(fractions: np.ndarray, total: int) -> list[int]:
+    """Split ``total`` into integer counts proportional to ``fractions`` (largest remainder)."""
+    exact = fractions * total
+    counts = np.floor(exact).astype(int)
+    for i in np.argsort(-(exact - counts), kind="stable")[: total - counts.sum()]:
+        counts[i] += 1
+    return counts.tolist()
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """The file behind a scenario name (``scenarios/NAME.toml``) or an explicit path."""
+    candidate = Path(name_or_path)
+    if candidate.suffix == ".toml" or candidate.exists():
+        return candidate
+    return SCENARIO_DIR / f"{name_or_path}.toml"
+
+
+def available_scenarios() -> list[str]:
+    """Names of the scenarios shipped in ``scenarios/``."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+def load_scenario(name_or_path: str | Path) -> Scenario:
+    """Read and validate a scenario by name or path.
+
+    Raises:
+        ConfigError: naming the file and the key, for any invalid content.
+    """
+    return _load_cached(scenario_path(name_or_path).resolve())
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: Path) -> Scenario:
+    data = _merged(path, seen=())
+    return _parse(Table(data, _display(path)), default_name=path.stem)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(PROJECT_DIR))
+    except ValueError:
+        return str(path)
+
+
+def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """The file's data with its ``extends`` chain merged in (child wins)."""
+    if path in seen:
+        raise ConfigError(_display(path), "extends", "circular extends chain")
+    if not path.exists():
+        if seen:
+            raise ConfigError(_display(seen[-1]), "extends", f"no scenario {path.stem!r} "
+                              f"(known: {', '.join(available_scenarios())})")
+        raise ConfigError(_display(path), "", "file not found; known scenarios: "
+                          + ", ".join(available_scenarios()))
+    data = load_toml(path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str):
+        raise ConfigError(_display(path), "extends", f"expected a scenario name, got {parent!r}")
+    parent_path = scenario_path(parent)
+    if not parent_path.is_absolute() and parent_path.parent == Path("."):
+        parent_path = path.parent / parent_path
+    base = _merged(parent_path.resolve(), seen + (path,))
+    base.pop("name", None)
+    return _deep_merge(base, data)
+
+
+def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _parse(top: Table, default_name: str) -> Scenario:
+    name = top.string("name", default_name)
+    description = top.string("description")
+    form = top.string("form", "")
+    dilemma = top.string("dilemma", "")
+    references = tuple(top.strings("references", []))
+    issues = tuple(top.strings("issues", min_length=1))
+    k = len(issues)
+
+    env = top.table("environment")
+    context = tuple(env.vector("context", k, 0.0, 1.0))
+    power_salience = _power_profile(env, "power_salience")
+    env.done()
+
+    knobs = _knob_table(top.table("knobs", None))
+
+    partners: tuple[PartnerSpec, ...] = ()
+    templates: tuple[PartnerTemplate, ...] = ()
+    variation = 0.3
+    if top.has("partners") == top.has("generate"):
+        raise top.error("partners", "give either [[partners]] or a [generate] table, not "
+                        + ("both" if top.has("partners") else "neither"))
+    if top.has("partners"):
+        partners = tuple(_partner(t, k) for t in top.tables("partners"))
+        if len(partners) < 2:
+            raise top.error("partners", f"an alliance needs at least two partners, got {len(partners)}")
+        names = [p.name for p in partners]
+        for i, p in enumerate(names):
+            if p in names[:i]:
+                raise top.error(f"partners[{i}].name", f"duplicate partner name {p!r}")
+        if len({p.sector for p in partners}) < 1:
+            raise top.error("partners", "no sector given")
+        if "n_partners" in knobs:
+            raise top.error("knobs.n_partners", "only scenarios with a [generate] table take n_partners")
+    else:
+        gen = top.table("generate")
+        variation = gen.number("variation", 0.0, 1.0, 0.3)
+        templates = tuple(_template(t, k) for t in _template_tables(gen))
+        gen.done()
+
+    manager_home = top.string("manager_home", None)
+    if manager_home is not None and partners and manager_home not in {p.name for p in partners}:
+        raise top.error("manager_home", f"{manager_home!r} is not a listed partner "
+                        f"(partners: {', '.join(p.name for p in partners)})")
+    top.done()
+    return Scenario(
+        name=name, description=description, source=str(top.file), issues=issues,
+        context=context, power_salience=power_salience, knobs=knobs, partners=partners,
+        templates=templates, variation=variation, manager_home=manager_home, form=form,
+        dilemma=dilemma, references=references,
+    )
+
+
+def _knob_table(table: Table | None) -> dict[str, Any]:
+    if table is None:
+        return {}
+    knobs = {}
+    for key in list(table.data):
+        if key in KNOBS:
+            value = table.raw(key)
+            try:
+                knobs[key] = KNOBS[key].coerce(value)
+            except ValueError as exc:
+                raise table.error(key, str(exc).split(": ", 1)[1]) from None
+    table.done()
+    return knobs
+
+
+def _power_profile(table: Table, key: str) -> tuple[float, ...]:
+    power = table.table(key)
+    values = tuple(power.number(base, 0.0, 1e6) for base in POWER_BASES)
+    power.done()
+    if sum(values) <= 0:
+        raise table.error(key, "at least one power base must be positive")
+    return values
+
+
+def _salience(table: Table, k: int) -> tuple[float, ...]:
+    salience = table.vector("salience", k, 0.0, 1e6)
+    if sum(salience) <= 0:
+        raise table.error("salience", "at least one issue must matter (a positive weight)")
+    total = sum(salience)
+    return tuple(s / total for s in salience)
+
+
+def _partner(t: Table, k: int) -> PartnerSpec:
+    spec = PartnerSpec(
+        name=t.string("name"),
+        sector=t.string("sector", choices=SECTORS),
+        stance=tuple(t.vector("stance", k, -1.0, 1.0)),
+        salience=_salience(t, k),
+        power=_power_profile(t, "power"),
+        capacity=t.number("capacity", 0.01, 100.0),
+        outside_option=t.number("outside_option", 0.0, 100.0),
+        essential=t.boolean("essential", False),
+        description=t.string("description", ""),
+    )
+    t.done()
+    return spec
+
+
+def _template_tables(gen: Table) -> list[Table]:
+    sectors = gen.table("sectors")
+    tables = []
+    for sector in list(sectors.data):
+        if sector not in SECTORS:
+            sectors.string(sector, choices=SECTORS)  # raises with a suggestion
+        tables.append(sectors.table(sector))
+    sectors.done()
+    if not tables:
+        raise gen.error("sectors", "at least one sector template is needed")
+    return tables
+
+
+def _template(t: Table, k: int) -> PartnerTemplate:
+    template = PartnerTemplate(
+        sector=t.path.rsplit(".", 1)[-1],
+        weight=t.number("weight", 0.0, 1e6),
+        stance=tuple(t.vector("stance", k, -1.0, 1.0)),
+        salience=_salience(t, k),
+        power=_power_profile(t, "power"),
+        capacity=t.number("capacity", 0.01, 100.0),
+        outside_option=t.number("outside_option", 0.0, 100.0),
+    )
+    t.done()
+    return template
+
+
+__all__ = [
+    "ConfigError", "PartnerSpec", "PartnerTemplate", "Scenario", "available_scenarios",
+    "check_number", "load_scenario", "scenario_path",
+]

@@ -1,0 +1,164 @@
+"""Strict reading of TOML input files, with errors that name the file and the key.
+
+Scenario and experiment files are data only: they are parsed with ``tomllib``
+and read through :class:`Table`, which checks types, ranges and finiteness as
+each value is taken and, at the end, rejects keys nobody asked for (with a
+"did you mean" suggestion). Nothing is evaluated and no name in a file is
+imported.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sim.knobs import did_you_mean
+
+_REQUIRED = object()
+
+
+class ConfigError(ValueError):
+    """An input file is invalid. The message starts with ``file: key.path:``."""
+
+    def __init__(self, file: str | Path, key: str, message: str) -> None:
+        self.file = str(file)
+        self.key = key
+        where = f"{self.file}: {key}: " if key else f"{self.file}: "
+        super().__init__(where + message)
+
+
+def load_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning syntax errors into a ConfigError with line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, "", f"cannot read file ({exc})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib's message already ends with "(at line L, column C)".
+        raise ConfigError(path, "", f"TOML syntax error: {exc}") from None
+
+
+def _describe(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}"
+
+
+class Table:
+    """A TOML table being read: each accessor validates one key and marks it as used."""
+
+    def __init__(self, data: Any, file: str | Path, path: str = "") -> None:
+        if not isinstance(data, dict):
+            raise ConfigError(file, path, f"expected a table, got {_describe(data)}")
+        self.data = data
+        self.file = file
+        self.path = path
+        self.used: set[str] = set()
+
+    def error(self, key: str, message: str) -> ConfigError:
+        """A ConfigError located at ``key`` of this table."""
+        return ConfigError(self.file, self.key_path(key), message)
+
+    def key_path(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def raw(self, key: str, default: Any = _REQUIRED) -> Any:
+        """The value at ``key`` unchecked, or ``default``; a missing required key is an error."""
+        self.used.add(key)
+        if key not in self.data:
+            if default is _REQUIRED:
+                raise self.error(key, "required key is missing")
+            return default
+        return self.data[key]
+
+    def string(self, key: str, default: Any = _REQUIRED, choices: tuple[str, ...] | None = None) -> Any:
+        value = self.raw(key, default)
+        if value is default and key not in self.data:
+            return value
+        if not isinstance(value, str):
+            raise self.error(key, f"expected a string, got {_describe(value)}")
+        if choices is not None and value not in choices:
+            raise self.error(
+                key,
+                f"{value!r} is not allowed{did_you_mean(value, choices)}; "
+                f"expected one of {', '.join(choices)}",
+            )
+        return value
+
+    def boolean(self, key: str, default: Any = _REQUIRED) -> Any:
+        value = self.raw(key, default)
+        if not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, got {_describe(value)}")
+        return value
+
+    def number(self, key: str, low: float, high: float, default: Any = _REQUIRED,
+               integer: bool = False) -> Any:
+        value = self.raw(key, default)
+        if value is default and key not in self.data:
+            return value
+        return check_number(value, low, high, integer, lambda m: self.error(key, m))
+
+    def vector(self, key: str, length: int | None, low: float, high: float,
+               default: Any = _REQUIRED) -> Any:
+        value = self.raw(key, default)
+        if value is default and key not in self.data:
+            return value
+        if not isinstance(value, list):
+            raise self.error(key, f"expected a list of numbers, got {_describe(value)}")
+        if length is not None and len(value) != length:
+            raise self.error(key, f"expected {length} numbers (one per issue), got {len(value)}")
+        return [
+            check_number(v, low, high, False, lambda m, i=i: self.error(f"{key}[{i}]", m))
+            for i, v in enumerate(value)
+        ]
+
+    def strings(self, key: str, default: Any = _REQUIRED, min_length: int = 0) -> Any:
+        value = self.raw(key, default)
+        if value is default and key not in self.data:
+            return value
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(key, f"expected a list of strings, got {_describe(value)}")
+        if len(value) < min_length:
+            raise self.error(key, f"expected at least {min_length} entries, got {len(value)}")
+        return value
+
+    def table(self, key: str, default: Any = _REQUIRED) -> Any:
+        value = self.raw(key, default)
+        if value is default and key not in self.data:
+            return value
+        return Table(value, self.file, self.key_path(key))
+
+    def tables(self, key: str) -> list[Table]:
+        value = self.raw(key)
+        if not isinstance(value, list):
+            raise self.error(key, f"expected an array of tables ([[{key}]]), got {_describe(value)}")
+        return [Table(v, self.file, f"{self.key_path(key)}[{i}]") for i, v in enumerate(value)]
+
+    def done(self) -> None:
+        """Reject keys that no accessor asked for: they are typos or misplaced settings."""
+        for key in self.data:
+            if key not in self.used:
+                raise self.error(
+                    key, f"unknown key{did_you_mean(key, self.used)}; "
+                    f"allowed here: {', '.join(sorted(self.used)) or 'none'}"
+                )
+
+
+def check_number(value: Any, low: float, high: float, integer: bool, fail: Any) -> float:
+    """Return ``value`` if it is a finite number in [low, high], else raise ``fail(message)``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise fail(f"expected a number, got {_describe(value)}")
+    if not math.isfinite(value):
+        raise fail(f"expected a finite number, got {value!r}")
+    if integer and float(value) != int(value):
+        raise fail(f"expected a whole number, got {value!r}")
+    if not (low <= value <= high):
+        raise fail(f"{value!r} is out of range [{low:g}, {high:g}]")
+    return int(value) if integer else float(value)
