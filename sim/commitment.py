@@ -16,6 +16,8 @@ SATISFACTION_PULL = 0.3
 GOAL_FIT_PULL = 0.3
 GOAL_FIT_REFERENCE = 0.7
 RELATIONAL_PULL = 0.25
+#: Pull toward free-riding: contributing is costly and the value is shared.
+TEMPTATION = 0.06
 #: Contribution level a full contract enforces (as a fraction of capacity).
 CONTRACT_FLOOR = 0.8
 
@@ -26,7 +28,8 @@ def contribution_intent(trust_in_others: np.ndarray, satisfaction: np.ndarray,
     intent = (trust_in_others
               + SATISFACTION_PULL * (satisfaction - 0.5)
               + GOAL_FIT_PULL * (goal_fit - GOAL_FIT_REFERENCE)
-              + RELATIONAL_PULL * relational_capital)
+              + RELATIONAL_PULL * relational_capital
+              - TEMPTATION)
     return np.minimum(np.maximum(intent, 0.0), 1.0)
 
 

@@ -9,8 +9,6 @@ who effectively steers changes while nobody decides it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from sim.vocabulary import POWER_BASES
@@ -51,40 +49,55 @@ def softmax(logits: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-@dataclass
 class Environment:
     """The context an alliance works in; the model owns one and moves it each month.
 
-    Attributes:
-        context_home: long-run position of joint value in issue space, in [0, 1]^K.
-        context: where joint value lies now.
-        log_salience_home: long-run log weights of the power bases.
-        salience_shift: current deviation of the log weights.
-        market: market index (0 = normal); outside options follow it by sector.
+    The state is one vector, so a month is a single Ornstein-Uhlenbeck step:
+    where joint value lies in issue space (K entries, kept in [0, 1]), the
+    deviation of each power base's log-salience from its long-run level (4),
+    and the market index that moves outside options (1).
+
+    Args:
+        context: long-run position of joint value in issue space, in [0, 1]^K.
+        power_salience: long-run weight of each power base.
         turbulence: 0..1, scales drift and shock frequency.
         shock_rate: shocks per year at full turbulence.
     """
 
-    context_home: np.ndarray
-    context: np.ndarray
-    log_salience_home: np.ndarray
-    salience_shift: np.ndarray
-    turbulence: float
-    shock_rate: float
-    market: float = 0.0
-    shocks: int = 0
-
-    @classmethod
-    def create(cls, context: tuple[float, ...], power_salience: tuple[float, ...],
-               turbulence: float, shock_rate: float) -> Environment:
-        home = np.array(context, dtype=float)
+    def __init__(self, context: tuple[float, ...], power_salience: tuple[float, ...],
+                 turbulence: float, shock_rate: float) -> None:
+        k = len(context)
+        self.n_issues = k
+        self.turbulence = turbulence
+        self.shock_rate = shock_rate
+        self.shocks = 0
+        self.home = np.concatenate([context, np.zeros(len(POWER_BASES) + 1)])
+        self.state = self.home.copy()
+        self.reversion = np.array([CONTEXT_REVERSION] * k + [SALIENCE_REVERSION] * len(POWER_BASES)
+                                  + [MARKET_REVERSION])
+        self.drift = turbulence * np.array([CONTEXT_DRIFT] * k + [SALIENCE_DRIFT] * len(POWER_BASES)
+                                           + [MARKET_DRIFT])
         salience = np.array(power_salience, dtype=float)
-        return cls(
-            context_home=home, context=home.copy(),
-            log_salience_home=np.log(salience / salience.sum() + 1e-9),
-            salience_shift=np.zeros(len(POWER_BASES)),
-            turbulence=turbulence, shock_rate=shock_rate,
-        )
+        self.log_salience_home = np.log(salience / salience.sum() + 1e-9)
+        self.shock_probability = turbulence * shock_rate / 12.0
+
+    @property
+    def context(self) -> np.ndarray:
+        """Where joint value lies now, in [0, 1] per issue."""
+        return self.state[: self.n_issues]
+
+    @property
+    def context_home(self) -> np.ndarray:
+        return self.home[: self.n_issues]
+
+    @property
+    def salience_shift(self) -> np.ndarray:
+        return self.state[self.n_issues:-1]
+
+    @property
+    def market(self) -> float:
+        """Market index (0 = normal); outside options follow it by sector."""
+        return float(self.state[-1])
 
     @property
     def power_salience(self) -> np.ndarray:
@@ -93,25 +106,21 @@ class Environment:
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""
-        k = len(self.context)
-        noise = rng.standard_normal(k + len(POWER_BASES) + 1)
-        t = self.turbulence
-        self.context = np.minimum(np.maximum(
-            mean_reverting_step(self.context, self.context_home, CONTEXT_REVERSION,
-                                CONTEXT_DRIFT * t, noise[:k]), 0.0), 1.0)
-        self.salience_shift = mean_reverting_step(
-            self.salience_shift, 0.0, SALIENCE_REVERSION, SALIENCE_DRIFT * t, noise[k:-1])
-        self.market = float(mean_reverting_step(self.market, 0.0, MARKET_REVERSION,
-                                                MARKET_DRIFT * t, noise[-1]))
-        if rng.random() >= t * self.shock_rate / 12.0:
+        self.state = mean_reverting_step(self.state, self.home, self.reversion, self.drift,
+                                         rng.standard_normal(self.state.size))
+        context = self.context
+        np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)
+        if rng.random() >= self.shock_probability:
             return None
         return self._shock(rng)
 
     def _shock(self, rng: np.random.Generator) -> str:
         kind = _SHOCK_KINDS[rng.integers(len(_SHOCK_KINDS))]
         base, market_push = SHOCKS[kind]
-        self.context = np.clip(self.context + rng.normal(0.0, CONTEXT_SHOCK, len(self.context)), 0.0, 1.0)
-        self.salience_shift[POWER_BASES.index(base)] += SALIENCE_SHOCK
-        self.market += market_push
+        context = self.context
+        context += rng.normal(0.0, CONTEXT_SHOCK, self.n_issues)
+        np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)
+        self.state[self.n_issues + POWER_BASES.index(base)] += SALIENCE_SHOCK
+        self.state[-1] += market_push
         self.shocks += 1
         return kind

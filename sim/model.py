@@ -112,8 +112,8 @@ class AllianceModel(mesa.Model):
                                             p["initial_trust"])
         self.organisations = [Organisation(self, i) for i in range(len(specs))]
         self.quorum = max(2, int(np.ceil(QUORUM * len(specs))))
-        self.environment = Environment.create(self.config.context, self.config.power_salience,
-                                              p["turbulence"], p["shock_rate"])
+        self.environment = Environment(self.config.context, self.config.power_salience,
+                                       p["turbulence"], p["shock_rate"])
         self.alliance = Alliance(formalisation=p["formalisation"])
         self.home = self._home_index()
         self.manager: AllianceManager | None = None
@@ -133,8 +133,7 @@ class AllianceModel(mesa.Model):
         self._mediation = 0.0
         self._scan = 0.0
         self._goal_fit = np.ones(len(specs))
-        self._mean_trust = float(trust_in_others(self.partners.trust, self.partners.active).mean())
-        self._previous_trust = self._mean_trust
+        self._previous_trust = self.mean_trust
         self._opportunism_sum = 0.0
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
@@ -156,6 +155,12 @@ class AllianceModel(mesa.Model):
         """Each partner's share of power now, its power bases weighted by the context."""
         p = self.partners
         return effective_power(p.power, self.environment.power_salience, p.active)
+
+    @property
+    def mean_trust(self) -> float:
+        """Average trust of the partners in one another (partners that left excluded)."""
+        p = self.partners
+        return float(trust_in_others(p.trust, p.active) @ p.active / p.active.sum())
 
     @property
     def month(self) -> int:
@@ -232,13 +237,13 @@ class AllianceModel(mesa.Model):
             "renegotiations": int(self.alliance.renegotiations),
             "shocks": int(self.environment.shocks),
             "n_partners": len(p),
-            "mean_trust": self._mean_trust,
+            "mean_trust": self.mean_trust,
             "relational_capital": float(self.alliance.relational_capital),
             "formalisation_final": float(self.alliance.formalisation),
             "opportunism": self._opportunism_sum / max(self.duration, 1),
             "home_share": float(p.cum_received[self.home] / received_total) if received_total > 0 else 0.0,
             "trust_in_home": float(p.trust[others, self.home].mean()),
-            "mandate": float(self.manager.mandate) if self.manager else float("nan"),
+            "mandate": float(self.manager.mandate) if self.manager else 0.0,
         }
         sectors = np.array(p.sectors)
         for sector in SECTORS:
@@ -358,16 +363,18 @@ class AllianceModel(mesa.Model):
             a.relational_capital = alliance_rules.build_relational_capital(
                 a.relational_capital, cooperation, self.conflict)
             self._opportunism_sum += opportunism(p.intent, act)
-        self._mean_trust = float(trust_in_others(p.trust, act) @ act / act.sum())
 
         if not a.formed and a.deadlocks >= FOUNDING_ATTEMPTS:
             self._end("no agreement")
-        for i in leavers(p.disappointment, self.params["exit_threshold"], act):
-            if self.running:
-                self._exit(int(i))
-        if self.running and a.formed and not a.renegotiation_called:
+        worst = p.disappointment.max()
+        if worst >= self.params["exit_threshold"]:
+            for i in leavers(p.disappointment, self.params["exit_threshold"], act):
+                if self.running:
+                    self._exit(int(i))
+        call_level = CALL_THRESHOLD * self.params["exit_threshold"]
+        if worst >= call_level and self.running and a.formed and not a.renegotiation_called:
             cooldown = CALL_COOLDOWN * (1.0 + 2.0 * a.formalisation)
-            unhappy = (act > 0) & (p.disappointment >= CALL_THRESHOLD * self.params["exit_threshold"])
+            unhappy = (act > 0) & (p.disappointment >= call_level)
             if unhappy.any() and month - a.agreement.month >= cooldown:
                 a.renegotiation_called = True
                 self._log("call", partner=p.names[int(np.flatnonzero(unhappy)[0])])
@@ -407,12 +414,13 @@ class AllianceModel(mesa.Model):
         act = p.active
         drifted = (a.agreement is not None and month - a.agreement.month >= 3
                    and self.context_fit < (1.0 - DRIFT_ALERT) * a.agreement.context_fit)
-        previous, self._previous_trust = self._previous_trust, self._mean_trust
+        mean_trust = self.mean_trust
+        previous, self._previous_trust = self._previous_trust, mean_trust
         return Observation(
             negotiation_due=a.renegotiation_called or month + 1 >= a.next_negotiation,
             context_drifted=drifted,
-            mean_trust=self._mean_trust,
-            trust_fell=self._mean_trust < previous - 0.005,
+            mean_trust=mean_trust,
+            trust_fell=mean_trust < previous - 0.005,
             conflict=self.conflict,
             dominance=float(self.effective_power.max() * act.sum()),
             opportunism=opportunism(p.intent, act),
@@ -434,7 +442,7 @@ class AllianceModel(mesa.Model):
         return mesa.DataCollector(
             model_reporters={
                 "value": "value",
-                "mean_trust": "_mean_trust",
+                "mean_trust": "mean_trust",
                 "relational_capital": lambda m: m.alliance.relational_capital,
                 "mean_satisfaction": lambda m: float(m.partners.satisfaction[m.partners.members].mean()),
                 "power_concentration": lambda m: float((m.effective_power**2).sum()),

@@ -25,19 +25,19 @@ def update_trust(trust: np.ndarray, observed: np.ndarray, build_rate: float,
     Returns:
         The new trust matrix, still in [0, 1].
     """
+    # A step of size rate in [0, 1] toward a target in [0, 1] stays in [0, 1]: no clipping needed.
     surprise = observed - trust
-    rate = break_rate + (build_rate - break_rate) * (surprise > 0)
-    return np.minimum(np.maximum(trust + rate * surprise, 0.0), 1.0)
+    return trust + break_rate * surprise + (build_rate - break_rate) * np.maximum(surprise, 0.0)
 
 
 def trust_in_others(trust: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Each partner's mean trust in the other active partners (its own diagonal excluded).
 
-    ``active`` is 1.0 for partners in the alliance and 0.0 for those that left.
+    ``active`` is 1.0 for partners in the alliance and 0.0 for those that left; the
+    value for a partner that left is meaningless and never used.
     """
-    n_others = active.sum() - active
-    total = trust @ active - trust.diagonal() * active
-    return total / np.maximum(n_others, 1.0)
+    n_others = max(float(active.sum()) - 1.0, 1.0)
+    return (trust @ active - trust.diagonal() * active) / n_others
 
 
 def erode_trust(trust: np.ndarray, in_whom: np.ndarray, rate: float) -> np.ndarray:
