@@ -1,0 +1,179 @@
+"""The command line behind ``run_experiment.py``.
+
+    python run_experiment.py EXPERIMENT.toml [--workers N] [--backend local|dask]
+                             [--scheduler ADDRESS] [--out DIR] [--resume | --force] [--quick]
+    python run_experiment.py check FILE...
+    python run_experiment.py scenarios
+    python run_experiment.py describe NAME
+
+Invalid input ends with a message that names the file and the key, exit code 2,
+no traceback, and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sim.experiment import Experiment, load_experiment
+from sim.knobs import KNOBS
+from sim.scenario import Scenario, available_scenarios, load_scenario
+from sim.validation import ConfigError, load_toml
+from sim.vocabulary import POWER_BASES
+
+USAGE_ERROR = 2
+
+
+class InputError(Exception):
+    """Bad input from the user: reported in one line, exit code 2."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    commands = {"check": check, "scenarios": scenarios, "describe": describe}
+    try:
+        if argv and argv[0] in commands:
+            return commands[argv[0]](argv[1:])
+        return run(argv)
+    except (ConfigError, InputError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def run(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="run_experiment.py",
+        description="Run an alliance experiment (or: check FILE..., scenarios, describe NAME).")
+    parser.add_argument("experiment", type=Path, help="experiment file (TOML)")
+    parser.add_argument("--workers", type=_positive_int, default=None,
+                        help="worker processes (default: number of cores)")
+    parser.add_argument("--backend", choices=("local", "dask"), default="local")
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--out", type=Path, help="results folder (default: results/<name>)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--resume", action="store_true", help="run only the runs missing on disk")
+    mode.add_argument("--force", action="store_true", help="replace existing results")
+    parser.add_argument("--quick", action="store_true",
+                        help="a small subset for a first look (3 replications, 16 samples)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    if args.scheduler and args.backend != "dask":
+        parser.error("--scheduler goes with --backend dask")
+
+    from sim.runner import RunnerError, run_experiment
+
+    experiment = load_experiment(args.experiment)
+    if args.quick:
+        experiment = experiment.quick()
+    try:
+        summary = run_experiment(experiment, out=args.out, workers=args.workers, backend=args.backend,
+                                 scheduler=args.scheduler, resume=args.resume, force=args.force,
+                                 progress=not args.no_progress, argv=["run_experiment.py", *argv])
+    except RunnerError as exc:
+        raise InputError(str(exc)) from None
+    print(f"{summary.planned} runs ({summary.ran} run now, {summary.skipped} already done, "
+          f"{summary.failed} failed) in {summary.seconds:.1f} s")
+    print(f"results:  {summary.folder / 'runs.parquet'}")
+    print(f"manifest: {summary.folder / 'manifest.json'}")
+    return 0
+
+
+def check(argv: list[str]) -> int:
+    """Validate scenario and experiment files; one summary line each, or the errors."""
+    if not argv:
+        raise InputError("check needs at least one file")
+    failed = False
+    for name in argv:
+        try:
+            print(f"ok  {name}: {_summarise(Path(name))}")
+        except ConfigError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            failed = True
+    return USAGE_ERROR if failed else 0
+
+
+def _summarise(path: Path) -> str:
+    if "experiment" in load_toml(path):
+        return _describe_experiment(load_experiment(path))
+    scenario = load_scenario(path)
+    return _describe_scenario_line(scenario)
+
+
+def _describe_experiment(experiment: Experiment) -> str:
+    from sim.designs import design_points
+
+    points = len(design_points(experiment))
+    factors = ", ".join(f.name for f in experiment.factors) or "none"
+    return (f"experiment {experiment.name!r}: {experiment.design} design over {factors}; "
+            f"{points} points x {experiment.replications} replications = "
+            f"{points * experiment.replications} runs")
+
+
+def _describe_scenario_line(scenario: Scenario) -> str:
+    if scenario.generated:
+        who = "generated partners from " + ", ".join(t.sector for t in scenario.templates)
+    else:
+        sectors = sorted({p.sector for p in scenario.partners})
+        who = f"{len(scenario.partners)} partners ({', '.join(sectors)})"
+    return f"scenario {scenario.name!r}: {who}, {len(scenario.issues)} issues"
+
+
+def scenarios(argv: list[str]) -> int:
+    """List the scenarios shipped in scenarios/ with their one-line descriptions."""
+    if argv:
+        raise InputError("scenarios takes no arguments")
+    names = available_scenarios()
+    width = max(map(len, names), default=0)
+    for name in names:
+        print(f"{name:<{width}}  {load_scenario(name).description}")
+    return 0
+
+
+def describe(argv: list[str]) -> int:
+    """Show a scenario's partners and knobs."""
+    if len(argv) != 1:
+        raise InputError("describe takes one scenario name or path")
+    s = load_scenario(argv[0])
+    print(f"{s.name}: {s.description}")
+    if s.form:
+        print(f"form: {s.form}")
+    if s.dilemma:
+        print(f"dilemma: {s.dilemma}")
+    print(f"issues: {', '.join(s.issues)}")
+    print()
+    if s.generated:
+        print(f"partners: generated (knob n_partners), variation {s.variation:g}")
+        print(f"  {'sector':<10} {'weight':>6}  {'capacity':>8} {'outside':>8}  power ({', '.join(POWER_BASES)})")
+        for t in s.templates:
+            print(f"  {t.sector:<10} {t.weight:>6.2f}  {t.capacity:>8.2f} {t.outside_option:>8.2f}  "
+                  + " ".join(f"{v:.2f}" for v in t.power))
+    else:
+        print("partners:")
+        print(f"  {'name':<14} {'sector':<10} {'capacity':>8} {'outside':>8} {'essential':>9}  "
+              f"power ({', '.join(POWER_BASES)})")
+        for p in s.partners:
+            print(f"  {p.name:<14} {p.sector:<10} {p.capacity:>8.2f} {p.outside_option:>8.2f} "
+                  f"{'yes' if p.essential else 'no':>9}  " + " ".join(f"{v:.2f}" for v in p.power))
+    print()
+    print("knobs (scenario value, or the model default):")
+    for knob in KNOBS.values():
+        if knob.name == "n_partners" and not s.generated:
+            continue
+        value = s.knobs.get(knob.name, knob.default)
+        if knob.kind == "interventions":
+            value = "+".join(value) or "none"
+        marker = "*" if knob.name in s.knobs else " "
+        print(f" {marker}{knob.name:<18} {value!s:<12} {knob.allowed:<26} {knob.meaning}")
+    print("(* set by the scenario)")
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value

@@ -1,0 +1,224 @@
+"""Experiment files: which scenario, which factors, which design, how many replications.
+
+An experiment is a TOML file (see ``experiments/``) read into an immutable
+:class:`Experiment`. Factors are the model's knobs (plus ``scenario``, to cross
+scenarios); a factor is a list of values, or for sampled designs a range
+``{ low = .., high = .. }``. Everything is validated before any run starts, so
+a bad file stops the command with exit code 2 and nothing written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from sim.knobs import KNOBS, did_you_mean
+from sim.scenario import Scenario, load_scenario
+from sim.validation import ConfigError, Table, load_toml
+
+DESIGNS = ("factorial", "lhs", "sobol", "morris")
+SAMPLED = ("lhs", "sobol", "morris")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One varied parameter: a list of ``levels``, or a numeric range ``low``..``high``."""
+
+    name: str
+    levels: tuple[Any, ...] = ()
+    low: float | None = None
+    high: float | None = None
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment: everything needed to plan and rerun a sweep."""
+
+    name: str
+    source: str
+    description: str
+    scenarios: tuple[str, ...]
+    replications: int
+    seed: int
+    design: str
+    samples: int
+    factors: tuple[Factor, ...]
+    knobs: dict[str, Any] = field(default_factory=dict)
+    timeseries: bool = False
+    levels: int = 4
+
+    def spec(self) -> dict[str, Any]:
+        """A canonical, JSON-ready description, including the scenarios as resolved."""
+        data = asdict(self)
+        data.pop("source")
+        data["resolved_scenarios"] = {s: _scenario_dict(load_scenario(s)) for s in self.scenarios}
+        return json.loads(json.dumps(data, default=list))
+
+    def fingerprint(self) -> str:
+        """SHA-256 of :meth:`spec`: two experiments with the same fingerprint give the same runs."""
+        return hashlib.sha256(json.dumps(self.spec(), sort_keys=True).encode()).hexdigest()
+
+    def quick(self) -> Experiment:
+        """A small version for a first look: few replications and samples."""
+        return replace(self, name=self.name + "-quick", replications=min(self.replications, 3),
+                       samples=min(self.samples, 16))
+
+
+def _scenario_dict(scenario: Scenario) -> dict[str, Any]:
+    data = asdict(scenario)
+    data.pop("source")
+    return data
+
+
+def load_experiment(path: str | Path) -> Experiment:
+    """Read and validate an experiment file.
+
+    Raises:
+        ConfigError: naming the file and the key for any invalid content, including
+            factor values outside a knob's range and scenarios that do not exist.
+    """
+    path = Path(path)
+    top = Table(load_toml(path), str(path))
+    exp = top.table("experiment")
+    name = exp.string("name")
+    if not _NAME.match(name):
+        raise exp.error("name", f"{name!r} must be letters, digits, '_', '-' or '.', "
+                        "starting with a letter or digit (it names the results folder)")
+    description = exp.string("description", "")
+    replications = exp.number("replications", 1, 1_000_000, 1, integer=True)
+    seed = exp.number("seed", 0, 2**63 - 1, integer=True)
+    steps = exp.number("steps", 1, KNOBS["horizon"].high, None, integer=True)
+    timeseries = exp.boolean("timeseries", False)
+    scenario = exp.raw("scenario", None)
+
+    design_table = top.table("design", None)
+    design, samples, levels = "factorial", 64, 4
+    if design_table is not None:
+        design = design_table.string("kind", "factorial", choices=DESIGNS)
+        samples = design_table.number("samples", 2, 1_000_000, 64, integer=True)
+        levels = design_table.number("levels", 2, 20, 4, integer=True)
+        design_table.done()
+        if design == "sobol" and samples & (samples - 1):
+            raise design_table.error("samples", f"Sobol designs need a power of two, got {samples}")
+
+    factor_table = top.table("factors", None)
+    factors = _factors(factor_table, design) if factor_table is not None else ()
+    knob_table = top.table("knobs", None)
+    knobs = _fixed_knobs(knob_table) if knob_table is not None else {}
+    exp.done()
+    top.done()
+
+    scenario_factor = next((f for f in factors if f.name == "scenario"), None)
+    if scenario_factor is not None and scenario is not None:
+        raise exp.error("scenario", "give the scenario here or as a factor, not both")
+    if scenario_factor is not None:
+        scenarios = tuple(scenario_factor.levels)
+    elif isinstance(scenario, str):
+        scenarios = (scenario,)
+    elif scenario is None:
+        raise exp.error("scenario", "required key is missing (or vary it as a factor)")
+    else:
+        raise exp.error("scenario", f"expected a scenario name, got {scenario!r}")
+    loaded = {}
+    for i, s in enumerate(scenarios):
+        key = "experiment.scenario" if scenario_factor is None else f"factors.scenario[{i}]"
+        try:
+            loaded[s] = load_scenario(s)
+        except ConfigError as exc:
+            if exc.key or Path(exc.file).exists():
+                raise
+            raise ConfigError(path, key, f"no scenario {s!r}; known: "
+                              + str(exc).rsplit("known scenarios: ", 1)[-1]) from None
+    varied = {f.name for f in factors}
+    if steps is not None:
+        if "horizon" in knobs or "horizon" in varied:
+            raise exp.error("steps", "give steps or a horizon knob, not both")
+        knobs["horizon"] = steps
+    for key in ("n_partners",):
+        if key in knobs or key in varied:
+            fixed = [s for s, sc in loaded.items() if not sc.generated]
+            if fixed:
+                raise ConfigError(path, f"factors.{key}" if key in varied else f"knobs.{key}",
+                                  f"scenario {fixed[0]!r} lists its partners; only scenarios "
+                                  "that generate them take n_partners")
+    for overlap in varied & knobs.keys():
+        raise ConfigError(path, f"knobs.{overlap}", "is also a factor; fix it or vary it, not both")
+    if design in SAMPLED and not any(f.is_range for f in factors):
+        raise ConfigError(path, "factors", f"a {design} design needs at least one range factor "
+                          "({ low = .., high = .. })")
+    return Experiment(
+        name=name, source=str(path), description=description, scenarios=scenarios,
+        replications=replications, seed=seed, design=design, samples=samples, factors=factors,
+        knobs=knobs, timeseries=timeseries, levels=levels,
+    )
+
+
+def _factors(table: Table, design: str) -> tuple[Factor, ...]:
+    factors = []
+    for name in list(table.data):
+        value = table.raw(name)
+        if name == "scenario":
+            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+                raise table.error(name, "expected a non-empty list of scenario names")
+            factors.append(Factor(name, tuple(value)))
+            continue
+        if name not in KNOBS:
+            raise table.error(name, f"unknown factor{did_you_mean(name, [*KNOBS, 'scenario'])}; "
+                              "factors are the model's knobs (see `run_experiment.py describe`)")
+        knob = KNOBS[name]
+        if isinstance(value, dict):
+            factors.append(_range_factor(table, name, value, design))
+        elif isinstance(value, list) and value:
+            levels = []
+            for i, level in enumerate(value):
+                try:
+                    levels.append(knob.coerce(level))
+                except ValueError as exc:
+                    raise table.error(f"{name}[{i}]", str(exc).split(": ", 1)[1]) from None
+            factors.append(Factor(name, tuple(levels)))
+        else:
+            raise table.error(name, f"expected a non-empty list of values or a range "
+                              f"{{ low = .., high = .. }}, got {value!r}")
+    table.done()
+    return tuple(factors)
+
+
+def _range_factor(table: Table, name: str, value: dict[str, Any], design: str) -> Factor:
+    knob = KNOBS[name]
+    if design == "factorial":
+        raise table.error(name, "a factorial design needs a list of levels, not a range")
+    if knob.kind not in (float, int):
+        raise table.error(name, f"only numeric knobs take a range; {name} takes {knob.allowed}")
+    bounds = Table(value, table.file, table.key_path(name))
+    low = bounds.number("low", knob.low, knob.high)
+    high = bounds.number("high", knob.low, knob.high)
+    bounds.done()
+    if not low < high:
+        raise bounds.error("high", f"must be greater than low ({low:g}), got {high:g}")
+    return Factor(name, low=low, high=high)
+
+
+def _fixed_knobs(table: Table) -> dict[str, Any]:
+    knobs = {}
+    for name in list(table.data):
+        if name not in KNOBS:
+            table.raw(name)
+            raise table.error(name, f"unknown knob{did_you_mean(name, KNOBS)}")
+        try:
+            knobs[name] = KNOBS[name].coerce(table.raw(name))
+        except ValueError as exc:
+            raise table.error(name, str(exc).split(": ", 1)[1]) from None
+    table.done()
+    return knobs
+
+
+__all__ = ["DESIGNS", "Experiment", "Factor", "load_experiment"]
