@@ -1,0 +1,37 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both build .venv first.
+# Python 3.12+ is found as python3.13, python3.12 or python3 (pyenv reads .python-version).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: venv demo test test-fast validation bench dashboard clean
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is needed (python3.12 or python3 on PATH)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[analysis,dist,viz,dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python run_experiment.py experiments/demo.toml --force
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not validation and not browser and not slow" $(PYTEST_ARGS)
+
+validation: $(STAMP)
+	$(BIN)/python -m pytest -m validation $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_step.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis
