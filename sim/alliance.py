@@ -34,6 +34,9 @@ class Agreement:
     month: int
     context_fit: float
     mediated: bool
+    expected_value: float
+    performance_risk: np.ndarray
+    demand_risk: np.ndarray
 
 
 @dataclass

@@ -49,10 +49,13 @@ class Knob:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind is bool:
             return "true or false"
-        return f"{self.kind.__name__} in [{self.low:g}, {self.high:g}]"
+        unset = " or unset" if self.default is None else ""
+        return f"{self.kind.__name__} in [{self.low:g}, {self.high:g}]{unset}"
 
     def coerce(self, value: Any) -> Any:
         """Return ``value`` in this knob's canonical type, or raise ValueError naming the knob."""
+        if value is None and self.default is None:
+            return None
         if self.kind == "interventions":
             return parse_interventions(value, self.name)
         if self.kind is bool:
@@ -135,6 +138,15 @@ KNOBS: dict[str, Knob] = {
              "but slower and less innovative", "design", low=0.0, high=1.0),
         Knob("agreement_length", 24, "months until the agreement is renegotiated",
              "design", kind=int, low=3, high=240),
+        Knob("risk_allocation", None, "share of performance risk carried by the private "
+             "partners (unset: every partner carries risk in proportion to its share)", "design",
+             low=0.0, high=1.0),
+        Knob("payment_mechanism", "shared", "who carries demand risk: shared by value shares, "
+             "the public side (availability payment) or the private side (user fees)", "design",
+             kind=str, choices=("shared", "availability", "user_fees")),
+        Knob("renegotiation_rule", "flexible", "flexible: partners may reopen the agreement "
+             "when unhappy; hardship: only within six months of a shock; scheduled: only when it "
+             "expires", "design", kind=str, choices=("flexible", "hardship", "scheduled")),
         Knob("horizon", 120, "months simulated (the run is censored after that)", "design",
              kind=int, low=1, high=1200),
         # --- free parameters of the mechanisms (calibrated, see docs/ODD.md) -------

@@ -41,11 +41,13 @@ from sim.interventions import Observation
 from sim import interventions as levers
 from sim.knobs import KNOBS, resolve_knobs
 from sim.outcomes import gini
+from sim.risk import demand_risk_weights, distribute, performance_risk_weights
 from sim.partners import Partners
 from sim.scenario import Scenario, load_scenario
 from sim.trust import erode_trust, trust_in_others, update_trust
 from sim.value import (
     conflict,
+    demand_effect,
     context_fit,
     coordination_cost,
     gross_value,
@@ -70,6 +72,8 @@ CALL_THRESHOLD = 0.5
 CALL_COOLDOWN = 6
 #: Share of enforced (rather than willing) cooperation that does not count toward trust.
 CROWDING_OUT = 0.5
+#: Months after a shock in which a hardship clause lets partners reopen the agreement.
+HARDSHIP_WINDOW = 6
 #: Months between elections when a political cycle is on, and how far goals jump at most.
 ELECTION_INTERVAL = 48
 ELECTION_SHIFT = 0.3
@@ -116,6 +120,10 @@ class AllianceModel(mesa.Model):
                                        p["turbulence"], p["shock_rate"])
         self.alliance = Alliance(formalisation=p["formalisation"])
         self.home = self._home_index()
+        self._private = np.array([s == "private" for s in self.partners.sectors])
+        self._public = np.array([s == "public" for s in self.partners.sectors])
+        self._base_value = 0.0
+        self._last_shock = -10**6
         self.manager: AllianceManager | None = None
         if p["manager"] != "none":
             self.manager = AllianceManager(
@@ -174,6 +182,7 @@ class AllianceModel(mesa.Model):
         month = self.steps
         shock = self.environment.advance(self.rng)
         if shock is not None:
+            self._last_shock = month
             self._log("shock", kind=shock)
         if self.params["political_cycle"] > 0 and month % ELECTION_INTERVAL == 0:
             self._election()
@@ -201,7 +210,7 @@ class AllianceModel(mesa.Model):
         """Apply one of the manager's levers with strength ``effect`` in [0, 1]."""
         p, a = self.partners, self.alliance
         if lever == "scan_adapt":
-            a.renegotiation_called = True
+            a.renegotiation_called = a.renegotiation_called or self._may_reopen(self.steps)
             self._scan = max(self._scan, effect)
         elif lever == "mediate":
             self._mediation = max(self._mediation, effect)
@@ -285,8 +294,12 @@ class AllianceModel(mesa.Model):
             p.trust = p.trust * (1.0 - DEADLOCK_STRAIN)
             self._log("deadlock")
         else:
+            performance = performance_risk_weights(shares, self._private, self.params["risk_allocation"])
+            demand = demand_risk_weights(shares, self._private, self._public,
+                                         self.params["payment_mechanism"], performance)
             a.agreement = Agreement(agenda, shares, month, context_fit(agenda, self.environment.context),
-                                    mediated=self._mediation > 0)
+                                    mediated=self._mediation > 0, expected_value=expected,
+                                    performance_risk=performance, demand_risk=demand)
             a.next_negotiation = month + self.params["agreement_length"]
             self._refresh_goal_fit()
             self._log("renegotiation" if renegotiating else "agreement", mediated=self._mediation > 0)
@@ -321,7 +334,8 @@ class AllianceModel(mesa.Model):
                                  self.params["coordination_cost"], a.formalisation)
         if self.manager is not None and self.manager.home is None:
             cost += self.manager.fee
-        return gross - cost
+        self._base_value = gross - cost
+        return self._base_value + demand_effect(gross, self.environment.market)
 
     def _commit(self) -> None:
         p = self.partners
@@ -334,7 +348,8 @@ class AllianceModel(mesa.Model):
             p.received = np.zeros(len(p))
         else:
             self.value = self._net_value(p.contribution, agreement.agenda)
-            p.received = agreement.shares * self.value * p.active
+            p.received = distribute(agreement.shares, agreement.expected_value, self._base_value,
+                                    self.value, agreement.performance_risk, agreement.demand_risk) * p.active
         p.payoff = p.received - CONTRIBUTION_COST * p.contribution * p.capacity
         if self.manager is not None and self.manager.home is not None:
             p.payoff[self.manager.home] -= self.manager.fee
@@ -375,9 +390,14 @@ class AllianceModel(mesa.Model):
         if worst >= call_level and self.running and a.formed and not a.renegotiation_called:
             cooldown = CALL_COOLDOWN * (1.0 + 2.0 * a.formalisation)
             unhappy = (act > 0) & (p.disappointment >= call_level)
-            if unhappy.any() and month - a.agreement.month >= cooldown:
+            if unhappy.any() and month - a.agreement.month >= cooldown and self._may_reopen(month):
                 a.renegotiation_called = True
                 self._log("call", partner=p.names[int(np.flatnonzero(unhappy)[0])])
+
+    def _may_reopen(self, month: int) -> bool:
+        """Whether the renegotiation rule lets a partner or the manager reopen the agreement now."""
+        rule = self.params["renegotiation_rule"]
+        return rule == "flexible" or (rule == "hardship" and month - self._last_shock <= HARDSHIP_WINDOW)
 
     def _exit(self, i: int) -> None:
         p, a = self.partners, self.alliance

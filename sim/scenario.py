@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.knobs import KNOBS
+from sim.knobs import KNOBS, did_you_mean
 from sim.validation import ConfigError, Table, check_number, load_toml
 from sim.vocabulary import POWER_BASES, SECTORS
 
@@ -169,9 +169,8 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         return data
     if not isinstance(parent, str):
         raise ConfigError(_display(path), "extends", f"expected a scenario name, got {parent!r}")
-    parent_path = scenario_path(parent)
-    if not parent_path.is_absolute() and parent_path.parent == Path("."):
-        parent_path = path.parent / parent_path
+    # A name means scenarios/NAME.toml; a path is relative to the extending file.
+    parent_path = path.parent / parent if parent.endswith(".toml") else SCENARIO_DIR / f"{parent}.toml"
     base = _merged(parent_path.resolve(), seen + (path,))
     base.pop("name", None)
     return _deep_merge(base, data)
@@ -293,7 +292,8 @@ def _template_tables(gen: Table) -> list[Table]:
     tables = []
     for sector in list(sectors.data):
         if sector not in SECTORS:
-            sectors.string(sector, choices=SECTORS)  # raises with a suggestion
+            raise sectors.error(sector, f"unknown sector{did_you_mean(sector, SECTORS)}; "
+                                f"expected one of {', '.join(SECTORS)}")
         tables.append(sectors.table(sector))
     sectors.done()
     if not tables:

@@ -25,6 +25,8 @@ INNOVATION_LOSS = 0.25
 #: How much conflict multiplies coordination cost, and the monitoring cost of formal control.
 CONFLICT_WEIGHT = 3.0
 MONITORING_COST = 0.04
+#: How strongly demand for what the alliance delivers follows the market index.
+DEMAND_SENSITIVITY = 0.2
 
 
 def resource_bundle(contribution: np.ndarray, resource_profile: np.ndarray) -> float:
@@ -65,3 +67,8 @@ def gross_value(bundle: float, fit: float, relational_capital: float, formalisat
     """Value created in a month before coordination cost."""
     return (productivity * bundle * fit * (1.0 + RELATIONAL_GAIN * relational_capital)
             * (1.0 - INNOVATION_LOSS * formalisation))
+
+
+def demand_effect(gross: float, market: float) -> float:
+    """The part of value that comes from the market: booms raise demand, busts cut it."""
+    return DEMAND_SENSITIVITY * market * gross

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.validation
 SEEDS = range(200)
 
 
-@pytest.mark.parametrize("scenario", ["pps_infrastructure", "open_innovation", "regional_network"])
+@pytest.mark.parametrize("scenario", ["pps_infrastructure", "pps_care", "open_innovation",
+                                      "shared_service_centre", "regional_network", "cocreation"])
 def test_without_a_manager_a_sizeable_share_of_alliances_dissolve_within_120_months(scenario):
     runs = run_outcomes(scenario, SEEDS)
     dissolved = sum(r["dissolved"] for r in runs)

@@ -1,0 +1,54 @@
+"""Risk sharing: who absorbs the gap between the value expected and the value realised.
+
+The agreement fixes each partner's share of the value the partners *expected*
+when they agreed. What actually comes in differs, through performance (how well
+the joint effort went) and demand (the market). A public-private partnership
+decides who carries which: ``risk_allocation`` puts a share of performance risk
+on the private partners, and the payment mechanism decides demand risk:
+under availability payments the public principal carries it, under user fees
+the private partners do (Grimsey & Lewis 2002; Iossa & Martimort 2015). By
+default every risk follows the value shares, and a partner simply gets its
+share of what was realised.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+PAYMENT_MECHANISMS = ("shared", "availability", "user_fees")
+
+
+def _within(shares: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Shares renormalised within ``group`` (zero outside it)."""
+    inside = shares * group
+    total = inside.sum()
+    return inside / total if total > 0 else inside
+
+
+def performance_risk_weights(shares: np.ndarray, private: np.ndarray,
+                             allocation: float | None) -> np.ndarray:
+    """How the performance gap is split: by shares, or ``allocation`` of it on private partners."""
+    if allocation is None or not (shares * private).any() or not (shares * ~private).any():
+        return shares / shares.sum()
+    return allocation * _within(shares, private) + (1.0 - allocation) * _within(shares, ~private)
+
+
+def demand_risk_weights(shares: np.ndarray, private: np.ndarray, public: np.ndarray,
+                        mechanism: str, performance: np.ndarray) -> np.ndarray:
+    """How the demand gap is split: with the public side (availability payment), the private
+    side (user fees), or like performance risk (shared)."""
+    bearer = {"availability": public, "user_fees": private}.get(mechanism)
+    if bearer is None or not (shares * bearer).any():
+        return performance
+    return _within(shares, bearer)
+
+
+def distribute(shares: np.ndarray, expected: float, base_value: float, realised: float,
+               performance: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """What each partner receives: its share of the expected value plus its part of the gaps.
+
+    ``base_value`` is the realised value before the market's demand effect; the
+    performance gap is ``base_value - expected``, the demand gap ``realised - base_value``.
+    The amounts add up to ``realised`` whenever the shares and the weights each sum to one.
+    """
+    return shares * expected + performance * (base_value - expected) + demand * (realised - base_value)

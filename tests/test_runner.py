@@ -1,0 +1,150 @@
+"""The experiment runner: reproducible whatever the workers, resumable, honest about failures."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import runner
+from sim.experiment import load_experiment
+from sim.model import AllianceModel
+from sim.runner import RunnerError, run_experiment, run_seed
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+SMALL = """
+[experiment]
+name = "small"
+scenario = "pps_infrastructure"
+steps = 24
+replications = 3
+seed = 42
+timeseries = {timeseries}
+
+[factors]
+manager = ["none", "independent"]
+manager_position = [0.0, 1.0]
+"""
+
+
+def write_experiment(folder: Path, text: str = SMALL, **fill) -> Path:
+    path = folder / "experiment.toml"
+    path.write_text(text.format(**{"timeseries": "false", **fill}))
+    return path
+
+
+def run_small(tmp_path: Path, name: str, **options) -> Path:
+    experiment = load_experiment(write_experiment(tmp_path))
+    out = tmp_path / name
+    run_experiment(experiment, out=out, progress=False, **options)
+    return out / "runs.parquet"
+
+
+def test_each_runs_seed_depends_only_on_its_place_in_the_design():
+    assert run_seed(42, 3, 1) == run_seed(42, 3, 1)
+    seeds = {run_seed(42, p, r) for p in range(20) for r in range(20)}
+    assert len(seeds) == 400
+    assert run_seed(43, 3, 1) != run_seed(42, 3, 1)
+
+
+def test_results_are_identical_for_one_worker_two_workers_and_dask(tmp_path):
+    one = run_small(tmp_path, "one", workers=1)
+    two = run_small(tmp_path, "two", workers=2)
+    dask = run_small(tmp_path, "dask", workers=2, backend="dask")
+    assert one.read_bytes() == two.read_bytes() == dask.read_bytes()
+    table = pd.read_parquet(one)
+    assert len(table) == 12 and (table["status"] == "ok").all()
+    assert list(table["run_id"]) == list(range(12))
+
+
+def test_runs_table_has_ids_seeds_factors_and_outcomes(tmp_path):
+    table = pd.read_parquet(run_small(tmp_path, "cols", workers=1))
+    for column in ("run_id", "point_id", "replication", "seed", "scenario", "manager",
+                   "manager_position", "status", "duration", "dissolved", "total_value", "gini"):
+        assert column in table.columns
+    one_run = table.iloc[5]
+    model = AllianceModel("pps_infrastructure", rng=int(one_run["seed"]), horizon=24,
+                          manager=one_run["manager"], manager_position=one_run["manager_position"])
+    assert model.run()["total_value"] == one_run["total_value"]
+
+
+def test_per_month_series_are_written_when_asked_for(tmp_path):
+    experiment = load_experiment(write_experiment(tmp_path, timeseries="true"))
+    run_experiment(experiment, out=tmp_path / "ts", workers=1, progress=False)
+    series = pd.read_parquet(tmp_path / "ts" / "timeseries.parquet")
+    assert {"run_id", "step", "value", "mean_trust"} <= set(series.columns)
+    assert series.groupby("run_id").size().max() == 25
+
+
+def test_a_run_that_raises_is_marked_failed_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    doomed = run_seed(42, 1, 2)
+
+    class Fragile(AllianceModel):
+        def run(self):
+            if self._seed == doomed:
+                raise RuntimeError("simulated worker fault")
+            return super().run()
+
+    monkeypatch.setattr(runner, "AllianceModel", Fragile)
+    table = pd.read_parquet(run_small(tmp_path, "fragile", workers=1))
+    failed = table[table["status"] == "failed"]
+    assert list(failed["seed"]) == [doomed]
+    assert "simulated worker fault" in failed["error"].iloc[0]
+    assert (table["status"] == "ok").sum() == 11
+
+
+def test_existing_results_are_not_overwritten_without_resume_or_force(tmp_path):
+    run_small(tmp_path, "twice", workers=1)
+    with pytest.raises(RunnerError, match="already holds results"):
+        run_small(tmp_path, "twice", workers=1)
+    run_small(tmp_path, "twice", workers=1, force=True)
+
+
+def test_resume_refuses_results_of_a_different_experiment(tmp_path):
+    run_small(tmp_path, "mine", workers=1)
+    other = load_experiment(write_experiment(tmp_path, SMALL.replace("replications = 3", "replications = 4")))
+    with pytest.raises(RunnerError, match="different experiment"):
+        run_experiment(other, out=tmp_path / "mine", workers=1, resume=True, progress=False)
+
+
+def test_resume_of_a_finished_sweep_runs_nothing_and_keeps_the_table(tmp_path):
+    path = run_small(tmp_path, "done", workers=1)
+    before = path.read_bytes()
+    experiment = load_experiment(tmp_path / "experiment.toml")
+    summary = run_experiment(experiment, out=tmp_path / "done", workers=1, resume=True, progress=False)
+    assert summary.ran == 0 and summary.skipped == 12
+    assert path.read_bytes() == before
+
+
+LONG = SMALL.replace("steps = 24", "steps = 120").replace("replications = 3", "replications = 60")
+
+
+@pytest.mark.slow
+def test_kill_9_in_the_middle_then_resume_gives_the_uninterrupted_table(tmp_path):
+    experiment_file = write_experiment(tmp_path, LONG)
+    command = [sys.executable, str(PROJECT / "run_experiment.py"), str(experiment_file),
+               "--workers", "1", "--no-progress", "--out"]
+    subprocess.run([*command, str(tmp_path / "whole")], check=True, cwd=PROJECT)
+
+    broken = tmp_path / "broken"
+    process = subprocess.Popen([*command, str(broken)], cwd=PROJECT, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list((broken / "parts").glob("runs-*.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (broken / "runs.parquet").exists(), "the sweep finished before it was killed"
+    on_disk = sum(len(pd.read_parquet(p)) for p in (broken / "parts").glob("runs-*.parquet"))
+    assert 0 < on_disk < 240
+
+    subprocess.run([*command, str(broken), "--resume"], check=True, cwd=PROJECT)
+    whole = pd.read_parquet(tmp_path / "whole" / "runs.parquet")
+    resumed = pd.read_parquet(broken / "runs.parquet")
+    pd.testing.assert_frame_equal(whole, resumed)
+    assert resumed["run_id"].is_unique and len(resumed) == 240

@@ -1,0 +1,130 @@
+"""The scenario library: every collaboration form of the source article, runnable and distinct,
+and the PPS design levers acting through the model's mechanisms."""
+
+import numpy as np
+import pytest
+
+from sim import AllianceModel, available_scenarios, load_scenario
+from sim.risk import distribute, performance_risk_weights
+
+from .conftest import run_outcomes
+
+FORMS = ["pps_infrastructure", "pps_care", "open_innovation", "shared_service_centre",
+         "regional_network", "cocreation"]
+
+
+def test_every_form_of_the_article_has_a_scenario():
+    assert set(FORMS) <= set(available_scenarios())
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_each_scenario_runs_120_months_under_several_seeds(name):
+    for seed in range(4):
+        outcomes = AllianceModel(name, rng=seed, collect=False).run()
+        assert 1 <= outcomes["duration"] <= 120
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_each_scenario_has_partners_of_two_sectors_with_different_goals_and_power(name):
+    model = AllianceModel(name, rng=0)
+    p = model.partners
+    assert len(set(p.sectors)) >= 2
+    # Genuinely different goals: some pair of partners is far apart on some issue.
+    assert np.max(np.abs(p.ideals[:, None, :] - p.ideals[None, :, :])) > 0.3
+    # Different power profiles: the mixes of power bases are not all alike.
+    assert np.max(np.abs(p.resource_profile[:, None, :] - p.resource_profile[None, :, :])) > 0.2
+    assert len(load_scenario(name).description) > 20
+
+
+def test_a_five_line_variant_extends_a_scenario(tmp_path):
+    variant = tmp_path / "rough_times.toml"
+    variant.write_text('extends = "pps_infrastructure"\ndescription = "A rougher ride"\n'
+                       "[knobs]\nturbulence = 0.8\n")
+    scenario = load_scenario(variant)
+    base = load_scenario("pps_infrastructure")
+    assert scenario.knobs["turbulence"] == 0.8 and scenario.partners == base.partners
+    assert scenario.knobs["formalisation"] == base.knobs["formalisation"]
+    assert AllianceModel(str(variant), rng=1).params["turbulence"] == 0.8
+
+
+def test_risk_allocation_decides_who_absorbs_a_disappointing_month():
+    shares = np.array([0.5, 0.5])
+    private = np.array([False, True])
+    on_private = performance_risk_weights(shares, private, 1.0)
+    received = distribute(shares, expected=10.0, base_value=6.0, realised=6.0,
+                          performance=on_private, demand=on_private)
+    assert received.tolist() == [5.0, 1.0]
+    assert received.sum() == pytest.approx(6.0)
+
+
+def _partner_series(scenario, seed, **knobs):
+    model = AllianceModel(scenario, rng=seed, exit_threshold=20.0, horizon=96, **knobs)
+    received, market = [], []
+    while model.running:
+        model.step()
+        received.append(model.partners.received.copy())
+        market.append(model.environment.market)
+    return np.array(received), np.array(market), model
+
+
+def test_under_user_fees_private_partners_carry_demand_risk_under_availability_the_public_side():
+    def market_exposure(mechanism, sector):
+        exposure = []
+        for seed in range(12):
+            received, market, model = _partner_series("pps_infrastructure", seed, turbulence=0.8,
+                                                      payment_mechanism=mechanism)
+            if len(received) < 60:
+                continue
+            cols = [i for i, s in enumerate(model.partners.sectors) if s == sector]
+            exposure.append(np.corrcoef(received[24:, cols].sum(axis=1), market[24:])[0, 1])
+        assert len(exposure) >= 4
+        return np.mean(exposure)
+
+    assert market_exposure("user_fees", "private") > market_exposure("availability", "private")
+    assert market_exposure("availability", "public") > market_exposure("user_fees", "public")
+
+
+def test_when_private_partners_carry_the_risk_their_income_swings_more():
+    def private_volatility(allocation):
+        spread = []
+        for seed in range(12):
+            received, _, model = _partner_series("pps_infrastructure", seed, turbulence=0.8,
+                                                 risk_allocation=allocation)
+            if len(received) < 60:
+                continue
+            cols = [i for i, s in enumerate(model.partners.sectors) if s == "private"]
+            spread.append(np.std(np.diff(received[24:, cols].sum(axis=1))))
+        assert len(spread) >= 4
+        return np.mean(spread)
+
+    assert private_volatility(1.0) > private_volatility(0.0)
+
+
+def test_a_scheduled_renegotiation_rule_lets_no_partner_reopen_the_agreement():
+    def calls(rule):
+        total = 0
+        for seed in range(20):
+            model = AllianceModel("open_innovation", rng=seed, renegotiation_rule=rule, collect=False)
+            model.run()
+            total += sum(event[1] == "call" for event in model.events)
+        return total
+
+    assert calls("scheduled") == 0 < calls("flexible")
+
+
+def test_elections_move_the_public_partners_goals_every_four_years():
+    model = AllianceModel("pps_care", rng=2, political_cycle=1.0, exit_threshold=20.0, horizon=100)
+    public = [i for i, s in enumerate(model.partners.sectors) if s == "public"]
+    private = [i for i, s in enumerate(model.partners.sectors) if s == "private"]
+    before = model.partners.ideals.copy()
+    model.run()
+    assert [e[0] for e in model.events if e[1] == "election"] == [48, 96]
+    assert not np.allclose(model.partners.ideals[public], before[public])
+    assert np.allclose(model.partners.ideals[private], before[private])
+
+
+def test_more_partners_raise_coordination_cost_and_shorten_the_regional_network():
+    few = run_outcomes("regional_network", range(40), n_partners=4)
+    many = run_outcomes("regional_network", range(40), n_partners=24)
+    per_partner = lambda runs: np.mean([r["total_value"] / r["n_partners"] for r in runs])  # noqa: E731
+    assert per_partner(many) < per_partner(few)
