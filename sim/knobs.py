@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from sim.risk import PAYMENT_MECHANISMS
 from sim.vocabulary import INTERVENTIONS, MANAGER_MODES
 
 
@@ -143,7 +144,7 @@ KNOBS: dict[str, Knob] = {
              low=0.0, high=1.0),
         Knob("payment_mechanism", "shared", "who carries demand risk: shared by value shares, "
              "the public side (availability payment) or the private side (user fees)", "design",
-             kind=str, choices=("shared", "availability", "user_fees")),
+             kind=str, choices=PAYMENT_MECHANISMS),
         Knob("renegotiation_rule", "flexible", "flexible: partners may reopen the agreement "
              "when unhappy; hardship: only within six months of a shock; scheduled: only when it "
              "expires", "design", kind=str, choices=("flexible", "hardship", "scheduled")),
