@@ -5,6 +5,7 @@
     python run_experiment.py check FILE...
     python run_experiment.py scenarios
     python run_experiment.py describe NAME
+    python run_experiment.py report RESULTS_DIR
 
 Invalid input ends with a message that names the file and the key, exit code 2,
 no traceback, and nothing written.
@@ -31,7 +32,7 @@ class InputError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"check": check, "scenarios": scenarios, "describe": describe}
+    commands = {"check": check, "scenarios": scenarios, "describe": describe, "report": report}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])
@@ -57,6 +58,7 @@ def run(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="a small subset for a first look (3 replications, 16 samples)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-report", action="store_true", help="skip the report at the end")
     args = parser.parse_args(argv)
     if args.scheduler and args.backend != "dask":
         parser.error("--scheduler goes with --backend dask")
@@ -76,6 +78,23 @@ def run(argv: list[str]) -> int:
           f"{summary.failed} failed) in {summary.seconds:.1f} s")
     print(f"results:  {summary.folder / 'runs.parquet'}")
     print(f"manifest: {summary.folder / 'manifest.json'}")
+    if not args.no_report:
+        from sim.analysis.report import make_report
+
+        print(f"report:   {make_report(summary.folder)}")
+    return 0
+
+
+def report(argv: list[str]) -> int:
+    """Rebuild the report of a results folder from its saved runs."""
+    if len(argv) != 1:
+        raise InputError("report takes one results folder")
+    from sim.analysis.report import make_report
+
+    try:
+        print(f"report: {make_report(Path(argv[0]))}")
+    except FileNotFoundError as exc:
+        raise InputError(str(exc)) from None
     return 0
 
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from sim.experiment import Experiment, Factor
 from sim.knobs import KNOBS
@@ -36,6 +35,8 @@ def unit_sample(experiment: Experiment) -> np.ndarray | None:
     seed = np.random.SeedSequence(experiment.seed, spawn_key=(DESIGN_STREAM,))
     rng = np.random.default_rng(seed)
     if experiment.design == "lhs":
+        from scipy.stats import qmc
+
         return qmc.LatinHypercube(d=len(factors), rng=rng).random(experiment.samples)
     problem = sensitivity_problem(factors)
     if experiment.design == "sobol":

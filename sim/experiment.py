@@ -21,6 +21,8 @@ from sim.scenario import Scenario, load_scenario
 from sim.validation import ConfigError, Table, load_toml
 
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
+#: Outcomes a robustness table can rank designs by.
+ANALYSIS_OUTCOMES = ("total_value", "duration", "min_partner_gain")
 SAMPLED = ("lhs", "sobol", "morris")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
@@ -55,6 +57,7 @@ class Experiment:
     knobs: dict[str, Any] = field(default_factory=dict)
     timeseries: bool = False
     levels: int = 4
+    analysis: dict[str, Any] = field(default_factory=dict)
 
     def spec(self) -> dict[str, Any]:
         """A canonical, JSON-ready description, including the scenarios as resolved."""
@@ -114,6 +117,8 @@ def load_experiment(path: str | Path) -> Experiment:
     factors = _factors(factor_table, design) if factor_table is not None else ()
     knob_table = top.table("knobs", None)
     knobs = _fixed_knobs(knob_table) if knob_table is not None else {}
+    analysis_table = top.table("analysis", None)
+    analysis = _analysis(analysis_table, factors) if analysis_table is not None else {}
     exp.done()
     top.done()
 
@@ -158,8 +163,32 @@ def load_experiment(path: str | Path) -> Experiment:
     return Experiment(
         name=name, source=str(path), description=description, scenarios=scenarios,
         replications=replications, seed=seed, design=design, samples=samples, factors=factors,
-        knobs=knobs, timeseries=timeseries, levels=levels,
+        knobs=knobs, timeseries=timeseries, levels=levels, analysis=analysis,
     )
+
+
+def _analysis(table: Table, factors: tuple[Factor, ...]) -> dict[str, Any]:
+    """How the report should read the sweep: the main grouping, and for robustness
+    tables which factors are design levers and which are uncertainties."""
+    names = [f.name for f in factors]
+    analysis: dict[str, Any] = {}
+    group = table.string("group", None, choices=tuple(names))
+    if group is not None:
+        analysis["group"] = group
+    for key in ("levers", "uncertainties"):
+        values = table.strings(key, [])
+        for i, value in enumerate(values):
+            if value not in names:
+                raise table.error(f"{key}[{i}]", f"{value!r} is not a factor{did_you_mean(value, names)}")
+        if values:
+            analysis[key] = values
+    outcome = table.string("outcome", None, choices=ANALYSIS_OUTCOMES)
+    if outcome is not None:
+        analysis["outcome"] = outcome
+    if "uncertainties" in analysis and "levers" not in analysis:
+        raise table.error("levers", "uncertainties need levers to compare")
+    table.done()
+    return analysis
 
 
 def _factors(table: Table, design: str) -> tuple[Factor, ...]:

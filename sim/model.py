@@ -142,6 +142,7 @@ class AllianceModel(mesa.Model):
         self._scan = 0.0
         self._goal_fit = np.ones(len(specs))
         self._previous_trust = self.mean_trust
+        self._opportunism = 0.0
         self._opportunism_sum = 0.0
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
@@ -377,7 +378,8 @@ class AllianceModel(mesa.Model):
             cooperation = float(p.contribution.sum() / act.sum())
             a.relational_capital = alliance_rules.build_relational_capital(
                 a.relational_capital, cooperation, self.conflict)
-            self._opportunism_sum += opportunism(p.intent, act)
+            self._opportunism = opportunism(p.intent, act)
+            self._opportunism_sum += self._opportunism
 
         if not a.formed and a.deadlocks >= FOUNDING_ATTEMPTS:
             self._end("no agreement")
@@ -443,7 +445,7 @@ class AllianceModel(mesa.Model):
             trust_fell=mean_trust < previous - 0.005,
             conflict=self.conflict,
             dominance=float(self.effective_power.max() * act.sum()),
-            opportunism=opportunism(p.intent, act),
+            opportunism=self._opportunism,
             formalisation=a.formalisation,
         )
 

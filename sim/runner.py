@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import platform
 import subprocess
-import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from tqdm import tqdm
 
 from sim.designs import design_points, sensitivity_problem
 from sim.experiment import Experiment
-from sim.model import AllianceModel
+from sim.worker import RunTask, execute_batch
 from sim.results import ResultStore
 from sim.scenario import PROJECT_DIR
 
@@ -42,20 +41,6 @@ VERSIONED = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "dask", "di
 
 class RunnerError(RuntimeError):
     """The experiment cannot run as asked (existing results, a mismatched resume)."""
-
-
-@dataclass(frozen=True)
-class RunTask:
-    """One model run: where it sits in the design, its seed, and its knobs."""
-
-    run_id: int
-    point_id: int
-    replication: int
-    seed: int
-    scenario: str
-    knobs: dict[str, Any]
-    factors: dict[str, Any]
-    timeseries: bool = False
 
 
 @dataclass
@@ -94,32 +79,6 @@ def plan(experiment: Experiment, design: pd.DataFrame) -> Iterator[RunTask]:
             )
 
 
-def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
-    """Run one model; a run that raises is recorded as failed with its error, not re-raised."""
-    row: dict[str, Any] = {"run_id": task.run_id, "point_id": task.point_id,
-                           "replication": task.replication, "seed": task.seed,
-                           "scenario": task.scenario, **task.factors}
-    try:
-        model = AllianceModel(task.scenario, rng=task.seed, collect=task.timeseries, **task.knobs)
-        outcomes = model.run()
-    except Exception as exc:  # noqa: BLE001 - a failed run must not stop the sweep
-        last = traceback.extract_tb(exc.__traceback__)[-1]
-        row.update(status="failed", error=f"{type(exc).__name__}: {exc} "
-                   f"({Path(last.filename).name}:{last.lineno})")
-        return row, None
-    row.update(status="ok", error=None, **outcomes)
-    series = None
-    if task.timeseries:
-        series = model.datacollector.get_model_vars_dataframe().rename_axis("step").reset_index()
-        series.insert(0, "run_id", task.run_id)
-    return row, series
-
-
-def execute_batch(tasks: list[RunTask]) -> list[tuple[dict[str, Any], pd.DataFrame | None]]:
-    """Run a batch of models in one worker call (fewer round trips for short runs)."""
-    return [execute(task) for task in tasks]
-
-
 class InlineExecutor(cf.Executor):
     """Runs each batch in the calling process: one worker, no pool to start."""
 
@@ -149,7 +108,10 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
     elif workers == 1:
         yield InlineExecutor()
     else:
+        # Workers fork from a server that has imported the model once: quick to start,
+        # and safe, unlike forking this process with its threads.
         context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["sim.worker"])
         with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             yield pool
 

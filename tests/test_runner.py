@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import runner
+from sim import worker
 from sim.experiment import load_experiment
 from sim.model import AllianceModel
 from sim.runner import RunnerError, run_experiment, run_seed
@@ -90,7 +90,7 @@ def test_a_run_that_raises_is_marked_failed_and_the_sweep_goes_on(tmp_path, monk
                 raise RuntimeError("simulated worker fault")
             return super().run()
 
-    monkeypatch.setattr(runner, "AllianceModel", Fragile)
+    monkeypatch.setattr(worker, "AllianceModel", Fragile)
     table = pd.read_parquet(run_small(tmp_path, "fragile", workers=1))
     failed = table[table["status"] == "failed"]
     assert list(failed["seed"]) == [doomed]

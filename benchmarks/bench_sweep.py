@@ -1,0 +1,130 @@
+"""Sweep throughput and memory: our runner against mesa.batchrunner.batch_run.
+
+Part A runs the same sweep (same model, scenario, factors, replications, months and
+number of processes) twice, each in a fresh process: through ``run_experiment.py``
+and through ``mesa.batchrunner.batch_run``. batch_run can only read results through
+the model's DataCollector, so it runs with per-month collection on (the model's
+``collect=True``) and keeps every result in memory; our runner asks each run for
+its outcomes only and streams them to disk. Part B runs our runner on 1,000 and
+10,000 runs to show that peak memory does not grow with the size of the sweep.
+
+Peak memory is the largest total proportional set size (PSS) of the whole process
+tree (the driver's child and all its workers), sampled every 100 ms with psutil. PSS
+splits pages shared between processes among them, so a worker forked from a parent
+that already loaded the libraries is not counted as if it held its own copy.
+
+    python benchmarks/bench_sweep.py [--replications 100] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+PROJECT = Path(__file__).resolve().parent.parent
+MANAGERS = ["none", "lead_partner", "independent"]
+TURBULENCE = [0.1, 0.3, 0.5, 0.7]
+
+EXPERIMENT = """
+[experiment]
+name = "bench"
+scenario = "pps_infrastructure"
+steps = {steps}
+replications = {replications}
+seed = 1
+
+[factors]
+manager = {managers}
+turbulence = {turbulence}
+"""
+
+BATCH_RUN = """
+import mesa
+from sim import AllianceModel
+results = mesa.batchrunner.batch_run(
+    AllianceModel,
+    parameters={{"scenario": "pps_infrastructure", "manager": {managers}, "turbulence": {turbulence},
+                "horizon": {steps}}},
+    rng=list(range({replications})), max_steps={steps}, number_processes={workers},
+    data_collection_period=-1, display_progress=False)
+print(len(results))
+"""
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Run ``command``; return its wall time (s) and the peak RSS of its process tree (MiB)."""
+    start = time.perf_counter()
+    process = psutil.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_full_info().pss for p in tree if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    done.set()
+    sampler.join()
+    if code != 0:
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
+    return time.perf_counter() - start, peak / 2**20
+
+
+def ours(folder: Path, replications: int, steps: int, workers: int, managers=MANAGERS,
+         turbulence=TURBULENCE) -> tuple[float, float]:
+    experiment = folder / f"bench-{replications}-{steps}.toml"
+    experiment.write_text(EXPERIMENT.format(steps=steps, replications=replications,
+                                            managers=managers, turbulence=turbulence))
+    out = folder / f"out-{replications}-{steps}"
+    return measure([sys.executable, "run_experiment.py", str(experiment), "--workers", str(workers),
+                    "--out", str(out), "--no-progress"])
+
+
+def theirs(replications: int, steps: int, workers: int) -> tuple[float, float]:
+    script = BATCH_RUN.format(managers=MANAGERS, turbulence=TURBULENCE, steps=steps,
+                              replications=replications, workers=workers)
+    return measure([sys.executable, "-c", textwrap.dedent(script)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    runs = len(MANAGERS) * len(TURBULENCE) * args.replications
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        print(f"A. the same sweep: {runs} runs of 120 months, {args.workers} processes")
+        t_ours, m_ours = ours(folder, args.replications, 120, args.workers)
+        t_theirs, m_theirs = theirs(args.replications, 120, args.workers)
+        print(f"   run_experiment.py  {t_ours:7.1f} s  peak {m_ours:7.0f} MiB")
+        print(f"   batch_run          {t_theirs:7.1f} s  peak {m_theirs:7.0f} MiB")
+        print(f"   wall-time ratio ours/batch_run = {t_ours / t_theirs:.2f} (target <= 0.6); "
+              f"peak memory ratio = {m_ours / m_theirs:.2f} (target <= 1)")
+
+        print("B. our runner, 1,000 versus 10,000 runs of 24 months")
+        small = ours(folder, 1000 // 12 + 1, 24, args.workers)
+        large = ours(folder, 10000 // 12 + 1, 24, args.workers)
+        print(f"   ~1,000 runs   {small[0]:7.1f} s  peak {small[1]:7.0f} MiB")
+        print(f"   ~10,000 runs  {large[0]:7.1f} s  peak {large[1]:7.0f} MiB")
+        print(f"   peak memory ratio 10,000/1,000 = {large[1] / small[1]:.2f} (target <= 1.3)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,268 @@
+"""The report of an experiment: tables, figures and headline findings in plain words.
+
+Everything is computed from the results folder (``runs.parquet``, ``design.parquet``,
+``manifest.json`` and, when present, ``timeseries.parquet``), so
+``run_experiment.py report RESULTS_DIR`` rebuilds it without running a model.
+The HTML embeds its figures and links nothing outside itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis import figures
+from sim.analysis.discovery import discover
+from sim.analysis.robustness import robustness_table
+from sim.analysis.sensitivity import morris_effects, sobol_indices
+from sim.analysis.statistics import difference_interval, effects_against, summary_table
+from sim.analysis.survival import hazard_by_year, logrank_tests, survival_table
+
+OUTCOMES = ["dissolved", "duration", "total_value", "gini", "min_partner_gain", "mean_trust"]
+SENSITIVITY_OUTCOMES = ["duration", "total_value"]
+
+
+@dataclass
+class Report:
+    """What a report contains, before it is written as HTML."""
+
+    title: str
+    setup: list[tuple[str, str]]
+    headline: list[str]
+    sections: list[tuple[str, str]] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figures: list[figures.Figure] = field(default_factory=list)
+
+
+def load_results(folder: Path) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None,
+                                        pd.DataFrame | None]:
+    """The runs, manifest, design and (optional) per-month series of a results folder."""
+    runs_file = folder / "runs.parquet"
+    manifest_file = folder / "manifest.json"
+    if not runs_file.exists() or not manifest_file.exists():
+        raise FileNotFoundError(f"{folder} has no runs.parquet and manifest.json (is it a results folder?)")
+    runs = pd.read_parquet(runs_file)
+    manifest = json.loads(manifest_file.read_text())
+    design = pd.read_parquet(folder / "design.parquet") if (folder / "design.parquet").exists() else None
+    series = pd.read_parquet(folder / "timeseries.parquet") if (folder / "timeseries.parquet").exists() else None
+    return runs, manifest, design, series
+
+
+def horizon_of(runs: pd.DataFrame) -> int:
+    censored = runs.loc[~runs["dissolved"].astype(bool), "duration"]
+    return int(censored.max() if len(censored) else runs["duration"].max())
+
+
+def main_group(runs: pd.DataFrame, experiment: dict[str, Any]) -> str:
+    """The factor to compare groups by: the one named in [analysis], the manager mode, or the first."""
+    chosen = (experiment.get("analysis") or {}).get("group")
+    factors = [f["name"] for f in experiment["factors"]]
+    if chosen:
+        return chosen
+    if "manager" in factors:
+        return "manager"
+    discrete = [f["name"] for f in experiment["factors"] if f["levels"]]
+    if discrete:
+        return discrete[0]
+    return "scenario"
+
+
+def baseline_of(runs: pd.DataFrame, group: str) -> Any:
+    levels = sorted(runs[group].unique(), key=str)
+    return "none" if "none" in levels else levels[0]
+
+
+def build(folder: Path) -> Report:
+    """Compute every table and figure of the report for a results folder."""
+    runs, manifest, design, series = load_results(folder)
+    experiment = manifest["experiment"]
+    failed = int((runs["status"] != "ok").sum())
+    runs = runs[runs["status"] == "ok"].copy()
+    runs["dissolved"] = runs["dissolved"].astype(bool)
+    horizon = horizon_of(runs)
+    group = main_group(runs, experiment)
+    runs[group] = runs[group].astype(str) if runs[group].dtype == object else runs[group]
+    baseline = baseline_of(runs, group)
+    figure_dir = folder / "figures"
+    factor_names = [f["name"] for f in experiment["factors"]]
+
+    report = Report(title=f"Experiment {experiment['name']}", setup=_setup(manifest, len(runs), failed),
+                    headline=[])
+    surv = survival_table(runs, group, horizon)
+    ranks = logrank_tests(runs, group)
+    hazard = hazard_by_year(runs, group, horizon)
+    summary = summary_table(runs, group, [o for o in OUTCOMES if o in runs])
+    effects = effects_against(runs, group, baseline, ["dissolved", "duration", "total_value",
+                                                       "min_partner_gain", "gini"])
+    report.tables.update({"survival": surv, "logrank": ranks, "hazard_by_year": hazard,
+                          "summary": summary, "effects": effects})
+    report.headline = _headline(runs, group, baseline, horizon, surv)
+    report.figures += [figures.survival_curves(runs, group, horizon, figure_dir),
+                       figures.hazard_lines(hazard, group, figure_dir),
+                       figures.value_distribution(runs, group, figure_dir),
+                       figures.duration_value(runs, group, figure_dir)]
+
+    both = _value_and_duration(runs, [f for f in factor_names if f != "scenario"] or [group])
+    report.tables["value_duration"] = both
+    discrete = [f["name"] for f in experiment["factors"] if f["levels"] and f["name"] != group]
+    if discrete:
+        report.figures.append(figures.heatmaps(runs, group, discrete[0], figure_dir))
+
+    if experiment["design"] in ("sobol", "morris") and design is not None:
+        problem = manifest["design"]["problem"]
+        for outcome in SENSITIVITY_OUTCOMES:
+            if experiment["design"] == "sobol":
+                indices = sobol_indices(problem, runs, outcome)
+            else:
+                indices = morris_effects(problem, design, runs, outcome, experiment["levels"])
+            report.tables[f"sensitivity_{outcome}"] = indices
+            report.figures.append(figures.sensitivity_bars(indices, experiment["design"], figure_dir))
+
+    if factor_names:
+        short = runs["duration"] < horizon / 2
+        low = runs["total_value"].astype(float) <= runs["total_value"].astype(float).quantile(0.25)
+        report.sections.append(("Scenario discovery", _discovery_html(
+            [discover(runs, factor_names, short, f"short-lived (< {horizon // 2} months)"),
+             discover(runs, factor_names, low, "low value (bottom quarter)")])))
+
+    analysis = experiment.get("analysis") or {}
+    if analysis.get("levers"):
+        table = robustness_table(runs, list(analysis["levers"]), list(analysis.get("uncertainties", [])),
+                                 analysis.get("outcome", "total_value"))
+        report.tables["robustness"] = table
+    if series is not None and len(series):
+        report.figures.append(figures.time_series(series, runs, group, figure_dir))
+    return report
+
+
+def _setup(manifest: dict[str, Any], ok: int, failed: int) -> list[tuple[str, str]]:
+    e = manifest["experiment"]
+    factors = "; ".join(f["name"] + " = " + (", ".join(map(str, f["levels"])) if f["levels"]
+                                             else f"{f['low']:g} to {f['high']:g}") for f in e["factors"])
+    versions = ", ".join(f"{k} {v}" for k, v in manifest["packages"].items() if v)
+    return [
+        ("description", e.get("description") or "-"),
+        ("scenarios", ", ".join(e["scenarios"])),
+        ("design", f"{e['design']} ({manifest['design']['points']} design points)"),
+        ("factors", factors or "none"),
+        ("fixed knobs", ", ".join(f"{k} = {v}" for k, v in e["knobs"].items()) or "none"),
+        ("replications", str(e["replications"])),
+        ("runs", f"{ok} completed" + (f", {failed} failed" if failed else "")),
+        ("root seed", str(manifest["root_seed"])),
+        ("fingerprint", manifest["fingerprint"][:16]),
+        ("code", f"git {(manifest['git'].get('commit') or 'unknown')[:12]}"
+                 + (" (uncommitted changes)" if manifest["git"].get("dirty") else "")),
+        ("versions", f"Python {manifest['python']}; {versions}"),
+        ("run", f"{manifest['started']} to {manifest.get('finished') or '?'}"),
+    ]
+
+
+def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int,
+              surv: pd.DataFrame) -> list[str]:
+    base = runs[runs[group] == baseline]
+    base_row = surv[surv[group] == baseline].iloc[0]
+    lines = [f"Compared with {group} = {baseline}: of {len(base)} alliances there, "
+             f"{base_row['dissolved']:.0%} dissolved within {horizon} months"
+             + (f" (median lifetime {base_row['median_lifetime']:.0f} months)."
+                if np.isfinite(base_row["median_lifetime"]) else ".")]
+    for level, part in runs.groupby(group, sort=True):
+        if level == baseline:
+            continue
+        d, d_lo, d_hi = difference_interval(part["dissolved"].astype(float).to_numpy(),
+                                            base["dissolved"].astype(float).to_numpy())
+        v, v_lo, v_hi = difference_interval(part["total_value"].astype(float).to_numpy(),
+                                            base["total_value"].astype(float).to_numpy())
+        share = part["dissolved"].astype(float).mean()
+        lines.append(
+            f"With {group} = {level}, {share:.0%} of alliances dissolved against "
+            f"{base_row['dissolved']:.0%} (difference {100 * d:+.0f} percentage points, 95% CI "
+            f"{100 * d_lo:+.0f} to {100 * d_hi:+.0f}), and each alliance created {v:+.0f} units of value "
+            f"on average against the baseline (95% CI {v_lo:+.0f} to {v_hi:+.0f}; baseline mean "
+            f"{base['total_value'].astype(float).mean():.0f})."
+            + (" The difference in dissolution is not statistically clear." if d_lo <= 0 <= d_hi else ""))
+    return lines
+
+
+def _value_and_duration(runs: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
+    """Per design point: share surviving and mean value, and whether it is on the Pareto front."""
+    table = (runs.assign(survived=~runs["dissolved"].astype(bool), value=runs["total_value"].astype(float))
+             .groupby(factors, dropna=False)[["survived", "value"]].mean().reset_index())
+    s, v = table["survived"].to_numpy(), table["value"].to_numpy()
+    dominated = [bool(((s >= s[i]) & (v >= v[i]) & ((s > s[i]) | (v > v[i]))).any()) for i in range(len(table))]
+    table["gives_both"] = ~np.array(dominated)
+    return table.sort_values(["gives_both", "value"], ascending=False).reset_index(drop=True)
+
+
+def _discovery_html(results: list[dict]) -> str:
+    parts = []
+    for r in results:
+        importance = r["importance"].head(6)
+        parts.append(f"<h3>{html.escape(r['label'])}: {r['share']:.0%} of runs</h3>"
+                     f"<pre>{html.escape(r['rules'])}</pre>"
+                     + (importance.to_html(index=False, float_format="%.2f", border=0) if len(importance) else ""))
+    return "".join(parts)
+
+
+def _img(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
+
+
+def write(report: Report, folder: Path) -> Path:
+    """Save the tables as CSV and the report as self-contained HTML; return its path."""
+    tables = folder / "tables"
+    tables.mkdir(parents=True, exist_ok=True)
+    for name, table in report.tables.items():
+        table.to_csv(tables / f"{name}.csv", index=False)
+    body = [f"<h1>{html.escape(report.title)}</h1>", "<h2>Headline findings</h2>"]
+    body += [f"<p class='headline'>{html.escape(line)}</p>" for line in report.headline]
+    body.append("<h2>What was run</h2><table class='setup'>"
+                + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.setup)
+                + "</table>")
+    captions = {
+        "survival": "Survival by group: share dissolved, Kaplan-Meier survival at the horizon with 95% band, median lifetime.",
+        "logrank": "Log-rank tests between every pair of groups.",
+        "hazard_by_year": "Hazard of dissolution by year.",
+        "summary": "Means with 95% bootstrap confidence intervals.",
+        "effects": "Effects against the baseline group: difference of means with 95% bootstrap interval and Hedges' g.",
+        "value_duration": "Value-duration trade-off per design point; gives_both marks designs no other design beats on both.",
+        "robustness": "Robustness of each design across futures: mean, worst decile and maximum regret.",
+    }
+    body.append("<h2>Tables</h2>")
+    for name, table in report.tables.items():
+        caption = captions.get(name, name.replace("_", " ").capitalize() + ".")
+        body.append(f"<h3>{html.escape(name)}</h3><p class='caption'>{html.escape(caption)} "
+                    f"(tables/{name}.csv)</p>" + table.head(40).to_html(index=False, float_format="%.3g", border=0))
+    for title, content in report.sections:
+        body.append(f"<h2>{html.escape(title)}</h2>{content}")
+    body.append("<h2>Figures</h2>")
+    for fig in report.figures:
+        body.append(f"<figure id='{fig.name}'><img alt='{html.escape(fig.caption)}' src='{_img(fig.png)}'>"
+                    f"<figcaption>{html.escape(fig.caption)} (figures/{fig.name}.png, .svg)</figcaption></figure>")
+    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>"
+            + "\n".join(body) + "</body></html>")
+    path = folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def make_report(folder: Path) -> Path:
+    """Build and write the report of a results folder."""
+    return write(build(folder), folder)
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.85em; }
+th, td { padding: 0.2em 0.6em; border-bottom: 1px solid #ddd; text-align: left; }
+.headline { font-size: 1.05em; background: #f4f7fb; padding: 0.6em; border-left: 4px solid #3a6ea5; }
+figure img { max-width: 100%; } figcaption, .caption { color: #555; font-size: 0.9em; }
+pre { background: #f6f6f6; padding: 0.6em; font-size: 0.8em; }
+"""
