@@ -382,7 +382,7 @@ class AllianceModel(mesa.Model):
             self._opportunism_sum += self._opportunism
 
         if not a.formed and a.deadlocks >= FOUNDING_ATTEMPTS:
-            self._end("no agreement")
+            self._end("no_agreement")
         worst = p.disappointment.max()
         if worst >= self.params["exit_threshold"]:
             for i in leavers(p.disappointment, self.params["exit_threshold"], act):
@@ -410,12 +410,12 @@ class AllianceModel(mesa.Model):
         a.renegotiation_called = True
         self._log("exit", partner=p.names[i])
         if p.active.sum() < self.quorum or p.essential[i]:
-            self._end(p.names[i] + " left")
+            self._end("left", partner=p.names[i])
 
-    def _end(self, reason: str) -> None:
+    def _end(self, reason: str, **details: Any) -> None:
         self.running = False
         self.dissolved = True
-        self._log("dissolution", reason=reason)
+        self._log("dissolution", reason=reason, **details)
 
     def _election(self) -> None:
         p = self.partners

@@ -1,0 +1,33 @@
+"""The event log in plain words: what happened to the alliance, month by month."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sim.dashboard.i18n import t
+
+
+def describe(event: tuple[int, str, dict[str, Any]], language: str) -> str:
+    """One event of ``model.events`` as a sentence, prefixed with its month."""
+    month, kind, details = event
+    if kind in ("agreement", "renegotiation") and details.get("mediated"):
+        text = t(language, f"events.{kind}_mediated")
+    elif kind == "shock":
+        text = t(language, "events.shock", kind=t(language, f"shocks.{details['kind']}"))
+    elif kind == "intervention":
+        text = t(language, "events.intervention", lever=t(language, f"levers.{details['lever']}").lower())
+    elif kind == "dissolution":
+        reason = t(language, f"reasons.{details['reason']}", **{k: v for k, v in details.items()
+                                                                if k != "reason"})
+        text = t(language, "events.dissolution", reason=reason)
+    else:
+        text = t(language, f"events.{kind}", **details)
+    return f"{t(language, 'ui.month')} {month}: {text}"
+
+
+def event_log(events: list[tuple[int, str, dict[str, Any]]], language: str, limit: int = 12,
+              interventions: bool = False) -> list[str]:
+    """The latest events, newest first; interventions are left out unless asked for
+    (a busy manager would otherwise crowd out what happens to the partners)."""
+    shown = [e for e in events if interventions or e[1] != "intervention"]
+    return [describe(e, language) for e in reversed(shown[-limit:])]
