@@ -30,6 +30,9 @@ test-fast: $(STAMP)
 validation: $(STAMP)
 	$(BIN)/python -m pytest -m validation $(PYTEST_ARGS)
 
+dashboard: $(STAMP)
+	$(BIN)/python run_experiment.py dashboard
+
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py
 

@@ -6,6 +6,7 @@
     python run_experiment.py scenarios
     python run_experiment.py describe NAME
     python run_experiment.py report RESULTS_DIR
+    python run_experiment.py dashboard [--port N] [--host ADDRESS]
 
 Invalid input ends with a message that names the file and the key, exit code 2,
 no traceback, and nothing written.
@@ -32,7 +33,8 @@ class InputError(Exception):
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"check": check, "scenarios": scenarios, "describe": describe, "report": report}
+    commands = {"check": check, "scenarios": scenarios, "describe": describe, "report": report,
+                "dashboard": dashboard}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])
@@ -185,6 +187,20 @@ def describe(argv: list[str]) -> int:
         marker = "*" if knob.name in s.knobs else " "
         print(f" {marker}{knob.name:<18} {value!s:<12} {knob.allowed:<26} {knob.meaning}")
     print("(* set by the scenario)")
+    return 0
+
+
+def dashboard(argv: list[str]) -> int:
+    """Start the trainers' dashboard (bound to 127.0.0.1 unless --host says otherwise)."""
+    parser = argparse.ArgumentParser(prog="run_experiment.py dashboard",
+                                     description="Start the trainers' dashboard in a browser.")
+    parser.add_argument("--port", type=_positive_int, default=None, help="port (default: $PORT or 8765)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on; 0.0.0.0 opens it to the network deliberately")
+    args = parser.parse_args(argv)
+    from sim.dashboard.server import run as run_dashboard
+
+    run_dashboard(args.host, args.port)
     return 0
 
 

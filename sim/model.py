@@ -479,6 +479,7 @@ class AllianceModel(mesa.Model):
                     "trust_in_others": "trust_in_others",
                     "payoff": "payoff",
                     "contribution": "contribution",
+                    "outside_option": "outside_option",
                     "active": "active",
                 },
             },
