@@ -38,7 +38,8 @@ def enforced_contribution(intent: np.ndarray, formalisation: float) -> np.ndarra
     return np.maximum(intent, formalisation * CONTRACT_FLOOR)
 
 
-def opportunism(intent: np.ndarray, active: np.ndarray) -> float:
-    """How far partners would fall short of the contracted effort, on average (0 = none)."""
+def opportunism(contribution: np.ndarray, active: np.ndarray) -> float:
+    """How far partners' actual contributions fall short of the contracted effort, on average
+    (0 = nobody free-rides). Contracts and monitoring lower it by lifting the floor."""
     n = active.sum()
-    return float(np.maximum(CONTRACT_FLOOR - intent, 0.0) @ active / n) if n else 0.0
+    return float(np.maximum(CONTRACT_FLOOR - contribution, 0.0) @ active / n) if n else 0.0

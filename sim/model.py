@@ -143,6 +143,8 @@ class AllianceModel(mesa.Model):
         self._goal_fit = np.ones(len(specs))
         self._previous_trust = self.mean_trust
         self._opportunism = 0.0
+        self.coordination = 0.0
+        self._coordination_sum = 0.0
         self._opportunism_sum = 0.0
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
@@ -251,6 +253,7 @@ class AllianceModel(mesa.Model):
             "relational_capital": float(self.alliance.relational_capital),
             "formalisation_final": float(self.alliance.formalisation),
             "opportunism": self._opportunism_sum / max(self.duration, 1),
+            "coordination_cost": self._coordination_sum / max(self.duration, 1),
             "home_share": float(p.cum_received[self.home] / received_total) if received_total > 0 else 0.0,
             "trust_in_home": float(p.trust[others, self.home].mean()),
             "mandate": float(self.manager.mandate) if self.manager else 0.0,
@@ -333,6 +336,7 @@ class AllianceModel(mesa.Model):
                             self.params["productivity"])
         cost = coordination_cost(int(p.active.sum()), self.conflict,
                                  self.params["coordination_cost"], a.formalisation)
+        self.coordination = cost
         if self.manager is not None and self.manager.home is None:
             cost += self.manager.fee
         self._base_value = gross - cost
@@ -355,6 +359,8 @@ class AllianceModel(mesa.Model):
         if self.manager is not None and self.manager.home is not None:
             p.payoff[self.manager.home] -= self.manager.fee
         self.total_value += self.value
+        if agreement is not None:
+            self._coordination_sum += self.coordination
 
     def _assess(self, month: int, outside: np.ndarray) -> None:
         p, a = self.partners, self.alliance
@@ -378,7 +384,7 @@ class AllianceModel(mesa.Model):
             cooperation = float(p.contribution.sum() / act.sum())
             a.relational_capital = alliance_rules.build_relational_capital(
                 a.relational_capital, cooperation, self.conflict)
-            self._opportunism = opportunism(p.intent, act)
+            self._opportunism = opportunism(p.contribution, act)
             self._opportunism_sum += self._opportunism
 
         if not a.formed and a.deadlocks >= FOUNDING_ATTEMPTS:

@@ -32,6 +32,10 @@ SLIDERS = ("manager_position", "manager_skill", "manager_capacity", "turbulence"
            "goal_diversity", "formalisation")
 DEFAULT_SCENARIO = "pps_infrastructure"
 COMPARISON_RUNS = 40
+BLOCK = {"display": "block", "margin-bottom": "0.3em"}
+WRAP = {"flex-wrap": "wrap"}
+PLAY_OUTCOMES = (("duration", "{:.0f}"), ("total_value", "{:.0f}"), ("mean_trust", "{:.2f}"),
+                 ("exits", "{:.0f}"), ("gini", "{:.2f}"))
 
 
 def default_settings(scenario: str) -> dict[str, Any]:
@@ -60,9 +64,9 @@ def EventLog(model: AllianceModel, language: str, tick: int, interventions: bool
     lines = event_log(model.events, language, interventions=interventions)
     with solara.Card(t(language, "ui.event_log"), classes=["event-log"]):
         if not lines:
-            solara.Text(t(language, "ui.no_events"))
+            solara.Text(t(language, "ui.no_events"), style=BLOCK)
         for line in lines:
-            solara.Text(line, classes=["event-line"])
+            solara.Text(line, classes=["event-line"], style=BLOCK)
 
 
 def status_text(model: AllianceModel, language: str) -> str:
@@ -132,7 +136,7 @@ def Simulation(language: str, scenario: solara.Reactive, seed: solara.Reactive, 
     with solara.Columns([1, 3]):
         with solara.Column():
             with solara.Card():
-                solara.Text(status_text(model, language), classes=["status"])
+                solara.Text(status_text(model, language), classes=["status"], style=BLOCK)
                 with solara.Row():
                     solara.Button(t(language, "ui.step"), on_click=step, disabled=not model.running,
                                   classes=["step-button"], color="primary")
@@ -166,7 +170,7 @@ def DilemmaCard(dilemma, language: str, on_try):
         solara.Markdown(f"**A** · {t(language, f'dilemmas.{dilemma.key}.a')}  \n"
                         f"**B** · {t(language, f'dilemmas.{dilemma.key}.b')}  \n"
                         f"*{t(language, 'ui.scenario')}: {dilemma.scenario}*")
-        with solara.Row():
+        with solara.Row(style=WRAP):
             solara.Button(t(language, "ui.compare", runs=COMPARISON_RUNS), classes=["compare-button"],
                           on_click=lambda: result.set(compare(dilemma, runs=COMPARISON_RUNS)))
             solara.Button(t(language, "ui.load_a"), text=True, on_click=lambda: on_try(dilemma, "a"))
@@ -187,9 +191,10 @@ def _fmt(template: str, value: float) -> str:
 
 @solara.component
 def Dilemmas(language: str, on_try):
-    with solara.ColumnsResponsive(12, large=6):
-        for dilemma in dilemmas():
-            DilemmaCard(dilemma, language, on_try)
+    with solara.Column(style={"padding": "0 1em"}):
+        with solara.ColumnsResponsive(12, large=6):
+            for dilemma in dilemmas():
+                DilemmaCard(dilemma, language, on_try)
 
 
 @solara.component
@@ -220,8 +225,8 @@ def PlayTheManager(language: str, scenario: solara.Reactive, seed: solara.Reacti
     with solara.Columns([1, 2]):
         with solara.Column():
             with solara.Card():
-                solara.Text(status_text(game.model, language), classes=["play-status"])
-                solara.Text(t(language, "ui.capacity_left", capacity=game.capacity_left))
+                solara.Text(status_text(game.model, language), classes=["play-status"], style=BLOCK)
+                solara.Text(t(language, "ui.capacity_left", capacity=game.capacity_left), style=BLOCK)
                 for lever in INTERVENTIONS:
                     solara.Button(f"{t(language, f'levers.{lever}')} ({CAPACITY_COST[lever]:.1f})",
                                   on_click=lambda lever=lever: choose(lever),
@@ -238,12 +243,10 @@ def PlayTheManager(language: str, scenario: solara.Reactive, seed: solara.Reacti
                               on_click=lambda: comparison.set(game.benchmark()))
             if comparison.value is not None:
                 you, builtin = comparison.value["you"], comparison.value["builtin"]
-                rows = [("duration", "{:.0f}"), ("total_value", "{:.0f}"), ("mean_trust", "{:.2f}"),
-                        ("exits", "{:.0f}"), ("gini", "{:.2f}")]
                 solara.Markdown(f"| {t(language, 'ui.outcome')} | {t(language, 'ui.you')} | "
                                 f"{t(language, 'ui.builtin')} |\n|---|---|---|\n"
-                                + "\n".join(f"| {k} | {f.format(you[k])} | {f.format(builtin[k])} |"
-                                            for k, f in rows))
+                                + "\n".join(f"| {t(language, f'outcomes.{k}')} | {f.format(you[k])} | "
+                                            f"{f.format(builtin[k])} |" for k, f in PLAY_OUTCOMES))
         with solara.Column():
             with solara.Columns([1, 1]):
                 Chart(charts.value_chart, game.model, language, tick.value)
