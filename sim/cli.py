@@ -34,7 +34,7 @@ class InputError(Exception):
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     commands = {"check": check, "scenarios": scenarios, "describe": describe, "report": report,
-                "dashboard": dashboard}
+                "dashboard": dashboard, "calibrate": calibrate}
     try:
         if argv and argv[0] in commands:
             return commands[argv[0]](argv[1:])
@@ -187,6 +187,40 @@ def describe(argv: list[str]) -> int:
         marker = "*" if knob.name in s.knobs else " "
         print(f" {marker}{knob.name:<18} {value!s:<12} {knob.allowed:<26} {knob.meaning}")
     print("(* set by the scenario)")
+    return 0
+
+
+def calibrate(argv: list[str]) -> int:
+    """Run experiments/calibration.toml (resuming what is on disk) and rank the candidates."""
+    parser = argparse.ArgumentParser(prog="run_experiment.py calibrate",
+                                     description="Search the free parameters against the calibration target.")
+    parser.add_argument("--workers", type=_positive_int, default=None)
+    parser.add_argument("--quick", action="store_true", help="3 replications per candidate")
+    args = parser.parse_args(argv)
+    from sim.analysis.calibration import rank_candidates
+    from sim.knobs import KNOBS as knobs
+    from sim.runner import RunnerError, run_experiment
+    from sim.scenario import PROJECT_DIR
+
+    experiment = load_experiment(PROJECT_DIR / "experiments" / "calibration.toml")
+    if args.quick:
+        experiment = experiment.quick()
+    try:
+        summary = run_experiment(experiment, workers=args.workers, resume=True, progress=True,
+                                 argv=["run_experiment.py", "calibrate", *argv])
+    except RunnerError as exc:
+        raise InputError(str(exc)) from None
+    ranking = rank_candidates(summary.runs)
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 20, "display.precision", 2):
+        print(ranking.head(8).to_string(index=False))
+    current = ranking[(ranking["productivity"] == knobs["productivity"].default)
+                      & (ranking["exit_threshold"] == knobs["exit_threshold"].default)]
+    if len(current):
+        print(f"current defaults (productivity {knobs['productivity'].default}, exit_threshold "
+              f"{knobs['exit_threshold'].default}): rank {current.index[0] + 1} of {len(ranking)}, "
+              f"all scenarios in 30-60%: {bool(current['all_in_target'].iloc[0])}")
     return 0
 
 

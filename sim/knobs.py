@@ -151,7 +151,7 @@ KNOBS: dict[str, Knob] = {
         Knob("horizon", 120, "months simulated (the run is censored after that)", "design",
              kind=int, low=1, high=1200),
         # --- free parameters of the mechanisms (calibrated, see docs/ODD.md) -------
-        Knob("exit_threshold", 2.0, "accumulated disappointment at which a partner leaves",
+        Knob("exit_threshold", 3.0, "accumulated disappointment at which a partner leaves",
              "mechanism", low=0.1, high=20.0),
         Knob("trust_build_rate", 0.05, "how fast trust grows on good experiences",
              "mechanism", low=0.0, high=1.0),

@@ -43,6 +43,9 @@ def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
         row.update(status="failed", error=f"{type(exc).__name__}: {exc} "
                    f"({Path(last.filename).name}:{last.lineno})")
         return row, None
+    clash = outcomes.keys() & row.keys()
+    if clash:  # an outcome named like a factor would silently overwrite the factor's value
+        raise RuntimeError(f"outcomes {sorted(clash)} share names with run columns")
     row.update(status="ok", error=None, **outcomes)
     series = None
     if task.timeseries:

@@ -162,3 +162,10 @@ def test_the_model_runs_under_mesa_batch_run():
         AllianceModel, parameters={"scenario": "pps_infrastructure", "manager": ["none", "independent"]},
         max_steps=12, number_processes=1, display_progress=False, rng=[1, 2])
     assert len(results) > 0 and {"value", "manager", "mean_trust"} <= results[0].keys()
+
+
+def test_no_outcome_shares_a_name_with_a_knob_so_results_tables_keep_every_factor():
+    from sim.knobs import KNOBS
+
+    outcomes = AllianceModel("pps_infrastructure", rng=1, horizon=3).run()
+    assert not set(outcomes) & set(KNOBS)

@@ -53,5 +53,5 @@ def test_no_nan_or_infinity_trust_and_probabilities_in_unit_interval_duration_wi
 @given(n=st.integers(2, 60), seed=st.integers(0, 1000))
 def test_any_number_of_generated_partners_runs(n, seed):
     outcomes = AllianceModel("regional_network", rng=seed, collect=False, n_partners=n, horizon=36).run()
-    assert outcomes["n_partners"] == n
+    assert outcomes["partners"] == n
     assert 0 <= outcomes["exits"] <= n

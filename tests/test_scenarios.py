@@ -126,5 +126,5 @@ def test_elections_move_the_public_partners_goals_every_four_years():
 def test_more_partners_raise_coordination_cost_and_shorten_the_regional_network():
     few = run_outcomes("regional_network", range(40), n_partners=4)
     many = run_outcomes("regional_network", range(40), n_partners=24)
-    per_partner = lambda runs: np.mean([r["total_value"] / r["n_partners"] for r in runs])  # noqa: E731
+    per_partner = lambda runs: np.mean([r["total_value"] / r["partners"] for r in runs])  # noqa: E731
     assert per_partner(many) < per_partner(few)

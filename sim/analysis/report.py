@@ -22,7 +22,12 @@ from sim.analysis import figures
 from sim.analysis.discovery import discover
 from sim.analysis.robustness import robustness_table
 from sim.analysis.sensitivity import morris_effects, sobol_indices
-from sim.analysis.statistics import difference_interval, effects_against, summary_table
+from sim.analysis.statistics import (
+    conditional_effects,
+    difference_interval,
+    effects_against,
+    summary_table,
+)
 from sim.analysis.survival import hazard_by_year, logrank_tests, survival_table
 
 OUTCOMES = ["dissolved", "duration", "total_value", "gini", "min_partner_gain", "mean_trust"]
@@ -132,6 +137,12 @@ def build(folder: Path) -> Report:
             [discover(runs, factor_names, short, f"short-lived (< {horizon // 2} months)"),
              discover(runs, factor_names, low, "low value (bottom quarter)")])))
 
+    ranges = [f["name"] for f in experiment["factors"] if not f["levels"]]
+    if ranges and runs[group].nunique() > 1:
+        report.tables["conditional_effects"] = pd.concat(
+            [conditional_effects(runs, group, baseline, ranges, outcome) for outcome in ("dissolved", "total_value")],
+            ignore_index=True)
+
     analysis = experiment.get("analysis") or {}
     if analysis.get("levers"):
         table = robustness_table(runs, list(analysis["levers"]), list(analysis.get("uncertainties", [])),
@@ -233,6 +244,7 @@ def write(report: Report, folder: Path) -> Path:
         "effects": "Effects against the baseline group: difference of means with 95% bootstrap interval and Hedges' g.",
         "value_duration": "Value-duration trade-off per design point; gives_both marks designs no other design beats on both.",
         "robustness": "Robustness of each design across futures: mean, worst decile and maximum regret.",
+        "conditional_effects": "Effect of each group against the baseline within the low and high half of each range factor.",
     }
     body.append("<h2>Tables</h2>")
     for name, table in report.tables.items():

@@ -78,3 +78,20 @@ def effects_against(runs: pd.DataFrame, group: str, baseline, outcomes: list[str
             rows.append({group: level, "baseline": baseline, "outcome": outcome, "difference": diff,
                          "low": low, "high": high, "hedges_g": hedges_g(x, y)})
     return pd.DataFrame(rows)
+
+
+def conditional_effects(runs: pd.DataFrame, group: str, baseline, factors: list[str],
+                        outcome: str) -> pd.DataFrame:
+    """The effect of each group against the baseline within the low and the high half of each
+    numeric factor: does an effect hold across the range of the other factors?"""
+    rows = []
+    for factor in factors:
+        cut = runs[factor].astype(float).median()
+        for half, part in (("low", runs[runs[factor].astype(float) <= cut]),
+                           ("high", runs[runs[factor].astype(float) > cut])):
+            base = part[part[group] == baseline][outcome].astype(float).to_numpy()
+            for level, treated in part[part[group] != baseline].groupby(group):
+                diff, low, high = difference_interval(treated[outcome].astype(float).to_numpy(), base)
+                rows.append({"factor": factor, "half": half, "cut": cut, group: level, "outcome": outcome,
+                             "difference": diff, "low": low, "high": high})
+    return pd.DataFrame(rows)

@@ -59,10 +59,10 @@ def test_more_partners_raise_coordination_cost():
     on the mean monthly coordination cost of regional networks with 4 and with 24 partners."""
     few = run_outcomes("regional_network", range(60), n_partners=4, horizon=36, exit_threshold=20.0)
     many = run_outcomes("regional_network", range(60), n_partners=24, horizon=36, exit_threshold=20.0)
-    result = stats.mannwhitneyu(values(many, "coordination_cost"), values(few, "coordination_cost"),
+    result = stats.mannwhitneyu(values(many, "coordination"), values(few, "coordination"),
                                 alternative="greater")
     assert result.pvalue < ALPHA
-    per_partner = lambda runs: values(runs, "coordination_cost") / values(runs, "n_partners")  # noqa: E731
+    per_partner = lambda runs: values(runs, "coordination") / values(runs, "partners")  # noqa: E731
     assert per_partner(many).mean() > per_partner(few).mean()
 
 
