@@ -59,9 +59,17 @@ print(len(results))
 """
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """Run ``command``; return its wall time (s) and the peak RSS of its process tree (MiB)."""
+def wall_time(command: list[str]) -> float:
+    """Run ``command`` undisturbed and return its wall time in seconds."""
     start = time.perf_counter()
+    subprocess.run(command, cwd=PROJECT, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Run ``command`` twice: once for its wall time, once for the peak PSS of its process
+    tree (MiB), so the memory sampling does not slow down the timed run."""
+    seconds = wall_time(command)
     process = psutil.Popen(command, cwd=PROJECT, stdout=subprocess.DEVNULL)
     peak = 0
     done = threading.Event()
@@ -83,7 +91,7 @@ def measure(command: list[str]) -> tuple[float, float]:
     sampler.join()
     if code != 0:
         raise SystemExit(f"{' '.join(command)} failed with exit code {code}")
-    return time.perf_counter() - start, peak / 2**20
+    return seconds, peak / 2**20
 
 
 def ours(folder: Path, replications: int, steps: int, workers: int, managers=MANAGERS,
@@ -93,7 +101,7 @@ def ours(folder: Path, replications: int, steps: int, workers: int, managers=MAN
                                             managers=managers, turbulence=turbulence))
     out = folder / f"out-{replications}-{steps}"
     return measure([sys.executable, "run_experiment.py", str(experiment), "--workers", str(workers),
-                    "--out", str(out), "--no-progress"])
+                    "--out", str(out), "--no-progress", "--no-report", "--force"])
 
 
 def theirs(replications: int, steps: int, workers: int) -> tuple[float, float]:

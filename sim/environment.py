@@ -80,6 +80,7 @@ class Environment:
         salience = np.array(power_salience, dtype=float)
         self.log_salience_home = np.log(salience / salience.sum() + 1e-9)
         self.shock_probability = turbulence * shock_rate / 12.0
+        self._power_salience: np.ndarray | None = None
 
     @property
     def context(self) -> np.ndarray:
@@ -101,13 +102,16 @@ class Environment:
 
     @property
     def power_salience(self) -> np.ndarray:
-        """Current weight of each power base (sums to 1)."""
-        return softmax(self.log_salience_home + self.salience_shift)
+        """Current weight of each power base (sums to 1), computed once per month."""
+        if self._power_salience is None:
+            self._power_salience = softmax(self.log_salience_home + self.salience_shift)
+        return self._power_salience
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""
         self.state = mean_reverting_step(self.state, self.home, self.reversion, self.drift,
                                          rng.standard_normal(self.state.size))
+        self._power_salience = None
         context = self.context
         np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)
         if rng.random() >= self.shock_probability:
@@ -121,6 +125,7 @@ class Environment:
         context += rng.normal(0.0, CONTEXT_SHOCK, self.n_issues)
         np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)
         self.state[self.n_issues + POWER_BASES.index(base)] += SALIENCE_SHOCK
+        self._power_salience = None
         self.state[-1] += market_push
         self.shocks += 1
         return kind

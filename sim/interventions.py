@@ -41,9 +41,14 @@ def build_trust(trust: np.ndarray, effectiveness: float) -> np.ndarray:
     return trust + TRUST_REPAIR * effectiveness * (1.0 - trust)
 
 
+def alignment_share(effectiveness: float) -> float:
+    """How far joint sense-making moves partners' ideal points toward the shared agenda."""
+    return ALIGNMENT_RATE * effectiveness
+
+
 def align_ambition(ideals: np.ndarray, agenda: np.ndarray, effectiveness: float) -> np.ndarray:
     """Joint sense-making: partners' ideal points move toward the shared agenda."""
-    return ideals + ALIGNMENT_RATE * effectiveness * (agenda - ideals)
+    return ideals + alignment_share(effectiveness) * (agenda - ideals)
 
 
 def balance_power(balance: float, effectiveness: float) -> float:

@@ -171,7 +171,10 @@ class AllianceModel(mesa.Model):
     def mean_trust(self) -> float:
         """Average trust of the partners in one another (partners that left excluded)."""
         p = self.partners
-        return float(trust_in_others(p.trust, p.active) @ p.active / p.active.sum())
+        n = p.active.sum()
+        if n < 2:
+            return float("nan") if n == 0 else 0.0
+        return float((p.active @ p.trust @ p.active - p.trust.diagonal() @ p.active) / (n * (n - 1)))
 
     @property
     def month(self) -> int:
@@ -222,7 +225,7 @@ class AllianceModel(mesa.Model):
             a.relational_capital = min(1.0, a.relational_capital + levers.RELATIONAL_INVESTMENT * effect)
         elif lever == "align_ambition":
             if a.agreement is not None:
-                p.set_ideals(levers.align_ambition(p.ideals, a.agreement.agenda, effect))
+                p.move_ideals_toward(a.agreement.agenda, levers.alignment_share(effect))
                 self._refresh_goal_fit()
         elif lever == "balance_power":
             a.power_balance = levers.balance_power(a.power_balance, effect)

@@ -41,7 +41,7 @@ def shaped_power(power: np.ndarray, asymmetry: float) -> np.ndarray:
 def goal_distances(ideals: np.ndarray) -> np.ndarray:
     """Root-mean-square distance between every two partners' ideal points, in [0, 1]."""
     diff = ideals[:, None, :] - ideals[None, :, :]
-    return np.sqrt(np.mean(diff**2, axis=2))
+    return np.sqrt((diff * diff).sum(axis=2) / ideals.shape[1])
 
 
 @dataclass
@@ -122,7 +122,16 @@ class Partners:
         """What each partner would get per month elsewhere, given the market."""
         return self.outside_base * np.exp(self.market_beta * market)
 
+    def move_ideals_toward(self, target: np.ndarray, share: float) -> None:
+        """Move every ideal point ``share`` of the way to ``target`` (joint sense-making).
+
+        Pairwise differences all shrink by the factor ``1 - share``, so goal distances are
+        rescaled instead of recomputed; a convex combination of points in [0, 1] stays there.
+        """
+        self.ideals = self.ideals + share * (target - self.ideals)
+        self.goal_distance = self.goal_distance * (1.0 - share)
+
     def set_ideals(self, ideals: np.ndarray) -> None:
         """Replace ideal points (alignment, elections) and keep goal distances consistent."""
-        self.ideals = np.clip(ideals, 0.0, 1.0)
+        self.ideals = np.minimum(np.maximum(ideals, 0.0), 1.0)
         self.goal_distance = goal_distances(self.ideals)

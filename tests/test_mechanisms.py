@@ -163,3 +163,14 @@ def test_gini_is_zero_for_an_equal_split_and_grows_with_inequality():
     assert gini(np.array([1.0, 1.0, 1.0])) == pytest.approx(0.0)
     assert gini(np.array([0.0, 0.0, 3.0])) == pytest.approx(2 / 3)
     assert gini(np.array([1.0, 2.0, 3.0])) == pytest.approx(2 / 9)
+
+
+def test_moving_ideals_toward_an_agenda_rescales_goal_distances_exactly():
+    from sim.partners import goal_distances
+    from sim.scenario import load_scenario
+    from sim.partners import Partners
+
+    partners = Partners.from_specs(load_scenario("open_innovation").partners, 0.8, 0.5, 0.5)
+    partners.move_ideals_toward(np.array([0.5, 0.4, 0.6]), 0.2)
+    assert np.allclose(partners.goal_distance, goal_distances(partners.ideals))
+    assert np.all((partners.ideals >= 0) & (partners.ideals <= 1))
