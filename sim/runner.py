@@ -17,6 +17,7 @@ import multiprocessing
 import os
 import platform
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -108,12 +109,20 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
     elif workers == 1:
         yield InlineExecutor()
     else:
-        # Workers fork from a server that has imported the model once: quick to start,
-        # and safe, unlike forking this process with its threads.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sim.worker"])
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
+            pool.submit(int).result()  # start every worker now (fork spawns them all at once)
             yield pool
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Fork while this process has a single thread: workers are then copies that need to import
+    nothing. Otherwise (forking a threaded process can deadlock) fork from a server that has
+    imported the model once."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.worker"])
+    return context
 
 
 def batch_size(n_runs: int, workers: int) -> int:
@@ -177,24 +186,36 @@ def run_experiment(experiment: Experiment, out: Path | None = None, workers: int
         else:
             raise RunnerError(f"{folder} already holds results; use --resume to finish them "
                               "or --force to replace them")
-    design = design_points(experiment)
-    planned = len(design) * experiment.replications
-    done = store.done_run_ids() if resume else set()
-    started = _now()
-    folder.mkdir(parents=True, exist_ok=True)
-    store.write_design(design)
-    counts = {"planned": planned, "already_done": len(done), "ran": 0, "failed": 0}
-    store.write_manifest(manifest(experiment, design, started, "running", counts, argv))
-
-    todo = (task for task in plan(experiment, design) if task.run_id not in done)
-    size = batch_size(planned - len(done), workers)
     clock = dt.datetime.now()
-    with open_executor(backend, workers, scheduler) as executor, \
-            tqdm(total=planned, initial=len(done), unit="run", disable=not progress,
-                 desc=experiment.name, smoothing=0.1, dynamic_ncols=True) as bar:
+    # Workers start before this process touches Parquet (whose thread pool would make forking unsafe).
+    with open_executor(backend, workers, scheduler) as executor:
+        design = design_points(experiment)
+        planned = len(design) * experiment.replications
+        done = store.done_run_ids() if resume else set()
+        started = _now()
+        folder.mkdir(parents=True, exist_ok=True)
+        store.write_design(design)
+        counts = {"planned": planned, "already_done": len(done), "ran": 0, "failed": 0}
+        store.write_manifest(manifest(experiment, design, started, "running", counts, argv))
+        todo = (task for task in plan(experiment, design) if task.run_id not in done)
+        _sweep(executor, store, todo, batch_size(planned - len(done), workers), workers * 4, counts,
+               tqdm(total=planned, initial=len(done), unit="run", disable=not progress,
+                    desc=experiment.name, smoothing=0.1, dynamic_ncols=True))
+    runs = store.merge(output_columns(experiment))
+    counts["failed_total"] = int((runs["status"] == "failed").sum()) if len(runs) else 0
+    store.write_manifest(manifest(experiment, design, started, "complete", counts, argv))
+    return Summary(folder=folder, planned=planned, ran=counts["ran"], skipped=len(done),
+                   failed=counts["failed"], seconds=(dt.datetime.now() - clock).total_seconds(),
+                   runs=runs)
+
+
+def _sweep(executor: cf.Executor, store: ResultStore, todo: Iterator[RunTask], size: int,
+           window: int, counts: dict[str, int], bar: tqdm) -> None:
+    """Keep at most ``window`` batches in flight; store each batch as soon as it returns."""
+    with bar:
         in_flight: set[cf.Future] = set()
         batches = iter(lambda: list(islice(todo, size)), [])
-        for batch in islice(batches, workers * 4):
+        for batch in islice(batches, window):
             in_flight.add(executor.submit(execute_batch, batch))
         while in_flight:
             finished, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
@@ -207,12 +228,6 @@ def run_experiment(experiment: Experiment, out: Path | None = None, workers: int
                 batch = next(batches, None)
                 if batch is not None:
                     in_flight.add(executor.submit(execute_batch, batch))
-    runs = store.merge(output_columns(experiment))
-    counts["failed_total"] = int((runs["status"] == "failed").sum()) if len(runs) else 0
-    store.write_manifest(manifest(experiment, design, started, "complete", counts, argv))
-    return Summary(folder=folder, planned=planned, ran=counts["ran"], skipped=len(done),
-                   failed=counts["failed"], seconds=(dt.datetime.now() - clock).total_seconds(),
-                   runs=runs)
 
 
 def _now() -> str:
