@@ -57,28 +57,29 @@ def test_risk_allocation_decides_who_absorbs_a_disappointing_month():
     assert received.sum() == pytest.approx(6.0)
 
 
-def _partner_series(scenario, seed, **knobs):
-    model = AllianceModel(scenario, rng=seed, exit_threshold=20.0, horizon=96, **knobs)
-    received, market = [], []
-    while model.running:
-        model.step()
-        received.append(model.partners.received.copy())
-        market.append(model.environment.market)
-    return np.array(received), np.array(market), model
+def sector_income(sector, **knobs):
+    """For turbulent PPS runs that last at least five years: the monthly income of the partners
+    of ``sector`` and the market index, from month 24 on."""
+    series = []
+    for seed in range(12):
+        model = AllianceModel("pps_infrastructure", rng=seed, exit_threshold=20.0, horizon=96,
+                              turbulence=0.8, **knobs)
+        cols = [i for i, s in enumerate(model.partners.sectors) if s == sector]
+        income, market = [], []
+        while model.running:
+            model.step()
+            income.append(model.partners.received[cols].sum())
+            market.append(model.environment.market)
+        if len(income) >= 60:
+            series.append((np.array(income[24:]), np.array(market[24:])))
+    assert len(series) >= 4
+    return series
 
 
 def test_under_user_fees_private_partners_carry_demand_risk_under_availability_the_public_side():
     def market_exposure(mechanism, sector):
-        exposure = []
-        for seed in range(12):
-            received, market, model = _partner_series("pps_infrastructure", seed, turbulence=0.8,
-                                                      payment_mechanism=mechanism)
-            if len(received) < 60:
-                continue
-            cols = [i for i, s in enumerate(model.partners.sectors) if s == sector]
-            exposure.append(np.corrcoef(received[24:, cols].sum(axis=1), market[24:])[0, 1])
-        assert len(exposure) >= 4
-        return np.mean(exposure)
+        return np.mean([np.corrcoef(income, market)[0, 1]
+                        for income, market in sector_income(sector, payment_mechanism=mechanism)])
 
     assert market_exposure("user_fees", "private") > market_exposure("availability", "private")
     assert market_exposure("availability", "public") > market_exposure("user_fees", "public")
@@ -86,16 +87,8 @@ def test_under_user_fees_private_partners_carry_demand_risk_under_availability_t
 
 def test_when_private_partners_carry_the_risk_their_income_swings_more():
     def private_volatility(allocation):
-        spread = []
-        for seed in range(12):
-            received, _, model = _partner_series("pps_infrastructure", seed, turbulence=0.8,
-                                                 risk_allocation=allocation)
-            if len(received) < 60:
-                continue
-            cols = [i for i, s in enumerate(model.partners.sectors) if s == "private"]
-            spread.append(np.std(np.diff(received[24:, cols].sum(axis=1))))
-        assert len(spread) >= 4
-        return np.mean(spread)
+        return np.mean([np.std(np.diff(income))
+                        for income, _ in sector_income("private", risk_allocation=allocation)])
 
     assert private_volatility(1.0) > private_volatility(0.0)
 

@@ -24,6 +24,15 @@ def _partner_series(model: AllianceModel) -> pd.DataFrame:
     return frame
 
 
+def _per_partner_finish(fig: plt.Figure, ax: plt.Axes, language: str, title: str) -> plt.Figure:
+    """Axis label, a compact legend of the partners and the title, in the page's language."""
+    ax.set_xlabel(t(language, "ui.months"))
+    ax.legend(fontsize="xx-small", ncol=2, loc="upper left")
+    ax.set_title(t(language, title), fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
 def value_chart(model: AllianceModel, language: str) -> plt.Figure:
     series = model.datacollector.get_model_vars_dataframe()
     fig, ax = plt.subplots(figsize=(5.2, 2.8))
@@ -48,11 +57,7 @@ def satisfaction_chart(model: AllianceModel, language: str) -> plt.Figure:
         colour = f"C{i % 10}"
         ax.plot(part["Step"], part["payoff"], color=colour, label=partner, linewidth=1.2)
         ax.plot(part["Step"], part["outside_option"], color=colour, linestyle="--", linewidth=0.8)
-    ax.set_xlabel(t(language, "ui.months"))
-    ax.legend(fontsize="xx-small", ncol=2, loc="upper left")
-    ax.set_title(t(language, "ui.chart_satisfaction"), fontsize="small")
-    fig.tight_layout()
-    return fig
+    return _per_partner_finish(fig, ax, language, "ui.chart_satisfaction")
 
 
 def power_chart(model: AllianceModel, language: str) -> plt.Figure:
@@ -61,11 +66,7 @@ def power_chart(model: AllianceModel, language: str) -> plt.Figure:
     fig, ax = plt.subplots(figsize=(5.2, 2.8))
     ax.stackplot(wide.index, wide.T.to_numpy(), labels=list(wide.columns), alpha=0.85)
     ax.set_ylim(0, 1)
-    ax.set_xlabel(t(language, "ui.months"))
-    ax.legend(fontsize="xx-small", ncol=2, loc="upper left")
-    ax.set_title(t(language, "ui.chart_power"), fontsize="small")
-    fig.tight_layout()
-    return fig
+    return _per_partner_finish(fig, ax, language, "ui.chart_power")
 
 
 def network_chart(model: AllianceModel, language: str) -> plt.Figure:
