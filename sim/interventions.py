@@ -42,13 +42,9 @@ def build_trust(trust: np.ndarray, effectiveness: float) -> np.ndarray:
 
 
 def alignment_share(effectiveness: float) -> float:
-    """How far joint sense-making moves partners' ideal points toward the shared agenda."""
+    """How far joint sense-making moves partners' ideal points toward the shared agenda
+    (applied by :meth:`sim.partners.Partners.move_ideals_toward`)."""
     return ALIGNMENT_RATE * effectiveness
-
-
-def align_ambition(ideals: np.ndarray, agenda: np.ndarray, effectiveness: float) -> np.ndarray:
-    """Joint sense-making: partners' ideal points move toward the shared agenda."""
-    return ideals + alignment_share(effectiveness) * (agenda - ideals)
 
 
 def balance_power(balance: float, effectiveness: float) -> float:

@@ -1,7 +1,6 @@
 """Analysis on synthetic tables where the answer is known, and the report as a reader gets it."""
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -7,7 +7,7 @@ from sim.alliance import build_relational_capital
 from sim.assessment import accumulate_disappointment, leavers, satisfaction, update_aspiration
 from sim.commitment import CONTRACT_FLOOR, contribution_intent, enforced_contribution
 from sim.environment import Environment
-from sim.interventions import align_ambition, balance_power, build_trust, formalise
+from sim.interventions import alignment_share, balance_power, build_trust, formalise
 from sim.outcomes import gini
 from sim.partners import ideal_points, shaped_power
 from sim.trust import trust_in_others, update_trust
@@ -151,9 +151,7 @@ def test_power_asymmetry_spreads_total_power_but_keeps_each_partners_mix():
 def test_interventions_move_their_targets_in_the_intended_direction():
     trust = np.full((2, 2), 0.4)
     assert np.all(build_trust(trust, 1.0) > trust)
-    ideals = np.array([[0.0, 1.0], [1.0, 0.0]])
-    aligned = align_ambition(ideals, np.array([0.5, 0.5]), 1.0)
-    assert np.abs(aligned - 0.5).sum() < np.abs(ideals - 0.5).sum()
+    assert 0.0 < alignment_share(1.0) < 1.0 and alignment_share(0.0) == 0.0
     assert 0.0 < balance_power(0.0, 1.0) < 1.0
     assert 0.3 < formalise(0.3, 1.0) < 1.0
     assert build_trust(trust, 0.0) is not trust and np.allclose(build_trust(trust, 0.0), trust)
@@ -171,6 +169,9 @@ def test_moving_ideals_toward_an_agenda_rescales_goal_distances_exactly():
     from sim.partners import Partners
 
     partners = Partners.from_specs(load_scenario("open_innovation").partners, 0.8, 0.5, 0.5)
-    partners.move_ideals_toward(np.array([0.5, 0.4, 0.6]), 0.2)
+    agenda = np.array([0.5, 0.4, 0.6])
+    before = np.abs(partners.ideals - agenda).sum()
+    partners.move_ideals_toward(agenda, 0.2)
+    assert np.abs(partners.ideals - agenda).sum() == pytest.approx(0.8 * before)
     assert np.allclose(partners.goal_distance, goal_distances(partners.ideals))
     assert np.all((partners.ideals >= 0) & (partners.ideals <= 1))

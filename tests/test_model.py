@@ -80,8 +80,8 @@ def test_a_partisan_manager_raises_the_home_share_and_lowers_the_others_trust_in
                             horizon=60, exit_threshold=20.0)
     steward = run_outcomes("pps_infrastructure", seeds, manager="lead_partner", manager_position=1.0,
                            horizon=60, exit_threshold=20.0)
-    home_gain = np.array([p["home_share"] - s["home_share"] for p, s in zip(partisan, steward)])
-    trust_loss = np.array([s["trust_in_home"] - p["trust_in_home"] for p, s in zip(partisan, steward)])
+    home_gain = np.array([p["home_share"] - s["home_share"] for p, s in zip(partisan, steward, strict=True)])
+    trust_loss = np.array([s["trust_in_home"] - p["trust_in_home"] for p, s in zip(partisan, steward, strict=True)])
     assert home_gain.mean() > 0.02 and (home_gain > 0).mean() > 0.8
     assert trust_loss.mean() > 0.02 and (trust_loss > 0).mean() > 0.8
 

@@ -41,7 +41,7 @@ def _save(fig: plt.Figure, folder: Path, name: str, caption: str) -> Figure:
 def survival_curves(runs: pd.DataFrame, group: str, horizon: int, folder: Path) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 4.2))
     palette = sns.color_palette(n_colors=runs[group].nunique())
-    for colour, (level, part) in zip(palette, runs.groupby(group, sort=True)):
+    for colour, (level, part) in zip(palette, runs.groupby(group, sort=True), strict=True):
         curve = kaplan_meier(part, horizon)
         ax.step(curve.months, curve.survival, where="post", color=colour, label=f"{level} (n={len(part)})")
         ax.fill_between(curve.months, curve.low, curve.high, step="post", color=colour, alpha=0.15)
@@ -73,7 +73,7 @@ def heatmaps(runs: pd.DataFrame, rows: str, columns: str, folder: Path) -> Figur
     table = runs.assign(dissolved=runs["dissolved"].astype(float), total_value=runs["total_value"].astype(float))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     for ax, (outcome, label, cmap) in zip(axes, [("dissolved", "share dissolved", "rocket_r"),
-                                                 ("total_value", "mean total value", "mako")]):
+                                                 ("total_value", "mean total value", "mako")], strict=True):
         grid = table.pivot_table(index=rows, columns=columns, values=outcome, aggfunc="mean")
         sns.heatmap(grid, annot=True, fmt=".2f" if outcome == "dissolved" else ".0f", cmap=cmap, ax=ax,
                     cbar_kws={"label": label})
