@@ -8,7 +8,7 @@ never reaches an agreement, and months without one are cheap), so every run
 forms an alliance and lasts the whole horizon of 240 months. As a baseline measured in the same process, it times an empty Mesa
 model's step (the framework's own overhead) and prints the ratio.
 
-    python benchmarks/bench_step.py [--seconds 0.6] [--repeats 5]
+    python benchmarks/bench_step.py [--seconds 0.6] [--repeats 9]
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def best_of(repeats: int, measure) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.6, help="time per measurement")
-    parser.add_argument("--repeats", type=int, default=5, help="measurements per setting (best is kept)")
+    parser.add_argument("--repeats", type=int, default=9, help="measurements per setting (best is kept)")
     args = parser.parse_args()
 
     def empty(seed: int) -> EmptyModel:
