@@ -148,3 +148,13 @@ def test_kill_9_in_the_middle_then_resume_gives_the_uninterrupted_table(tmp_path
     resumed = pd.read_parquet(broken / "runs.parquet")
     pd.testing.assert_frame_equal(whole, resumed)
     assert resumed["run_id"].is_unique and len(resumed) == 240
+
+
+def test_an_existing_dask_cluster_is_used_through_its_scheduler_address(tmp_path):
+    from distributed import LocalCluster
+
+    local = run_small(tmp_path, "local", workers=1)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        remote = run_small(tmp_path, "remote", backend="dask", scheduler=cluster.scheduler_address)
+    assert remote.read_bytes() == local.read_bytes()
