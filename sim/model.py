@@ -179,13 +179,13 @@ class AllianceModel(mesa.Model):
     @property
     def month(self) -> int:
         """Months simulated so far (one step is one month)."""
-        return self.steps
+        return int(self.time)
 
     def step(self) -> None:
         """Advance the alliance by one month."""
         if not self.running:
             return
-        month = self.steps
+        month = self.month
         shock = self.environment.advance(self.rng)
         if shock is not None:
             self._last_shock = month
@@ -216,7 +216,7 @@ class AllianceModel(mesa.Model):
         """Apply one of the manager's levers with strength ``effect`` in [0, 1]."""
         p, a = self.partners, self.alliance
         if lever == "scan_adapt":
-            a.renegotiation_called = a.renegotiation_called or self._may_reopen(self.steps)
+            a.renegotiation_called = a.renegotiation_called or self._may_reopen(self.month)
             self._scan = max(self._scan, effect)
         elif lever == "mediate":
             self._mediation = max(self._mediation, effect)
@@ -467,7 +467,7 @@ class AllianceModel(mesa.Model):
         return int(np.argmax(self.partners.power.sum(axis=1)))
 
     def _log(self, what: str, **details: Any) -> None:
-        self.events.append((self.steps, what, details))
+        self.events.append((self.month, what, details))
 
     def _make_collector(self) -> mesa.DataCollector:
         return mesa.DataCollector(
