@@ -176,3 +176,18 @@ def test_playing_the_manager_in_the_browser(browser, dashboard_url):
     page.click(".compare-builtin")
     page.get_by_text("Ingebouwde manager").first.wait_for(timeout=30_000)
     page.close()
+
+
+def test_play_runs_the_months_by_itself_until_paused(browser, dashboard_url):
+    outside: list[str] = []
+    page = open_page(browser, dashboard_url, outside)
+    page.click(".play-button")
+    page.wait_for_function("() => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= 3",
+                           timeout=60_000)
+    page.click(".play-button")
+    page.locator(".play-button", has_text="Afspelen").wait_for(timeout=30_000)
+    page.wait_for_timeout(1500)
+    paused_at = month(page)
+    page.wait_for_timeout(3000)
+    assert month(page) == paused_at >= 3
+    page.close()

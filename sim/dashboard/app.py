@@ -125,13 +125,19 @@ def Simulation(language: str, scenario: solara.Reactive, seed: solara.Reactive, 
             model.step()
             tick.set(tick.value + 1)
 
-    def play_loop(cancelled):
-        while playing.value and model.running and not cancelled.is_set():
-            step()
+    def play_loop():
+        while playing.value and model.running:
             time.sleep(1.0 / max(speed.value, 0.5))
-        playing.set(False)
+            if not playing.value:  # paused while waiting
+                break
+            step()
+        if not model.running:
+            playing.set(False)
 
-    solara.use_thread(play_loop, dependencies=[playing.value, model])
+    solara.lab.use_task(play_loop, dependencies=[playing.value, model], prefer_threaded=True)
+    # While playing fast, redraw the charts every few months only: drawing takes longer than a month.
+    stride = max(1, round(speed.value / 2)) if playing.value else 1
+    frame = tick.value // stride
 
     with solara.Columns([1, 3]):
         with solara.Column():
@@ -150,14 +156,14 @@ def Simulation(language: str, scenario: solara.Reactive, seed: solara.Reactive, 
         with solara.Column():
             with solara.Columns([1, 1]):
                 with solara.Column(classes=["chart-value"]):
-                    Chart(charts.value_chart, model, language, tick.value)
+                    Chart(charts.value_chart, model, language, frame)
                 with solara.Column(classes=["chart-network"]):
-                    Chart(charts.network_chart, model, language, tick.value)
+                    Chart(charts.network_chart, model, language, frame)
             with solara.Columns([1, 1]):
                 with solara.Column(classes=["chart-satisfaction"]):
-                    Chart(charts.satisfaction_chart, model, language, tick.value)
+                    Chart(charts.satisfaction_chart, model, language, frame)
                 with solara.Column(classes=["chart-power"]):
-                    Chart(charts.power_chart, model, language, tick.value)
+                    Chart(charts.power_chart, model, language, frame)
             EventLog(model, language, tick.value)
 
 
