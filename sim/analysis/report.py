@@ -22,12 +22,7 @@ from sim.analysis import figures
 from sim.analysis.discovery import discover
 from sim.analysis.robustness import robustness_table
 from sim.analysis.sensitivity import morris_effects, sobol_indices
-from sim.analysis.statistics import (
-    conditional_effects,
-    difference_interval,
-    effects_against,
-    summary_table,
-)
+from sim.analysis.statistics import conditional_effects, effects_against, summary_table
 from sim.analysis.survival import hazard_by_year, logrank_tests, survival_table
 
 OUTCOMES = ["dissolved", "duration", "total_value", "gini", "min_partner_gain", "mean_trust"]
@@ -108,7 +103,7 @@ def build(folder: Path) -> Report:
                                                        "min_partner_gain", "gini"])
     report.tables.update({"survival": surv, "logrank": ranks, "hazard_by_year": hazard,
                           "summary": summary, "effects": effects})
-    report.headline = _headline(runs, group, baseline, horizon, surv)
+    report.headline = _headline(runs, group, baseline, horizon, surv, effects)
     report.figures += [figures.survival_curves(runs, group, horizon, figure_dir),
                        figures.hazard_lines(hazard, group, figure_dir),
                        figures.value_distribution(runs, group, figure_dir),
@@ -176,7 +171,8 @@ def _setup(manifest: dict[str, Any], ok: int, failed: int) -> list[tuple[str, st
 
 
 def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int,
-              surv: pd.DataFrame) -> list[str]:
+              surv: pd.DataFrame, effects: pd.DataFrame) -> list[str]:
+    """Plain sentences from the survival table and the bootstrapped effects against the baseline."""
     base = runs[runs[group] == baseline]
     base_row = surv[surv[group] == baseline].iloc[0]
     lines = [f"Compared with {group} = {baseline}: of {len(base)} alliances there, "
@@ -186,10 +182,9 @@ def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int,
     for level, part in runs.groupby(group, sort=True):
         if level == baseline:
             continue
-        d, d_lo, d_hi = difference_interval(part["dissolved"].astype(float).to_numpy(),
-                                            base["dissolved"].astype(float).to_numpy())
-        v, v_lo, v_hi = difference_interval(part["total_value"].astype(float).to_numpy(),
-                                            base["total_value"].astype(float).to_numpy())
+        rows = effects[effects[group] == level].set_index("outcome")
+        d, d_lo, d_hi = rows.loc["dissolved", ["difference", "low", "high"]]
+        v, v_lo, v_hi = rows.loc["total_value", ["difference", "low", "high"]]
         share = part["dissolved"].astype(float).mean()
         lines.append(
             f"With {group} = {level}, {share:.0%} of alliances dissolved against "
