@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import pandas as pd
 
+from sim.analysis.survival import kaplan_meier
 from sim.knobs import resolve_knobs
 from sim.model import AllianceModel
 
@@ -40,14 +41,11 @@ def compare(dilemma: Dilemma, runs: int = 40, seed: int = 0) -> dict[str, dict[s
     """Run both options on the same seeds; survival share, mean value and median lifetime of each."""
     result = {}
     for option, knobs in (("a", dilemma.a), ("b", dilemma.b)):
-        outcomes = [AllianceModel(dilemma.scenario, rng=seed + i, collect=False, **knobs).run()
-                    for i in range(runs)]
-        durations = np.array([o["duration"] for o in outcomes])
-        dissolved = np.array([o["dissolved"] for o in outcomes])
-        ended = np.sort(durations[dissolved])
-        median = float(ended[runs // 2]) if ended.size > runs // 2 else float("nan")
-        result[option] = {"survived": float(1 - dissolved.mean()),
-                          "mean_value": float(np.mean([o["total_value"] for o in outcomes])),
-                          "median_lifetime": median,
-                          "gini": float(np.mean([o["gini"] for o in outcomes]))}
+        models = [AllianceModel(dilemma.scenario, rng=seed + i, collect=False, **knobs)
+                  for i in range(runs)]
+        outcomes = pd.DataFrame([model.run() for model in models])
+        result[option] = {"survived": float(1 - outcomes["dissolved"].mean()),
+                          "mean_value": float(outcomes["total_value"].mean()),
+                          "median_lifetime": kaplan_meier(outcomes, models[0].horizon).median,
+                          "gini": float(outcomes["gini"].mean())}
     return result
