@@ -33,7 +33,6 @@ class Agreement:
     shares: np.ndarray
     month: int
     context_fit: float
-    mediated: bool
     expected_value: float
     performance_risk: np.ndarray
     demand_risk: np.ndarray

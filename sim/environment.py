@@ -88,10 +88,6 @@ class Environment:
         return self.state[: self.n_issues]
 
     @property
-    def context_home(self) -> np.ndarray:
-        return self.home[: self.n_issues]
-
-    @property
     def salience_shift(self) -> np.ndarray:
         return self.state[self.n_issues:-1]
 

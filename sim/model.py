@@ -305,7 +305,7 @@ class AllianceModel(mesa.Model):
             demand = demand_risk_weights(shares, self._private, self._public,
                                          self.params["payment_mechanism"], performance)
             a.agreement = Agreement(agenda, shares, month, context_fit(agenda, self.environment.context),
-                                    mediated=self._mediation > 0, expected_value=expected,
+                                    expected_value=expected,
                                     performance_risk=performance, demand_risk=demand)
             a.next_negotiation = month + self.params["agreement_length"]
             self._refresh_goal_fit()
