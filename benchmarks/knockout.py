@@ -17,16 +17,16 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import sim.agents  # noqa: E402
-import sim.commitment  # noqa: E402
-import sim.interventions  # noqa: E402
-import sim.knobs  # noqa: E402
+import sim.model.agents  # noqa: E402
+import sim.model.commitment  # noqa: E402
+import sim.model.interventions  # noqa: E402
+import sim.config.knobs  # noqa: E402
 import sim.model  # noqa: E402
-import sim.value  # noqa: E402
+import sim.model.value  # noqa: E402
 from tests.validation import test_patterns as patterns  # noqa: E402
 
-SYMMETRIC_TRUST = {**sim.knobs.KNOBS,
-                   "trust_break_rate": dataclasses.replace(sim.knobs.KNOBS["trust_break_rate"], default=0.05)}
+SYMMETRIC_TRUST = {**sim.config.knobs.KNOBS,
+                   "trust_break_rate": dataclasses.replace(sim.config.knobs.KNOBS["trust_break_rate"], default=0.05)}
 
 KNOCKOUTS = {
     "trust breaks faster than it builds": (
@@ -34,26 +34,26 @@ KNOCKOUTS = {
         [mock.patch.object(patterns, "KNOBS", SYMMETRIC_TRUST)]),
     "higher turbulence shortens alliances": (
         patterns.test_higher_turbulence_shortens_alliances,
-        [mock.patch("sim.environment.Environment.advance", lambda self, rng: None)]),
+        [mock.patch("sim.model.environment.Environment.advance", lambda self, rng: None)]),
     "more partners raise coordination cost": (
         patterns.test_more_partners_raise_coordination_cost,
         [mock.patch.object(sim.model, "coordination_cost",
                            lambda n, conflict, rate, formal: rate * (1 + 3 * conflict) if n > 1 else 0.0)]),
     "a partisan manager raises home share, lowers trust in home": (
         patterns.test_a_partisan_manager_raises_the_home_share_and_lowers_the_others_trust_in_home,
-        [mock.patch.object(sim.agents, "PARTISAN_PULL", 0.0),
+        [mock.patch.object(sim.model.agents, "PARTISAN_PULL", 0.0),
          mock.patch.object(sim.model, "PARTISAN_SUSPICION", 0.0),
-         mock.patch.object(sim.agents, "NATIVE_PENALTY", 0.0),
-         mock.patch.object(sim.agents.AllianceManager, "legitimacy", property(lambda self: 1.0))]),
+         mock.patch.object(sim.model.agents, "NATIVE_PENALTY", 0.0),
+         mock.patch.object(sim.model.agents.AllianceManager, "legitimacy", property(lambda self: 1.0))]),
     "formalisation lowers opportunism and adaptive value": (
         patterns.test_formalisation_lowers_opportunism_and_lowers_adaptive_value,
-        [mock.patch.object(sim.commitment, "CONTRACT_FLOOR", 0.0),
-         mock.patch.object(sim.value, "INNOVATION_LOSS", 0.0),
-         mock.patch.object(sim.value, "MONITORING_COST", 0.0),
+        [mock.patch.object(sim.model.commitment, "CONTRACT_FLOOR", 0.0),
+         mock.patch.object(sim.model.value, "INNOVATION_LOSS", 0.0),
+         mock.patch.object(sim.model.value, "MONITORING_COST", 0.0),
          mock.patch.object(sim.model, "CROWDING_OUT", 0.0)]),
     "power balancing raises the weakest partner's gain": (
         patterns.test_power_balancing_raises_the_weakest_partners_gain,
-        [mock.patch.object(sim.interventions, "BALANCING_RATE", 0.0)]),
+        [mock.patch.object(sim.model.interventions, "BALANCING_RATE", 0.0)]),
 }
 
 

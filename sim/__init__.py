@@ -9,10 +9,10 @@ and intervenes. ``AllianceModel`` is the entry point::
     outcomes = model.run()
 """
 
-from sim.knobs import KNOBS, Knob
+from sim.config.knobs import KNOBS, Knob
 from sim.model import AllianceModel
-from sim.scenario import available_scenarios, load_scenario
-from sim.validation import ConfigError
+from sim.config.scenario import available_scenarios, load_scenario
+from sim.config.validation import ConfigError
 
 __all__ = ["KNOBS", "AllianceModel", "ConfigError", "Knob", "available_scenarios", "load_scenario"]
 __version__ = "0.1.0"

@@ -18,11 +18,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.experiment import Experiment, load_experiment
-from sim.knobs import KNOBS
-from sim.scenario import Scenario, available_scenarios, load_scenario
-from sim.validation import ConfigError, load_toml
-from sim.vocabulary import POWER_BASES
+from sim.sweeps.experiment import Experiment, load_experiment
+from sim.config.knobs import KNOBS
+from sim.config.scenario import Scenario, available_scenarios, load_scenario
+from sim.config.validation import ConfigError, load_toml
+from sim.config.vocabulary import POWER_BASES
 
 USAGE_ERROR = 2
 
@@ -65,7 +65,7 @@ def run(argv: list[str]) -> int:
     if args.scheduler and args.backend != "dask":
         parser.error("--scheduler goes with --backend dask")
 
-    from sim.runner import RunnerError, run_experiment
+    from sim.sweeps.runner import RunnerError, run_experiment
 
     experiment = load_experiment(args.experiment)
     if args.quick:
@@ -122,7 +122,7 @@ def _summarise(path: Path) -> str:
 
 
 def _describe_experiment(experiment: Experiment) -> str:
-    from sim.designs import design_points
+    from sim.sweeps.designs import design_points
 
     points = len(design_points(experiment))
     factors = ", ".join(f.name for f in experiment.factors) or "none"
@@ -198,9 +198,9 @@ def calibrate(argv: list[str]) -> int:
     parser.add_argument("--quick", action="store_true", help="3 replications per candidate")
     args = parser.parse_args(argv)
     from sim.analysis.calibration import rank_candidates
-    from sim.knobs import KNOBS as knobs
-    from sim.runner import RunnerError, run_experiment
-    from sim.scenario import PROJECT_DIR
+    from sim.config.knobs import KNOBS as knobs
+    from sim.sweeps.runner import RunnerError, run_experiment
+    from sim.config.scenario import PROJECT_DIR
 
     experiment = load_experiment(PROJECT_DIR / "experiments" / "calibration.toml")
     if args.quick:

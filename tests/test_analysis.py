@@ -11,8 +11,8 @@ from sim.analysis.robustness import robustness_table
 from sim.analysis.sensitivity import sobol_indices
 from sim.analysis.statistics import difference_interval, hedges_g, mean_interval
 from sim.analysis.survival import hazard_by_year, kaplan_meier, logrank_tests, survival_table
-from sim.experiment import load_experiment
-from sim.runner import run_experiment
+from sim.sweeps.experiment import load_experiment
+from sim.sweeps.runner import run_experiment
 
 # Six alliances: ended at months 2, 3, 3 and 5; two censored at the horizon (month 6).
 SMALL = pd.DataFrame({"duration": [2, 3, 3, 5, 6, 6], "dissolved": [True, True, True, True, False, False],

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.bargaining import (
+from sim.model.bargaining import (
     bargaining_weights,
     effective_power,
     goal_fit,

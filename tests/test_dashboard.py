@@ -9,9 +9,9 @@ from sim.dashboard.events import describe, event_log
 from sim.dashboard.i18n import LANGUAGES, TEXT_DIR, t, texts
 from sim.dashboard.play import PlayedAlliance
 from sim.dashboard.server import server_command, server_environment
-from sim.interventions import CAPACITY_COST
+from sim.model.interventions import CAPACITY_COST
 from sim.model import AllianceModel
-from sim.vocabulary import INTERVENTIONS
+from sim.config.vocabulary import INTERVENTIONS
 
 
 def keys(table, prefix=""):

@@ -3,15 +3,15 @@
 import numpy as np
 import pytest
 
-from sim.alliance import build_relational_capital
-from sim.assessment import accumulate_disappointment, leavers, satisfaction, update_aspiration
-from sim.commitment import CONTRACT_FLOOR, contribution_intent, enforced_contribution
-from sim.environment import Environment
-from sim.interventions import alignment_share, balance_power, build_trust, formalise
-from sim.outcomes import gini
-from sim.partners import ideal_points, shaped_power
-from sim.trust import trust_in_others, update_trust
-from sim.value import conflict, context_fit, coordination_cost, gross_value, resource_bundle
+from sim.model.alliance import build_relational_capital
+from sim.model.assessment import accumulate_disappointment, leavers, satisfaction, update_aspiration
+from sim.model.commitment import CONTRACT_FLOOR, contribution_intent, enforced_contribution
+from sim.model.environment import Environment
+from sim.model.interventions import alignment_share, balance_power, build_trust, formalise
+from sim.model.outcomes import gini
+from sim.model.partners import ideal_points, shaped_power
+from sim.model.trust import trust_in_others, update_trust
+from sim.model.value import conflict, context_fit, coordination_cost, gross_value, resource_bundle
 
 
 def test_trust_builds_slowly_and_breaks_fast():
@@ -164,9 +164,9 @@ def test_gini_is_zero_for_an_equal_split_and_grows_with_inequality():
 
 
 def test_moving_ideals_toward_an_agenda_rescales_goal_distances_exactly():
-    from sim.partners import goal_distances
-    from sim.scenario import load_scenario
-    from sim.partners import Partners
+    from sim.model.partners import goal_distances
+    from sim.config.scenario import load_scenario
+    from sim.model.partners import Partners
 
     partners = Partners.from_specs(load_scenario("open_innovation").partners, 0.8, 0.5, 0.5)
     agenda = np.array([0.5, 0.4, 0.6])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from sim import AllianceModel
-from sim.vocabulary import INTERVENTIONS
+from sim.config.vocabulary import INTERVENTIONS
 
 from .conftest import run_outcomes
 
@@ -165,7 +165,7 @@ def test_the_model_runs_under_mesa_batch_run():
 
 
 def test_no_outcome_shares_a_name_with_a_knob_so_results_tables_keep_every_factor():
-    from sim.knobs import KNOBS
+    from sim.config.knobs import KNOBS
 
     outcomes = AllianceModel("pps_infrastructure", rng=1, horizon=3).run()
     assert not set(outcomes) & set(KNOBS)

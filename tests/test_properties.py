@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim import AllianceModel
-from sim.vocabulary import INTERVENTIONS
+from sim.config.vocabulary import INTERVENTIONS
 
 unit = st.floats(0.0, 1.0)
 knob_values = st.fixed_dictionaries({

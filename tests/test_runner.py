@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim import worker
-from sim.experiment import load_experiment
+from sim.sweeps import worker
+from sim.sweeps.experiment import load_experiment
 from sim.model import AllianceModel
-from sim.runner import RunnerError, run_experiment, run_seed
+from sim.sweeps.runner import RunnerError, run_experiment, run_seed
 
 PROJECT = Path(__file__).resolve().parent.parent
 

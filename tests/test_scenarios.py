@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from sim import AllianceModel, available_scenarios, load_scenario
-from sim.risk import distribute, performance_risk_weights
+from sim.model.risk import distribute, performance_risk_weights
 
 from .conftest import run_outcomes
 

@@ -22,11 +22,11 @@ from sim.dashboard.dilemmas import compare, dilemmas
 from sim.dashboard.events import event_log
 from sim.dashboard.i18n import LANGUAGES, t
 from sim.dashboard.play import PlayedAlliance
-from sim.interventions import CAPACITY_COST
-from sim.knobs import KNOBS
+from sim.model.interventions import CAPACITY_COST
+from sim.config.knobs import KNOBS
 from sim.model import AllianceModel
-from sim.scenario import available_scenarios, load_scenario
-from sim.vocabulary import INTERVENTIONS, MANAGER_MODES
+from sim.config.scenario import available_scenarios, load_scenario
+from sim.config.vocabulary import INTERVENTIONS, MANAGER_MODES
 
 SLIDERS = ("manager_position", "manager_skill", "manager_capacity", "turbulence", "power_asymmetry",
            "goal_diversity", "formalisation")

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.agents import Organisation  # noqa: E402
+from sim.model.agents import Organisation  # noqa: E402
 from sim.dashboard.i18n import t  # noqa: E402
 from sim.model import AllianceModel  # noqa: E402
 

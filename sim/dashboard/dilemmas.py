@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from sim.analysis.survival import kaplan_meier
-from sim.knobs import resolve_knobs
+from sim.config.knobs import resolve_knobs
 from sim.model import AllianceModel
 
 PRESETS = Path(__file__).parent / "dilemmas.toml"

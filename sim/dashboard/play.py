@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.interventions import CAPACITY_COST
+from sim.model.interventions import CAPACITY_COST
 from sim.model import AllianceModel
-from sim.vocabulary import INTERVENTIONS
+from sim.config.vocabulary import INTERVENTIONS
 
 
 @dataclass

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from sim.knobs import KNOBS
-from sim.trust import update_trust
+from sim.config.knobs import KNOBS
+from sim.model.trust import update_trust
 
 from ..conftest import run_outcomes
 

@@ -3,7 +3,7 @@
 Each intervention costs capacity (a full-time manager has 1 unit a month) and
 works in proportion to an effectiveness in [0, 1] that combines the manager's
 skill, mandate and, for the relational levers, legitimacy with the partners.
-The effects are small pure functions; :class:`sim.agents.AllianceManager`
+The effects are small pure functions; :class:`sim.model.agents.AllianceManager`
 decides when to apply them.
 """
 
@@ -43,7 +43,7 @@ def build_trust(trust: np.ndarray, effectiveness: float) -> np.ndarray:
 
 def alignment_share(effectiveness: float) -> float:
     """How far joint sense-making moves partners' ideal points toward the shared agenda
-    (applied by :meth:`sim.partners.Partners.move_ideals_toward`)."""
+    (applied by :meth:`sim.model.partners.Partners.move_ideals_toward`)."""
     return ALIGNMENT_RATE * effectiveness
 
 

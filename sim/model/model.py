@@ -22,11 +22,11 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim import alliance as alliance_rules
-from sim.agents import PARTISAN_SUSPICION, AllianceManager, Organisation
-from sim.alliance import Agreement, Alliance
-from sim.assessment import accumulate_disappointment, leavers, satisfaction, update_aspiration
-from sim.bargaining import (
+from sim.model import alliance as alliance_rules
+from sim.model.agents import PARTISAN_SUSPICION, AllianceManager, Organisation
+from sim.model.alliance import Agreement, Alliance
+from sim.model.assessment import accumulate_disappointment, leavers, satisfaction, update_aspiration
+from sim.model.bargaining import (
     bargaining_weights,
     effective_power,
     goal_fit,
@@ -35,17 +35,17 @@ from sim.bargaining import (
     reservation_shares,
     split_the_difference,
 )
-from sim.commitment import contribution_intent, enforced_contribution, opportunism
-from sim.environment import Environment
-from sim.interventions import Observation
-from sim import interventions as levers
-from sim.knobs import KNOBS, resolve_knobs
-from sim.outcomes import gini
-from sim.risk import demand_risk_weights, distribute, performance_risk_weights
-from sim.partners import Partners
-from sim.scenario import Scenario, load_scenario
-from sim.trust import erode_trust, trust_in_others, update_trust
-from sim.value import (
+from sim.model.commitment import contribution_intent, enforced_contribution, opportunism
+from sim.model.environment import Environment
+from sim.model.interventions import Observation
+from sim.model import interventions as levers
+from sim.config.knobs import KNOBS, resolve_knobs
+from sim.model.outcomes import gini
+from sim.model.risk import demand_risk_weights, distribute, performance_risk_weights
+from sim.model.partners import Partners
+from sim.config.scenario import Scenario, load_scenario
+from sim.model.trust import erode_trust, trust_in_others, update_trust
+from sim.model.value import (
     conflict,
     demand_effect,
     context_fit,
@@ -53,7 +53,7 @@ from sim.value import (
     gross_value,
     resource_bundle,
 )
-from sim.vocabulary import INTERVENTIONS, SECTORS
+from sim.config.vocabulary import INTERVENTIONS, SECTORS
 
 #: Cost to a partner of one unit of contribution, in value units.
 CONTRIBUTION_COST = 0.3
@@ -93,7 +93,7 @@ class AllianceModel(mesa.Model):
 
     Raises:
         ValueError: for an unknown knob, a value out of its range, or an invalid scenario
-            (:class:`sim.validation.ConfigError`, which names the file and the key).
+            (:class:`sim.config.validation.ConfigError`, which names the file and the key).
 
     Note:
         Mesa 3.5 reserves ``Model.scenario`` for its own experimental Scenario object;

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiment import Experiment, Factor
-from sim.knobs import KNOBS
+from sim.sweeps.experiment import Experiment, Factor
+from sim.config.knobs import KNOBS
 
 #: spawn_key reserved for the design's own randomness, apart from the runs' seeds.
 DESIGN_STREAM = 2**32 - 1

@@ -33,3 +33,6 @@ INTERVENTIONS: tuple[str, ...] = (
 
 #: Provan & Kenis' governance modes as the model knows them.
 MANAGER_MODES: tuple[str, ...] = ("none", "lead_partner", "independent")
+
+#: Who carries demand risk in a PPS: shared by value shares, the public side, the private side.
+PAYMENT_MECHANISMS: tuple[str, ...] = ("shared", "availability", "user_fees")

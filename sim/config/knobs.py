@@ -8,13 +8,12 @@ arguments to :class:`sim.AllianceModel` override the scenario.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from sim.risk import PAYMENT_MECHANISMS
-from sim.vocabulary import INTERVENTIONS, MANAGER_MODES
+from sim.config.validation import did_you_mean
+from sim.config.vocabulary import INTERVENTIONS, MANAGER_MODES, PAYMENT_MECHANISMS
 
 
 @dataclass(frozen=True)
@@ -93,12 +92,6 @@ def parse_interventions(value: Any, name: str = "interventions") -> tuple[str, .
                 f"allowed: {', '.join(INTERVENTIONS)}"
             )
     return tuple(i for i in INTERVENTIONS if i in value)
-
-
-def did_you_mean(word: Any, candidates: Any) -> str:
-    """A ``" (did you mean 'x'?)"`` suffix when ``word`` is a likely typo of a candidate."""
-    close = difflib.get_close_matches(str(word), list(candidates), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 KNOBS: dict[str, Knob] = {

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.interventions import CAPACITY_COST, RELATIONAL, TRIGGERS, Observation
-from sim.vocabulary import INTERVENTIONS
+from sim.model.interventions import CAPACITY_COST, RELATIONAL, TRIGGERS, Observation
+from sim.config.vocabulary import INTERVENTIONS
 
 if TYPE_CHECKING:
     from sim.model import AllianceModel

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import numpy as np
 
-PAYMENT_MECHANISMS = ("shared", "availability", "user_fees")
 
 
 def _within(shares: np.ndarray, group: np.ndarray) -> np.ndarray:

@@ -16,9 +16,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sim.knobs import KNOBS, did_you_mean
-from sim.scenario import Scenario, load_scenario
-from sim.validation import ConfigError, Table, load_toml
+from sim.config.knobs import KNOBS, did_you_mean
+from sim.config.scenario import Scenario, load_scenario
+from sim.config.validation import ConfigError, Table, load_toml
 
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 #: Outcomes a robustness table can rank designs by.

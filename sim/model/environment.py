@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.vocabulary import POWER_BASES
+from sim.config.vocabulary import POWER_BASES
 
 #: Monthly pull back toward the context's long-run position (half-life about three years).
 CONTEXT_REVERSION = 0.02

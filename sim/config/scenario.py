@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
-from sim.knobs import KNOBS, did_you_mean
-from sim.validation import ConfigError, Table, check_number, load_toml
-from sim.vocabulary import POWER_BASES, SECTORS
+from sim.config.knobs import KNOBS, did_you_mean
+from sim.config.validation import ConfigError, Table, check_number, load_toml
+from sim.config.vocabulary import POWER_BASES, SECTORS
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCENARIO_DIR = PROJECT_DIR / "scenarios"
 
 

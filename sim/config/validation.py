@@ -9,12 +9,18 @@ imported.
 
 from __future__ import annotations
 
+import difflib
 import math
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from sim.knobs import did_you_mean
+
+def did_you_mean(word: Any, candidates: Any) -> str:
+    """A ``" (did you mean 'x'?)"`` suffix when ``word`` is a likely typo of a candidate."""
+    close = difflib.get_close_matches(str(word), list(candidates), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
 
 _REQUIRED = object()
 

@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.designs import design_points, sensitivity_problem
-from sim.experiment import Experiment
-from sim.worker import RunTask, execute_batch
-from sim.results import ResultStore
-from sim.scenario import PROJECT_DIR
+from sim.sweeps.designs import design_points, sensitivity_problem
+from sim.sweeps.experiment import Experiment
+from sim.sweeps.worker import RunTask, execute_batch
+from sim.sweeps.results import ResultStore
+from sim.config.scenario import PROJECT_DIR
 
 #: Packages whose versions go into the manifest.
 VERSIONED = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "dask", "distributed")
@@ -121,7 +121,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.worker"])
+    context.set_forkserver_preload(["sim.sweeps.worker"])
     return context
 
 

@@ -2,7 +2,7 @@
 
 Partner-by-partner quantities (trust, goals, power) live in numpy arrays so a
 month costs a handful of vector operations whatever the number of partners;
-the :class:`sim.agents.Organisation` agents are named views onto their row.
+the :class:`sim.model.agents.Organisation` agents are named views onto their row.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.scenario import PartnerSpec
-from sim.vocabulary import MARKET_SENSITIVITY
+from sim.config.scenario import PartnerSpec
+from sim.config.vocabulary import MARKET_SENSITIVITY
 
 #: At full power asymmetry the strongest partner holds exp(2 * 1.5) = 20 times the weakest's power.
 ASYMMETRY_SPREAD = 1.5

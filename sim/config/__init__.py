@@ -1,0 +1,1 @@
+"""Input and validation: scenario and experiment files become validated values before any model runs."""

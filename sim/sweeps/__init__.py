@@ -1,0 +1,1 @@
+"""Sweeps: experiment files, designs, seeds, workers and the results they stream to disk."""
