@@ -4,7 +4,7 @@
                              [--scheduler ADDRESS] [--out DIR] [--resume | --force] [--quick]
     python run_experiment.py check FILE...
     python run_experiment.py scenarios
-    python run_experiment.py describe NAME
+    python run_experiment.py describe NAME [--constants]
     python run_experiment.py report RESULTS_DIR
     python run_experiment.py dashboard [--port N] [--host ADDRESS]
 
@@ -152,10 +152,21 @@ def scenarios(argv: list[str]) -> int:
 
 
 def describe(argv: list[str]) -> int:
-    """Show a scenario's partners and knobs."""
-    if len(argv) != 1:
-        raise InputError("describe takes one scenario name or path")
-    s = load_scenario(argv[0])
+    """Show a scenario's partners and knobs; ``--constants`` adds the fixed constants."""
+    parser = argparse.ArgumentParser(
+        prog="run_experiment.py describe",
+        description="Show a scenario's partners and knobs (the scenario's value or the model default).")
+    parser.add_argument("scenario", help="scenario name or path to a scenario file")
+    parser.add_argument("--constants", action="store_true",
+                        help="also list the constants (fixed effect sizes and rates, with their "
+                             "plausible range and source)")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse has printed the usage and the error
+        if exc.code:
+            return USAGE_ERROR
+        raise
+    s = load_scenario(args.scenario)
     print(f"{s.name}: {s.description}")
     if s.form:
         print(f"form: {s.form}")
@@ -176,18 +187,56 @@ def describe(argv: list[str]) -> int:
         for p in s.partners:
             print(f"  {p.name:<14} {p.sector:<10} {p.capacity:>8.2f} {p.outside_option:>8.2f} "
                   f"{'yes' if p.essential else 'no':>9}  " + " ".join(f"{v:.2f}" for v in p.power))
+    knobs = [k for k in KNOBS.values() if not (k.name == "n_partners" and not s.generated)]
+    settable = [k for k in knobs if k.group != "constant"]
+    constants = [k for k in knobs if k.group == "constant"]
+    # Constants the scenario sets are part of what makes it; show them with the knobs.
+    overridden = [k for k in constants if k.name in s.knobs]
     print()
     print("knobs (scenario value, or the model default):")
-    for knob in KNOBS.values():
-        if knob.name == "n_partners" and not s.generated:
-            continue
-        value = s.knobs.get(knob.name, knob.default)
-        if knob.kind == "interventions":
-            value = "+".join(value) or "none"
-        marker = "*" if knob.name in s.knobs else " "
-        print(f" {marker}{knob.name:<18} {value!s:<12} {knob.allowed:<26} {knob.meaning}")
+    for group in dict.fromkeys(k.group for k in settable):
+        print(f"  [{group}]")
+        for knob in settable:
+            if knob.group == group:
+                print(_knob_line(knob, s))
+    if overridden:
+        print("  [constants set by the scenario]")
+        for knob in overridden:
+            print(_knob_line(knob, s))
+    print("(* set by the scenario)")
+    print()
+    if not args.constants:
+        print(f"{len(constants)} constants (effect sizes and rates fixed from the literature or by "
+              "judgement, settable for sensitivity analysis) are not listed; add --constants to see "
+              "them with their plausible range and source.")
+        return 0
+    print("constants (value, plausible range the sensitivity analysis samples, source):")
+    for knob in constants:
+        print(_knob_line(knob, s, constant=True))
     print("(* set by the scenario)")
     return 0
+
+
+def _knob_line(knob, scenario: Scenario, constant: bool = False) -> str:
+    """One knob as a listing line: marker, name, value, allowed values (or plausible range and
+    source, for a constant) and meaning."""
+    value = scenario.knobs.get(knob.name, knob.default)
+    if knob.kind == "interventions":
+        value = "+".join(value) or "none"
+    marker = "*" if knob.name in scenario.knobs else " "
+    line = f"  {marker}{knob.name:<24} {value!s:<12}"
+    if constant:
+        plausible = knob.plausible_range
+        span = f"{plausible[0]:g}-{plausible[1]:g}" if plausible is not None else knob.allowed
+        line += f" {span:<12} {knob.meaning}"
+        return line + (f" [{knob.source}]" if knob.source else "")
+    line += f" {knob.allowed:<28} {knob.meaning}"
+    notes = []
+    if knob.plausible is not None and knob.plausible_range != (knob.low, knob.high):
+        notes.append(f"plausible {knob.plausible[0]:g}-{knob.plausible[1]:g}")
+    if knob.source:
+        notes.append(knob.source)
+    return line + (f" [{'; '.join(notes)}]" if notes else "")
 
 
 def calibrate(argv: list[str]) -> int:

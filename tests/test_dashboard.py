@@ -9,7 +9,8 @@ from sim.dashboard.events import describe, event_log
 from sim.dashboard.i18n import LANGUAGES, TEXT_DIR, t, texts
 from sim.dashboard.play import PlayedAlliance
 from sim.dashboard.server import server_command, server_environment
-from sim.model.interventions import CAPACITY_COST
+from sim.model.interventions import LEVERS, capacity_costs
+from sim.model.outcomes import END_CAUSES
 from sim.model import AllianceModel
 from sim.config.vocabulary import INTERVENTIONS
 
@@ -40,8 +41,24 @@ def test_events_read_as_plain_sentences_in_both_languages():
     assert describe(event, "nl") == "Maand 14: Financier verlaat de alliantie."
     shock = (3, "shock", {"kind": "crisis"})
     assert "crisis" in describe(shock, "en") and "crisis" in describe(shock, "nl")
-    ended = (20, "dissolution", {"reason": "left", "partner": "Province"})
-    assert describe(ended, "en") == "Month 20: The alliance dissolves (Province left)."
+    ended = (20, "dissolution", {"reason": "essential_left", "partner": "Province"})
+    assert describe(ended, "en").startswith("Month 20: The alliance dissolves (Province left")
+
+
+def test_every_kind_and_detail_the_model_logs_has_a_text():
+    events = [(1, "deadlock", {"room": True}), (1, "deadlock", {"room": False}),
+              (2, "call", {"by": "Province"}), (2, "call", {"by": "manager"}),
+              (3, "termination", {"partner": "Financier", "amount": 12.345}),
+              (4, "renegotiation", {"mediated": True}), (5, "election", {}),
+              *((6, "dissolution", {"reason": cause}) for cause in END_CAUSES),
+              *((6, "dissolution", {"reason": cause, "partner": "Province"}) for cause in END_CAUSES)]
+    for language in LANGUAGES:
+        for event in events:
+            assert describe(event, language).strip()
+    assert "Province" in describe((2, "call", {"by": "Province"}), "en")
+    assert "manager" in describe((2, "call", {"by": "manager"}), "en")
+    assert describe((1, "deadlock", {"room": True}), "en") != describe((1, "deadlock", {"room": False}), "en")
+    assert "12.3" in describe((3, "termination", {"partner": "Financier", "amount": 12.345}), "en")
 
 
 def test_every_event_a_model_produces_can_be_described():
@@ -89,7 +106,7 @@ def test_a_dilemma_comparison_runs_both_options_on_the_same_seeds():
 def test_play_mode_turns_a_persons_choice_into_an_intervention():
     game = PlayedAlliance("pps_infrastructure", seed=3)
     assert game.choose("build_trust")
-    assert game.model.manager.capacity_used["build_trust"] == CAPACITY_COST["build_trust"]
+    assert game.model.manager.capacity_used["build_trust"] == LEVERS["build_trust"].cost(game.model.params)
     assert game.model.events[-1][1:] == ("intervention", {"lever": "build_trust"})
     assert game.choices == [(0, "build_trust")]
 
@@ -100,6 +117,14 @@ def test_play_mode_refuses_a_choice_beyond_the_months_capacity():
     assert not game.choose("mediate")
     with pytest.raises(ValueError):
         game.choose("bribe")
+
+
+def test_play_mode_reads_lever_costs_from_the_played_models_parameters():
+    cheap = PlayedAlliance("pps_infrastructure", seed=3, knobs={"cost_mediate": 0.05})
+    assert cheap.cost("mediate") == 0.05 == capacity_costs(cheap.model.params)["mediate"]
+    assert all(cheap.cost(lever) == cost for lever, cost in capacity_costs(cheap.model.params).items())
+    dear = PlayedAlliance("pps_infrastructure", seed=3, knobs={"cost_mediate": 2.0, "manager_capacity": 0.5})
+    assert not dear.can_afford("mediate") and not dear.choose("mediate")
 
 
 def test_the_manager_in_play_mode_never_acts_on_its_own():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,9 +24,29 @@ from sim.analysis.robustness import robustness_table
 from sim.analysis.sensitivity import morris_effects, sobol_indices
 from sim.analysis.statistics import conditional_effects, effects_against, summary_table
 from sim.analysis.survival import hazard_by_year, logrank_tests, survival_table
+from sim.model.outcomes import OUTCOMES
 
-OUTCOMES = ["dissolved", "duration", "total_value", "gini", "min_partner_gain", "mean_trust"]
+#: The outcomes of the summary and effects tables: the registry's headline outcomes
+#: (those with a number to average; ``bool`` counts as a share).
+HEADLINE_OUTCOMES = [name for name, o in OUTCOMES.items() if o.headline and o.kind in (float, int, bool)]
 SENSITIVITY_OUTCOMES = ["duration", "total_value"]
+assert set(SENSITIVITY_OUTCOMES) <= OUTCOMES.keys(), "sensitivity outcomes must be registry outcomes"
+
+
+def summary_outcomes(runs: pd.DataFrame) -> list[str]:
+    """The headline outcomes present in a runs table (older results may lack newer outcomes)."""
+    return [name for name in HEADLINE_OUTCOMES if name in runs]
+
+
+def meaning(outcome: str) -> str:
+    """An outcome's meaning in plain words from the registry; empty for a name it does not know."""
+    entry = OUTCOMES.get(outcome)
+    return entry.meaning if entry is not None else ""
+
+
+def _named(outcome: str) -> str:
+    """``outcome (its meaning)``, or the bare name for an outcome the registry does not know."""
+    return f"{outcome} ({meaning(outcome)})" if meaning(outcome) else outcome
 
 
 @dataclass
@@ -39,6 +59,7 @@ class Report:
     sections: list[tuple[str, str]] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: list[figures.Figure] = field(default_factory=list)
+    captions: dict[str, str] = field(default_factory=dict)
 
 
 def load_results(folder: Path) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None,
@@ -98,9 +119,9 @@ def build(folder: Path) -> Report:
     surv = survival_table(runs, group, horizon)
     ranks = logrank_tests(runs, group)
     hazard = hazard_by_year(runs, group, horizon)
-    summary = summary_table(runs, group, [o for o in OUTCOMES if o in runs])
-    effects = effects_against(runs, group, baseline, ["dissolved", "duration", "total_value",
-                                                       "min_partner_gain", "gini"])
+    headline_outcomes = summary_outcomes(runs)
+    summary = summary_table(runs, group, headline_outcomes)
+    effects = effects_against(runs, group, baseline, headline_outcomes)
     report.tables.update({"survival": surv, "logrank": ranks, "hazard_by_year": hazard,
                           "summary": summary, "effects": effects})
     report.headline = _headline(runs, group, baseline, horizon, surv, effects)
@@ -123,7 +144,11 @@ def build(folder: Path) -> Report:
             else:
                 indices = morris_effects(problem, design, runs, outcome, experiment["levels"])
             report.tables[f"sensitivity_{outcome}"] = indices
-            report.figures.append(figures.sensitivity_bars(indices, experiment["design"], figure_dir))
+            report.captions[f"sensitivity_{outcome}"] = (
+                f"{'Sobol indices' if experiment['design'] == 'sobol' else 'Morris elementary effects'} "
+                f"of each factor for {_named(outcome)}.")
+            figure = figures.sensitivity_bars(indices, experiment["design"], figure_dir)
+            report.figures.append(replace(figure, caption=f"{figure.caption} {outcome}: {meaning(outcome)}."))
 
     if factor_names:
         short = runs["duration"] < horizon / 2
@@ -140,9 +165,12 @@ def build(folder: Path) -> Report:
 
     analysis = experiment.get("analysis") or {}
     if analysis.get("levers"):
+        outcome = analysis.get("outcome", "total_value")
         table = robustness_table(runs, list(analysis["levers"]), list(analysis.get("uncertainties", [])),
-                                 analysis.get("outcome", "total_value"))
+                                 outcome)
         report.tables["robustness"] = table
+        report.captions["robustness"] = (f"Robustness of each design across futures in {_named(outcome)}: "
+                                         "mean, worst decile and maximum regret.")
     if series is not None and len(series):
         report.figures.append(figures.time_series(series, runs, group, figure_dir))
     return report
@@ -216,6 +244,17 @@ def _discovery_html(results: list[dict]) -> str:
     return "".join(parts)
 
 
+def _glossary(table: pd.DataFrame) -> str:
+    """The meaning of each outcome a table names in its ``outcome`` column, from the registry."""
+    if "outcome" not in table:
+        return ""
+    named = [o for o in dict.fromkeys(table["outcome"].astype(str)) if meaning(o)]
+    if not named:
+        return ""
+    return ("<dl class='glossary'>" + "".join(f"<dt>{html.escape(o)}</dt><dd>{html.escape(meaning(o))}</dd>"
+                                             for o in named) + "</dl>")
+
+
 def _img(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode()
 
@@ -243,9 +282,10 @@ def write(report: Report, folder: Path) -> Path:
     }
     body.append("<h2>Tables</h2>")
     for name, table in report.tables.items():
-        caption = captions.get(name, name.replace("_", " ").capitalize() + ".")
+        caption = report.captions.get(name) or captions.get(name, name.replace("_", " ").capitalize() + ".")
         body.append(f"<h3>{html.escape(name)}</h3><p class='caption'>{html.escape(caption)} "
-                    f"(tables/{name}.csv)</p>" + table.head(40).to_html(index=False, float_format="%.3g", border=0))
+                    f"(tables/{name}.csv)</p>" + table.head(40).to_html(index=False, float_format="%.3g", border=0)
+                    + _glossary(table))
     for title, content in report.sections:
         body.append(f"<h2>{html.escape(title)}</h2>{content}")
     body.append("<h2>Figures</h2>")
@@ -272,4 +312,6 @@ th, td { padding: 0.2em 0.6em; border-bottom: 1px solid #ddd; text-align: left; 
 .headline { font-size: 1.05em; background: #f4f7fb; padding: 0.6em; border-left: 4px solid #3a6ea5; }
 figure img { max-width: 100%; } figcaption, .caption { color: #555; font-size: 0.9em; }
 pre { background: #f6f6f6; padding: 0.6em; font-size: 0.8em; }
+dl.glossary { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; color: #555;
+              font-size: 0.85em; margin: -1em 0 1.5em; } dl.glossary dd { margin: 0; }
 """

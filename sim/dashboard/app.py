@@ -22,7 +22,6 @@ from sim.dashboard.dilemmas import compare, dilemmas
 from sim.dashboard.events import event_log
 from sim.dashboard.i18n import LANGUAGES, t
 from sim.dashboard.play import PlayedAlliance
-from sim.model.interventions import CAPACITY_COST
 from sim.config.knobs import KNOBS
 from sim.model import AllianceModel
 from sim.config.scenario import available_scenarios, load_scenario
@@ -234,7 +233,7 @@ def PlayTheManager(language: str, scenario: solara.Reactive, seed: solara.Reacti
                 solara.Text(status_text(game.model, language), classes=["play-status"], style=BLOCK)
                 solara.Text(t(language, "ui.capacity_left", capacity=game.capacity_left), style=BLOCK)
                 for lever in INTERVENTIONS:
-                    solara.Button(f"{t(language, f'levers.{lever}')} ({CAPACITY_COST[lever]:.1f})",
+                    solara.Button(f"{t(language, f'levers.{lever}')} ({game.cost(lever):.1f})",
                                   on_click=lambda lever=lever: choose(lever),
                                   disabled=not (game.model.running and game.can_afford(lever)),
                                   classes=[f"lever-{lever}"], outlined=True)

@@ -1,4 +1,12 @@
-"""The event log in plain words: what happened to the alliance, month by month."""
+"""The event log in plain words: what happened to the alliance, month by month.
+
+The model logs ``(month, kind, details)``; the kinds and their details are
+``shock`` {kind}, ``election``, ``agreement`` and ``renegotiation`` {mediated},
+``deadlock`` {room: whether a deal was within reach}, ``call`` {by: a partner's
+name or ``"manager"``}, ``intervention`` {lever}, ``exit`` {partner},
+``termination`` {partner, amount} and ``dissolution`` {reason, optionally partner},
+the reason being one of :data:`sim.model.outcomes.END_CAUSES`.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +20,20 @@ def describe(event: tuple[int, str, dict[str, Any]], language: str) -> str:
     month, kind, details = event
     if kind in ("agreement", "renegotiation") and details.get("mediated"):
         text = t(language, f"events.{kind}_mediated")
+    elif kind == "deadlock":
+        text = t(language, "events.deadlock_room" if details.get("room") else "events.deadlock")
+    elif kind == "call":
+        by = details.get("by", details.get("partner"))
+        text = (t(language, "events.call_manager") if by == "manager"
+                else t(language, "events.call", partner=by))
     elif kind == "shock":
         text = t(language, "events.shock", kind=t(language, f"shocks.{details['kind']}"))
     elif kind == "intervention":
         text = t(language, "events.intervention", lever=t(language, f"levers.{details['lever']}").lower())
     elif kind == "dissolution":
-        reason = t(language, f"reasons.{details['reason']}", **{k: v for k, v in details.items()
-                                                                if k != "reason"})
+        values = {"partner": t(language, "ui.a_partner"),
+                  **{k: v for k, v in details.items() if k != "reason"}}
+        reason = t(language, f"reasons.{details['reason']}", **values)
         text = t(language, "events.dissolution", reason=reason)
     else:
         text = t(language, f"events.{kind}", **details)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sim.model.interventions import CAPACITY_COST
+from sim.model.interventions import LEVERS
 from sim.model import AllianceModel
 from sim.config.vocabulary import INTERVENTIONS
 
@@ -33,8 +33,12 @@ class PlayedAlliance:
     def capacity_left(self) -> float:
         return self.model.manager.capacity_left
 
+    def cost(self, lever: str) -> float:
+        """Capacity one use of ``lever`` costs in the played alliance (its ``cost_<lever>`` knob)."""
+        return LEVERS[lever].cost(self.model.params)
+
     def can_afford(self, lever: str) -> bool:
-        return CAPACITY_COST[lever] <= self.capacity_left + 1e-12
+        return self.cost(lever) <= self.capacity_left + 1e-12
 
     def choose(self, lever: str) -> bool:
         """Pull ``lever`` now if capacity allows; returns whether it was applied."""

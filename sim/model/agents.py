@@ -1,28 +1,20 @@
-"""The agents: partner organisations and the alliance manager between them."""
+"""The agents: partner organisations and the alliance manager between them.
+
+Agents know the model only as a ``mesa.Model`` with the attributes they read;
+they never import it (the model imports them).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 import mesa
 import numpy as np
 
-from sim.model.interventions import CAPACITY_COST, RELATIONAL, TRIGGERS, Observation
 from sim.config.vocabulary import INTERVENTIONS
-
-if TYPE_CHECKING:
-    from sim.model import AllianceModel
-
-#: How much a fully partisan manager with full mandate multiplies the home's bargaining weight.
-PARTISAN_PULL = 1.0
-#: Monthly erosion of the others' trust in the home organisation under a fully partisan manager.
-PARTISAN_SUSPICION = 0.03
-#: How much a manager who fully "goes native" lowers the backing the home organisation gives.
-NATIVE_PENALTY = 0.6
-#: Monthly adjustment of the mandate toward the backing the manager has earned.
-MANDATE_RATE = 0.1
-#: Monthly cost of the manager per unit of capacity, paid by the funders.
-MANAGER_FEE = 0.1
+from sim.model.interventions import LEVERS, Observation
+from sim.model.perception import scanned_reading, update_beliefs
+from sim.model.value import context_fit
 
 
 class Organisation(mesa.Agent):
@@ -33,7 +25,7 @@ class Organisation(mesa.Agent):
     it a name and a place in Mesa's AgentSet for reporters and the dashboard.
     """
 
-    def __init__(self, model: AllianceModel, index: int) -> None:
+    def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)
         self.index = index
 
@@ -69,7 +61,7 @@ class Organisation(mesa.Agent):
 
     @property
     def payoff(self) -> float:
-        """Net value received this month (share of value minus the cost of contributing)."""
+        """Net value to the partner this month (money, mission value, minus its contribution's cost)."""
         return float(self.model.partners.payoff[self.index])
 
     @property
@@ -86,28 +78,38 @@ class AllianceManager(mesa.Agent):
     """The alliance manager: positioned between home and joint interest, intervening within capacity.
 
     Attributes:
-        mode: ``lead_partner`` (employed by ``home``) or ``independent`` (funded by all).
+        mode: ``lead_partner`` (employed by ``home``) or ``independent`` (funded by all: a
+            network administrative organisation in Provan & Kenis' terms).
         home: index of the home organisation, or None for an independent manager.
-        position: 0 = guards the home organisation's interest, 1 = joint-interest steward.
+        position: 0 = guards the home organisation's interest, 1 = joint-interest steward
+            (only a lead partner's manager has a home to guard).
         skill: how well interventions work, in [0, 1].
         capacity: intervention capacity per month.
-        mandate: backing from the home organisation (or from all partners when
-            independent), in [0, 1]; capacity and effect shrink without it.
+        mandate: backing from the home organisation (for an independent manager: from all
+            partners, which is its legitimacy), in [0, 1]; capacity and effect shrink without it.
+        legitimacy: how far the partners accept the manager as an honest broker, in [0, 1]; an
+            independent manager starts low and earns it through the fairness partners perceive,
+            a lead partner's manager starts with the others' suspicion of its home.
+        belief: where the manager believes joint value lies (it never reads the true context).
         capacity_used: capacity spent per intervention over the run.
     """
 
-    def __init__(self, model: AllianceModel, mode: str, home: int | None, position: float,
-                 skill: float, capacity: float, interventions: tuple[str, ...],
-                 strategy: str) -> None:
+    def __init__(self, model: mesa.Model, mode: str, home: int | None, position: float,
+                 skill: float, capacity: float, interventions: tuple[str, ...], strategy: str,
+                 belief: np.ndarray) -> None:
         super().__init__(model)
+        p = model.params
         self.mode = mode
         self.home = home if mode == "lead_partner" else None
-        self.position = position
+        self.position = position if self.home is not None else 1.0
         self.skill = skill
         self.capacity = capacity
         self.interventions = interventions
         self.strategy = strategy
         self.mandate = 1.0
+        self.legitimacy = (p["independent_legitimacy"] if self.home is None
+                           else self.fair_legitimacy(1.0))
+        self.belief = belief
         self.capacity_left = 0.0
         self.capacity_used = dict.fromkeys(INTERVENTIONS, 0.0)
 
@@ -116,57 +118,91 @@ class AllianceManager(mesa.Agent):
         """How much the manager pulls for home: (1 - position) for a lead partner's manager, else 0."""
         return 1.0 - self.position if self.home is not None else 0.0
 
-    @property
-    def legitimacy(self) -> float:
-        """How far the partners accept the manager as an honest broker, in [0.4, 1]."""
-        return 1.0 - 0.6 * self.partisanship
+    def fair_legitimacy(self, fairness: float) -> float:
+        """The legitimacy a manager earns from the fairness partners perceive, less their suspicion
+        of a partisan manager."""
+        return fairness * (1.0 - 0.6 * self.partisanship)
 
     @property
     def fee(self) -> float:
-        """What the manager costs a month."""
-        return MANAGER_FEE * self.capacity
+        """What the manager costs a month, paid out of the alliance's value in every mode."""
+        return self.model.params["manager_fee"] * self.capacity
 
     def effectiveness(self, lever: str) -> float:
-        """Effect strength of ``lever`` now: skill times mandate, and legitimacy for relational levers."""
+        """Effect strength of ``lever`` now: skill times backing and, for relational levers, the
+        partners' acceptance (each counts half: an unbacked or distrusted manager still has its
+        skill)."""
         strength = self.skill * (0.5 + 0.5 * self.mandate)
-        return strength * self.legitimacy if lever in RELATIONAL else strength
+        return strength * (0.5 + 0.5 * self.legitimacy) if LEVERS[lever].relational else strength
 
     def tilt(self, weights: np.ndarray) -> np.ndarray:
         """Bargaining weights after a partisan manager has argued the home's case."""
         if self.home is None or self.partisanship == 0.0:
             return weights
         tilted = weights.copy()
-        tilted[self.home] *= 1.0 + PARTISAN_PULL * self.partisanship * self.mandate
+        tilted[self.home] *= 1.0 + self.model.params["partisan_pull"] * self.partisanship * self.mandate
         return tilted / tilted.sum()
 
-    def update_mandate(self, satisfaction: np.ndarray, active: np.ndarray) -> None:
-        """Backing follows what the funders get, and a manager who goes native loses the home's."""
+    def perceive(self, context: np.ndarray, draws: np.ndarray) -> None:
+        """A month's ordinary reading of the context, as noisy and late as a partner's."""
+        p = self.model.params
+        self.belief = update_beliefs(self.belief, context, p["perception_noise"],
+                                     p["perception_rate"], draws)
+
+    def scan(self, effect: float) -> None:
+        """A deliberate scan: a sharper, fresher reading of the context (the lever scan_adapt)."""
+        p = self.model.params
+        noise, rate = scanned_reading(p["perception_noise"], p["perception_rate"],
+                                      p["scan_precision"], effect)
+        draws = self.model.rng.standard_normal(self.belief.shape)
+        self.belief = update_beliefs(self.belief, self.model.environment.context, noise, rate, draws)
+
+    def agenda_fit_seen(self) -> float:
+        """Fit of the agreed agenda to where the manager believes value lies."""
+        agreement = self.model.alliance.agreement
+        if agreement is None:
+            return 1.0
+        return context_fit(agreement.agenda, self.belief, self.model.params["fit_bandwidth"])
+
+    def update_standing(self, satisfaction: np.ndarray, active: np.ndarray) -> None:
+        """Backing follows what the funders get; legitimacy follows the fairness partners perceive.
+
+        A manager who goes native loses the home's backing; an independent manager's
+        backing is its legitimacy with all partners.
+        """
+        p = self.model.params
+        fairness = float(satisfaction @ active / active.sum())
+        self.legitimacy += p["legitimacy_rate"] * (self.fair_legitimacy(fairness) - self.legitimacy)
         if self.home is not None:
-            target = satisfaction[self.home] * (1.0 - NATIVE_PENALTY * self.position)
+            target = satisfaction[self.home] * (1.0 - p["native_penalty"] * self.position)
+            self.mandate += p["mandate_rate"] * (target - self.mandate)
         else:
-            target = float(satisfaction @ active / active.sum())
-        self.mandate += MANDATE_RATE * (target - self.mandate)
+            self.mandate = self.legitimacy
 
     def act(self, seen: Observation) -> None:
         """A month's work: pull the levers the strategy calls for while capacity lasts."""
-        self.update_mandate(self.model.partners.satisfaction, self.model.partners.active)
-        self.capacity_left = self.capacity * (0.25 + 0.75 * self.mandate)
-        for lever in self.interventions:
-            if self.strategy == "responsive" and not TRIGGERS[lever](seen):
+        params = self.model.params
+        if self.model.alliance.formed:  # before the first deal there is no record to judge it by
+            self.update_standing(self.model.partners.satisfaction, self.model.partners.active)
+        self.capacity_left = self.capacity * (0.5 + 0.5 * self.mandate)
+        for name in self.interventions:
+            lever = LEVERS[name]
+            if self.strategy == "responsive" and not lever.trigger(seen, params):
                 continue
-            if CAPACITY_COST[lever] <= self.capacity_left:
-                self.intervene(lever)
+            if lever.cost(params) <= self.capacity_left:
+                self.intervene(name)
 
-    def intervene(self, lever: str) -> float:
+    def intervene(self, name: str) -> float:
         """Spend capacity on one lever and apply it; returns the effectiveness used.
 
         Also the entry point for a person playing the manager (the dashboard's play mode).
         """
-        if lever not in INTERVENTIONS:
-            raise ValueError(f"unknown intervention {lever!r}; allowed: {', '.join(INTERVENTIONS)}")
-        cost = CAPACITY_COST[lever]
+        if name not in LEVERS:
+            raise ValueError(f"unknown intervention {name!r}; allowed: {', '.join(INTERVENTIONS)}")
+        cost = LEVERS[name].cost(self.model.params)
         self.capacity_left -= cost
-        self.capacity_used[lever] += cost
-        effect = self.effectiveness(lever)
-        self.model.apply_intervention(lever, effect)
+        self.capacity_used[name] += cost
+        effect = self.effectiveness(name)
+        LEVERS[name].apply(self.model, effect)
+        self.model.log("intervention", lever=name)
         return effect

@@ -3,7 +3,8 @@
 It does not exist before the partners first agree. From then on it accumulates
 relational capital (shared routines, identity, joint knowledge: Ring & Van de
 Ven 1994; Kale, Singh & Perlmutter 2000) through cooperation, and loses it in
-conflict and when partners leave. It also carries the current agreement.
+conflict and when partners leave. It also carries the current agreement and
+the manager's pending work for the next negotiation.
 """
 
 from __future__ import annotations
@@ -12,17 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Monthly growth of relational capital at full cooperation, and its loss at full conflict.
-CAPITAL_GROWTH = 0.04
-CAPITAL_DECAY = 0.3
-#: Share of relational capital lost when a partner leaves.
-EXIT_DAMAGE = 0.3
 
-
-def build_relational_capital(capital: float, cooperation: float, conflict_level: float) -> float:
+def build_relational_capital(capital: float, cooperation: float, conflict_level: float,
+                             growth: float, decay: float) -> float:
     """Relational capital after a month: logistic growth from cooperation, decay from conflict."""
-    grown = capital + CAPITAL_GROWTH * cooperation * (1.0 - capital)
-    return min(max(grown - CAPITAL_DECAY * conflict_level * capital, 0.0), 1.0)
+    grown = capital + growth * cooperation * (1.0 - capital)
+    return min(max(grown - decay * conflict_level * capital, 0.0), 1.0)
 
 
 @dataclass
@@ -31,8 +27,9 @@ class Agreement:
 
     agenda: np.ndarray
     shares: np.ndarray
+    #: The contributions the deal was built on: what each partner was expected to put in.
+    effort: np.ndarray
     month: int
-    context_fit: float
     expected_value: float
     performance_risk: np.ndarray
     demand_risk: np.ndarray
@@ -40,16 +37,26 @@ class Agreement:
 
 @dataclass
 class Alliance:
-    """The collaboration as an entity: relational capital, agreement and its record."""
+    """The collaboration as an entity: relational capital, agreement, record and pending work.
+
+    ``mediation`` and ``proposal`` are what the manager has prepared for the next
+    negotiation (a mediator's effectiveness; a scanned map of where value lies);
+    ``visibility`` is this month's trust-building effort. Each is used once.
+    """
 
     relational_capital: float = 0.0
     formalisation: float = 0.0
     power_balance: float = 0.0
     agreement: Agreement | None = None
     deadlocks: int = 0
+    #: Deadlocks in which a deal every partner accepts existed but consensus was not reached.
+    stalls: int = 0
     renegotiations: int = 0
     renegotiation_called: bool = False
     next_negotiation: int = 1
+    mediation: float = 0.0
+    proposal: np.ndarray | None = None
+    visibility: float = 0.0
 
     @property
     def formed(self) -> bool:

@@ -1,4 +1,4 @@
-"""Negotiation: who weighs how much, which agenda, and how the value is split.
+"""Negotiation: who weighs how much, which agenda, how the value is split, and whether it settles.
 
 Bargaining weight comes from effective power: each partner's power bases
 weighted by what the context currently values (French & Raven; Ansell & Gash's
@@ -6,16 +6,16 @@ power/resource asymmetries). Without help, partners split the difference issue
 by issue. A mediator looks for integrative deals that trade across issues by
 salience (Fisher & Ury; Raiffa's logrolling) and only proposes what every
 partner prefers. The value is split by the asymmetric Nash bargaining solution
-over the surplus above each partner's outside option; if there is no surplus,
-there is no agreement (deadlock).
+over the surplus above each partner's reservation; if there is no surplus,
+there is no agreement (deadlock). Even with room for a deal, consensus among
+many takes time: a steering core settles faster, a mediator helps.
 """
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-#: Squared distance on an issue at which an agenda serves a partner's goals not at all.
-MISFIT_SCALE = 0.25
+import numpy as np
 
 
 def effective_power(power: np.ndarray, salience: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -30,10 +30,38 @@ def bargaining_weights(power_share: np.ndarray, balance: float, active: np.ndarr
     return (1.0 - balance) * power_share + balance * active / active.sum()
 
 
-def goal_fit(agenda: np.ndarray, ideals: np.ndarray, salience: np.ndarray) -> np.ndarray:
+def concentration(weights: np.ndarray, n_active: int) -> float:
+    """How far bargaining weight is concentrated, in [0, 1]: 0 = all equal, 1 = one partner holds all.
+
+    The Herfindahl index of the weights, rescaled so that equal weights give 0.
+    """
+    if n_active < 2:
+        return 1.0
+    floor = 1.0 / n_active
+    return max((float(weights @ weights) - floor) / (1.0 - floor), 0.0)
+
+
+def settle_chance(weights: np.ndarray, n_active: int, base: float, steering: float,
+                  mediation: float, brokerage: float = 0.0) -> float:
+    """Chance that a negotiation with room for a deal settles this month.
+
+    Consensus among ``n`` partners takes about log2(n) rounds of pairwise
+    agreement, each settling with chance ``base`` (raised by a mediator); a broker
+    at the hub of the network (share ``brokerage`` in [0, 1]) talks to all at once and
+    saves that share of the rounds; a steering core (concentrated weight, scaled by
+    ``steering``) settles what consensus cannot.
+    """
+    per_round = base + (1.0 - base) * mediation
+    consensus = per_round ** (math.log2(max(n_active, 2)) * (1.0 - brokerage))
+    core = min(steering * concentration(weights, n_active), 1.0)
+    return core + (1.0 - core) * consensus
+
+
+def goal_fit(agenda: np.ndarray, ideals: np.ndarray, salience: np.ndarray,
+             misfit_scale: float) -> np.ndarray:
     """How well an agenda serves each partner's goals, in [0, 1] (1 = its ideal point)."""
     misfit = (salience * (agenda - ideals) ** 2).sum(axis=1)
-    return np.maximum(1.0 - misfit / MISFIT_SCALE, 0.0)
+    return np.maximum(1.0 - misfit / misfit_scale, 0.0)
 
 
 def split_the_difference(ideals: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -52,15 +80,14 @@ def integrative_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.nda
     return (pull * ideals).sum(axis=0) / np.maximum(pull.sum(axis=0), 1e-12)
 
 
-def mediated_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray,
-                    skill: float) -> np.ndarray:
+def mediated_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """An agreement every partner prefers (weakly) to splitting the difference.
 
     The mediator moves from the split-the-difference agenda ``d`` toward the
     integrative agenda ``g`` as far as no partner's goal fit falls; a partner's
     quadratic utility along the line is concave, so the admissible steps form an
-    interval [0, lambda_i] with lambda_i = 2 B_i / A_i. A less skilled mediator
-    finds less of the way.
+    interval [0, lambda_i] with lambda_i = 2 B_i / A_i. Along that interval the
+    weighted joint utility rises up to lambda = 1 (it is maximal at ``g``).
     """
     d = split_the_difference(ideals, weights)
     direction = integrative_agenda(ideals, salience, weights) - d
@@ -68,14 +95,24 @@ def mediated_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.ndarra
     b = (salience * (ideals - d)) @ direction  # B_i: initial slope / 2
     safe_step = np.where(a > 1e-15, 2.0 * b / np.maximum(a, 1e-15), np.inf)
     step = np.clip(np.min(np.where(weights > 0, safe_step, np.inf)), 0.0, 1.0)
-    return d + skill * step * direction
+    return d + step * direction
 
 
-def reservation_shares(outside: np.ndarray, costs: np.ndarray, expected_value: float) -> np.ndarray:
-    """The least share of the expected value each partner accepts: its outside option plus its costs."""
-    if expected_value <= 0:
-        return np.full_like(outside, np.inf)
-    return (outside + costs) / expected_value
+def mission_value(fit: np.ndarray, value: float, n_active: float, weight: float) -> np.ndarray:
+    """What the joint effort is worth to each partner beyond money: its goals served.
+
+    Public value, mission and learning are not transferable: each partner enjoys
+    ``weight x fit`` of its equal part of the value created (none when nothing is created).
+    """
+    return weight * fit * max(value, 0.0) / max(n_active, 1.0)
+
+
+def reservation_shares(outside: np.ndarray, costs: np.ndarray, mission: np.ndarray,
+                       perceived_value: np.ndarray) -> np.ndarray:
+    """The least share of the value each partner accepts: outside option plus costs, less the
+    mission value it gets in kind, over the value it expects the deal to create."""
+    need = outside + costs - mission
+    return np.where(perceived_value > 0, need / np.maximum(perceived_value, 1e-12), np.inf)
 
 
 def nash_shares(reservation: np.ndarray, weights: np.ndarray, active: np.ndarray) -> np.ndarray | None:
@@ -84,7 +121,7 @@ def nash_shares(reservation: np.ndarray, weights: np.ndarray, active: np.ndarray
     Maximising prod_i (s_i - r_i)^w_i subject to sum s_i = 1 gives each partner its
     reservation share plus its weight's part of what is left. If the
     reservations add up to more than the whole, any split pushes some partner
-    below its outside option: deadlock.
+    below what it needs: deadlock.
     """
     r = np.where(active > 0, reservation, 0.0)
     surplus = 1.0 - r.sum()

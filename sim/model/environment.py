@@ -11,22 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config.vocabulary import POWER_BASES
+from collections.abc import Mapping
+from typing import Any
 
-#: Monthly pull back toward the context's long-run position (half-life about three years).
-CONTEXT_REVERSION = 0.02
-#: Monthly standard deviation of context drift at full turbulence, in issue-space units.
-CONTEXT_DRIFT = 0.04
-#: Standard deviation of the jump a shock gives the context on each issue.
-CONTEXT_SHOCK = 0.25
-#: Monthly reversion and noise of the log-salience of power bases.
-SALIENCE_REVERSION = 0.05
-SALIENCE_DRIFT = 0.15
-#: How much a shock raises the log-salience of the power base it favours.
-SALIENCE_SHOCK = 1.0
-#: Monthly reversion and noise of the market index that moves outside options.
-MARKET_REVERSION = 0.05
-MARKET_DRIFT = 0.08
+from sim.config.vocabulary import POWER_BASES
 
 #: Kinds of shock: the power base each favours and its push on the market index.
 SHOCKS: dict[str, tuple[str, float]] = {
@@ -60,26 +48,33 @@ class Environment:
     Args:
         context: long-run position of joint value in issue space, in [0, 1]^K.
         power_salience: long-run weight of each power base.
-        turbulence: 0..1, scales drift and shock frequency.
-        shock_rate: shocks per year at full turbulence.
+        params: the resolved parameters: ``turbulence`` (0..1, scales drift and shock
+            frequency), ``shock_rate`` (shocks per year at full turbulence) and the
+            context constants (``context_reversion``, ``context_drift``, ``context_shock``,
+            ``salience_drift``, ``salience_shock``, ``market_drift``).
     """
 
     def __init__(self, context: tuple[float, ...], power_salience: tuple[float, ...],
-                 turbulence: float, shock_rate: float) -> None:
+                 params: Mapping[str, Any]) -> None:
         k = len(context)
+        turbulence = params["turbulence"]
         self.n_issues = k
         self.turbulence = turbulence
-        self.shock_rate = shock_rate
         self.shocks = 0
+        self.context_shock = params["context_shock"]
+        self.salience_shock = params["salience_shock"]
         self.home = np.concatenate([context, np.zeros(len(POWER_BASES) + 1)])
         self.state = self.home.copy()
-        self.reversion = np.array([CONTEXT_REVERSION] * k + [SALIENCE_REVERSION] * len(POWER_BASES)
-                                  + [MARKET_REVERSION])
-        self.drift = turbulence * np.array([CONTEXT_DRIFT] * k + [SALIENCE_DRIFT] * len(POWER_BASES)
-                                           + [MARKET_DRIFT])
+        n_bases = len(POWER_BASES)
+        self.reversion = np.array([params["context_reversion"]] * k
+                                  + [params["salience_reversion"]] * n_bases
+                                  + [params["market_reversion"]])
+        self.drift = turbulence * np.array([params["context_drift"]] * k
+                                           + [params["salience_drift"]] * n_bases
+                                           + [params["market_drift"]])
         salience = np.array(power_salience, dtype=float)
         self.log_salience_home = np.log(salience / salience.sum() + 1e-9)
-        self.shock_probability = turbulence * shock_rate / 12.0
+        self.shock_probability = turbulence * params["shock_rate"] / 12.0
         self._power_salience: np.ndarray | None = None
 
     @property
@@ -118,9 +113,9 @@ class Environment:
         kind = _SHOCK_KINDS[rng.integers(len(_SHOCK_KINDS))]
         base, market_push = SHOCKS[kind]
         context = self.context
-        context += rng.normal(0.0, CONTEXT_SHOCK, self.n_issues)
+        context += rng.normal(0.0, self.context_shock, self.n_issues)
         np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)
-        self.state[self.n_issues + POWER_BASES.index(base)] += SALIENCE_SHOCK
+        self.state[self.n_issues + POWER_BASES.index(base)] += self.salience_shock
         self._power_salience = None
         self.state[-1] += market_push
         self.shocks += 1

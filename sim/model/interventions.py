@@ -1,75 +1,42 @@
-"""The alliance manager's levers: what each costs, when it is used, and what it does.
+"""The alliance manager's levers: one registry entry each, with its cost, trigger and effect.
 
-Each intervention costs capacity (a full-time manager has 1 unit a month) and
-works in proportion to an effectiveness in [0, 1] that combines the manager's
-skill, mandate and, for the relational levers, legitimacy with the partners.
-The effects are small pure functions; :class:`sim.model.agents.AllianceManager`
-decides when to apply them.
+Every intervention changes behaviour, never an outcome: scanning sharpens the
+manager's picture of the context and lets it propose an update (which the
+partners adopt only in a negotiation, under the same reopening rules as theirs);
+mediation finds integrative deals and helps a negotiation settle; building trust
+makes cooperation visible and lets improving partners earn trust back; aligning
+ambitions moves goals closer (and so loses some of the variety that creates
+value); balancing power gives weak partners voice (and takes the steering core's
+decisiveness); formalising curbs free-riding (and makes the alliance rigid).
+Each works in proportion to an effectiveness in [0, 1] (skill, mandate and, for
+relational levers, legitimacy) and costs capacity (``cost_<name>`` in the
+parameter table). Adding a lever means one entry here and its two text entries
+in the dashboard's language files.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 import numpy as np
 
-#: Capacity each lever costs per use (a month of a full-time manager = 1).
-CAPACITY_COST: dict[str, float] = {
-    "scan_adapt": 0.2,
-    "mediate": 0.4,
-    "build_trust": 0.3,
-    "align_ambition": 0.3,
-    "balance_power": 0.2,
-    "formalise": 0.2,
-}
-
-#: Levers whose effect depends on the partners accepting the manager as an honest broker.
-RELATIONAL = frozenset({"mediate", "build_trust", "align_ambition"})
-
-TRUST_REPAIR = 0.08
-RELATIONAL_INVESTMENT = 0.01
-ALIGNMENT_RATE = 0.05
-BALANCING_RATE = 0.2
-FORMALISING_RATE = 0.1
-#: Weight partners give the current context when they set an agenda, unaided and at most.
-CONTEXT_WEIGHT = 0.3
-SCANNED_CONTEXT_WEIGHT = 0.8
-
-
-def build_trust(trust: np.ndarray, effectiveness: float) -> np.ndarray:
-    """Relational investment: every trust relation moves part of the way to full trust."""
-    return trust + TRUST_REPAIR * effectiveness * (1.0 - trust)
-
-
-def alignment_share(effectiveness: float) -> float:
-    """How far joint sense-making moves partners' ideal points toward the shared agenda
-    (applied by :meth:`sim.model.partners.Partners.move_ideals_toward`)."""
-    return ALIGNMENT_RATE * effectiveness
-
-
-def balance_power(balance: float, effectiveness: float) -> float:
-    """Give weak partners voice: raise how far bargaining weights move toward equality."""
-    return balance + BALANCING_RATE * effectiveness * (1.0 - balance)
-
-
-def formalise(formalisation: float, effectiveness: float) -> float:
-    """Contracts and monitoring: a ratchet toward full formalisation."""
-    return formalisation + FORMALISING_RATE * effectiveness * (1.0 - formalisation)
-
-
-def context_weight(scanned: bool, effectiveness: float) -> float:
-    """How much a new agenda follows the current context rather than the partners' ideals."""
-    if not scanned:
-        return CONTEXT_WEIGHT
-    return CONTEXT_WEIGHT + (SCANNED_CONTEXT_WEIGHT - CONTEXT_WEIGHT) * effectiveness
+from sim.config.vocabulary import INTERVENTIONS
 
 
 @dataclass(frozen=True)
 class Observation:
-    """What the manager sees at the end of a month, enough to decide which lever to pull."""
+    """What the manager sees at the end of a month, enough to decide which lever to pull.
+
+    The manager does not see the true context: ``agenda_fit_seen`` is the fit of the
+    agenda to where *it believes* value lies.
+    """
 
     negotiation_due: bool
-    context_drifted: bool
+    deadlocked: bool
+    shock_seen: bool
+    agenda_fit_seen: float
     mean_trust: float
     trust_fell: bool
     conflict: float
@@ -78,12 +45,101 @@ class Observation:
     formalisation: float
 
 
-#: When a responsive manager pulls each lever.
-TRIGGERS = {
-    "scan_adapt": lambda o: o.context_drifted,
-    "mediate": lambda o: o.negotiation_due,
-    "build_trust": lambda o: o.mean_trust < 0.6 or o.trust_fell,
-    "align_ambition": lambda o: o.conflict > 0.04,
-    "balance_power": lambda o: o.dominance > 1.5,
-    "formalise": lambda o: o.opportunism > 0.15 and o.formalisation < 0.9,
+class Workplace(Protocol):
+    """What a lever may touch: the alliance, the partners, the manager and the reopening rules."""
+
+    alliance: Any
+    partners: Any
+    manager: Any
+    params: Mapping[str, Any]
+
+    def request_renegotiation(self, by: str) -> bool: ...
+
+    def refresh_goal_fit(self) -> None: ...
+
+
+def _scan_adapt(place: Workplace, effect: float) -> None:
+    manager, alliance = place.manager, place.alliance
+    manager.scan(effect)
+    if alliance.agreement is not None and manager.agenda_fit_seen() < place.params["drift_alert"]:
+        alliance.proposal = manager.belief.copy()
+        place.request_renegotiation("manager")
+    elif alliance.agreement is None:
+        alliance.proposal = manager.belief.copy()
+
+
+def _mediate(place: Workplace, effect: float) -> None:
+    place.alliance.mediation = max(place.alliance.mediation, effect)
+
+
+def _build_trust(place: Workplace, effect: float) -> None:
+    place.alliance.visibility = max(place.alliance.visibility, effect)
+
+
+def _align_ambition(place: Workplace, effect: float) -> None:
+    agreement = place.alliance.agreement
+    if agreement is not None:
+        place.partners.move_ideals_toward(agreement.agenda, place.params["alignment_rate"] * effect)
+        place.refresh_goal_fit()
+
+
+def _balance_power(place: Workplace, effect: float) -> None:
+    a = place.alliance
+    a.power_balance += place.params["balancing_rate"] * effect * (1.0 - a.power_balance)
+
+
+def _formalise(place: Workplace, effect: float) -> None:
+    a = place.alliance
+    a.formalisation += place.params["formalising_rate"] * effect * (1.0 - a.formalisation)
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """One lever of the alliance manager.
+
+    Attributes:
+        name: the lever's name in knobs, outcomes and texts.
+        relational: its effect depends on the partners accepting the manager (legitimacy).
+        trigger: when a responsive manager pulls it, given what it sees and the parameters.
+        apply: its effect on the workplace, given the effectiveness in [0, 1].
+    """
+
+    name: str
+    relational: bool
+    trigger: Callable[[Observation, Mapping[str, Any]], bool]
+    apply: Callable[[Workplace, float], None]
+
+    def cost(self, params: Mapping[str, Any]) -> float:
+        """Capacity one use costs (a month of a full-time manager = 1)."""
+        return params[f"cost_{self.name}"]
+
+
+LEVERS: dict[str, Intervention] = {
+    lever.name: lever
+    for lever in (
+        Intervention("scan_adapt", False,
+                     lambda o, p: o.shock_seen or o.agenda_fit_seen < p["drift_alert"], _scan_adapt),
+        Intervention("mediate", True, lambda o, p: o.negotiation_due or o.deadlocked, _mediate),
+        Intervention("build_trust", True,
+                     lambda o, p: o.mean_trust < p["trust_alarm"] or o.trust_fell, _build_trust),
+        Intervention("align_ambition", True, lambda o, p: o.conflict > p["conflict_alarm"],
+                     _align_ambition),
+        Intervention("balance_power", False, lambda o, p: o.dominance > p["dominance_alarm"],
+                     _balance_power),
+        Intervention("formalise", False,
+                     lambda o, p: o.opportunism > p["opportunism_alarm"] and o.formalisation < 0.9,
+                     _formalise),
+    )
 }
+
+assert tuple(LEVERS) == INTERVENTIONS, "the registry and the vocabulary must list the same levers"
+
+
+def capacity_costs(params: Mapping[str, Any]) -> dict[str, float]:
+    """What each lever costs under ``params``, for the dashboard and the play mode."""
+    return {name: lever.cost(params) for name, lever in LEVERS.items()}
+
+
+def improved(contribution: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """1.0 for partners whose contribution rose since last month (a breach being repaired)."""
+    return (contribution > previous + 1e-9).astype(float)

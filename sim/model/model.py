@@ -3,15 +3,17 @@
 Each month follows Ring & Van de Ven's (1994) cycle of cooperative
 inter-organisational relationships:
 
-1. the environment moves (drift and shocks; elections in a political cycle);
+1. the environment moves (drift and shocks; elections in a political cycle), and
+   everyone takes a noisy, late reading of it;
 2. negotiation, when an agreement is due or someone called for it;
 3. commitment: each partner decides what to contribute;
 4. execution: value is created and shared;
-5. assessment: satisfaction, aspiration, trust, relational capital; exits;
+5. assessment: satisfaction, aspiration, trust from what was seen, relational
+   capital; exits;
 6. the alliance manager observes and intervenes.
 
-The step only wires together the small functions in the mechanism modules
-(bargaining, commitment, value, trust, assessment, alliance, interventions).
+The step only wires together the small functions in the mechanism modules; every
+number it uses comes from the run's :class:`~sim.config.configuration.Configuration`.
 """
 
 from __future__ import annotations
@@ -22,130 +24,130 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim.model import alliance as alliance_rules
-from sim.model.agents import PARTISAN_SUSPICION, AllianceManager, Organisation
-from sim.model.alliance import Agreement, Alliance
-from sim.model.assessment import accumulate_disappointment, leavers, satisfaction, update_aspiration
+from sim.config.configuration import Configuration, configure
+from sim.config.knobs import KNOBS
+from sim.config.scenario import Scenario
+from sim.model.agents import AllianceManager, Organisation
+from sim.model.alliance import Agreement, Alliance, build_relational_capital
+from sim.model.assessment import (
+    accumulate_disappointment,
+    exit_thresholds,
+    leavers,
+    satisfaction,
+    update_aspiration,
+)
 from sim.model.bargaining import (
     bargaining_weights,
     effective_power,
     goal_fit,
     mediated_agenda,
+    mission_value,
     nash_shares,
     reservation_shares,
+    settle_chance,
     split_the_difference,
 )
-from sim.model.commitment import contribution_intent, enforced_contribution, opportunism
+from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import Environment
-from sim.model.interventions import Observation
-from sim.model import interventions as levers
-from sim.config.knobs import KNOBS, resolve_knobs
-from sim.model.outcomes import gini
-from sim.model.risk import demand_risk_weights, distribute, performance_risk_weights
+from sim.model.interventions import Observation, improved
+from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
-from sim.config.scenario import Scenario, load_scenario
-from sim.model.trust import erode_trust, trust_in_others, update_trust
+from sim.model.perception import update_beliefs
+from sim.model.risk import demand_risk_weights, distribute, performance_risk_weights
+from sim.model.trust import (
+    erode_trust,
+    kept_promise,
+    observed_cooperation,
+    repair_rates,
+    trust_in_others,
+    update_trust,
+)
 from sim.model.value import (
     conflict,
-    demand_effect,
     context_fit,
     coordination_cost,
+    demand_effect,
     gross_value,
+    potential_value,
     resource_bundle,
+    variety,
 )
-from sim.config.vocabulary import INTERVENTIONS, SECTORS
 
-#: Cost to a partner of one unit of contribution, in value units.
-CONTRIBUTION_COST = 0.3
-#: Months before a deadlocked negotiation is tried again, without and with a mediator.
-DEADLOCK_RETRY = 3
-MEDIATED_RETRY = 1
-#: Share of the founding partners that must remain for the alliance to go on.
-QUORUM = 0.5
-#: Failed founding negotiations after which the partners give up before they started.
-FOUNDING_ATTEMPTS = 3
-#: Share of trust lost all round when a negotiation deadlocks.
-DEADLOCK_STRAIN = 0.03
-#: Share of a partner's exit threshold at which it calls for renegotiation.
-CALL_THRESHOLD = 0.5
-#: Months a partner must wait before reopening an agreement, multiplied by (1 + 2 x formalisation).
-CALL_COOLDOWN = 6
-#: Share of enforced (rather than willing) cooperation that does not count toward trust.
-CROWDING_OUT = 0.5
-#: Months after a shock in which a hardship clause lets partners reopen the agreement.
-HARDSHIP_WINDOW = 6
-#: Months between elections when a political cycle is on, and how far goals jump at most.
-ELECTION_INTERVAL = 48
-ELECTION_SHIFT = 0.3
-#: Relative fall in context fit since the agreement that a scanning manager notices.
-DRIFT_ALERT = 0.15
+#: Months after a shock during which the manager counts it as news.
+SHOCK_NEWS = 3
 
 
 class AllianceModel(mesa.Model):
     """A multi-party alliance with an optional alliance manager, in a shifting context.
 
     Args:
-        scenario: a scenario name from ``scenarios/`` or a path to a scenario file.
+        scenario: a validated :class:`Configuration`, or a scenario name from
+            ``scenarios/``, a path to a scenario file or a loaded scenario (resolved
+            with ``knobs`` through :func:`sim.config.configuration.configure`).
         rng: seed for the model's only source of randomness (``numpy.random.Generator``);
             the same seed gives the same run bit for bit.
         collect: keep per-month series in ``datacollector`` (switch off for fast sweeps).
-        **knobs: flat overrides of the scenario's knobs; see :meth:`knobs`.
+        **knobs: flat overrides of the scenario's knobs and constants; see :meth:`knobs`.
 
     Raises:
-        ValueError: for an unknown knob, a value out of its range, or an invalid scenario
-            (:class:`sim.config.validation.ConfigError`, which names the file and the key).
+        ConfigError: (a ValueError) for an unknown knob, a value out of its range, or an
+            invalid scenario; it names the file and the key.
 
     Note:
         Mesa 3.5 reserves ``Model.scenario`` for its own experimental Scenario object;
-        the resolved scenario of this model is ``self.config``.
+        the configuration of this model is ``self.config``.
     """
 
-    def __init__(self, scenario: str | Path = "pps_infrastructure", rng: int | None = None,
-                 collect: bool = True, **knobs: Any) -> None:
+    def __init__(self, scenario: str | Path | Scenario | Configuration = "pps_infrastructure",
+                 rng: int | None = None, collect: bool = True, **knobs: Any) -> None:
         super().__init__(rng=rng)
-        self.config: Scenario = load_scenario(scenario)
-        if "n_partners" in knobs and not self.config.generated:
-            raise ValueError(f"knob 'n_partners' applies only to scenarios that generate their "
-                             f"partners; {self.config.name!r} lists them")
-        self.params: dict[str, Any] = resolve_knobs(self.config.knobs, knobs)
-        p = self.params
+        self.config: Configuration = configure(scenario, **knobs)
+        self.params = p = self.config.params
         self.horizon: int = p["horizon"]
+        setting = self.config.scenario
 
-        specs = self.config.partner_specs(p["n_partners"], self.rng)
-        self.partners = Partners.from_specs(specs, p["goal_diversity"], p["power_asymmetry"],
-                                            p["initial_trust"])
-        self.organisations = [Organisation(self, i) for i in range(len(specs))]
-        self.quorum = max(2, int(np.ceil(QUORUM * len(specs))))
-        self.environment = Environment(self.config.context, self.config.power_salience,
-                                       p["turbulence"], p["shock_rate"])
+        specs = setting.partner_specs(p["n_partners"], self.rng)
+        n = len(specs)
+        self.environment = Environment(setting.context, setting.power_salience, p)
+        self.partners = Partners.from_specs(specs, p, self._first_reading(n), self.rng)
+        self.organisations = [Organisation(self, i) for i in range(n)]
+        self.quorum = max(2, int(np.ceil(p["quorum"] * n)))
         self.alliance = Alliance(formalisation=p["formalisation"])
         self.home = self._home_index()
         self._private = np.array([s == "private" for s in self.partners.sectors])
         self._public = np.array([s == "public" for s in self.partners.sectors])
-        self._base_value = 0.0
-        self._last_shock = -10**6
         self.manager: AllianceManager | None = None
         if p["manager"] != "none":
             self.manager = AllianceManager(
                 self, p["manager"], self.home, p["manager_position"], p["manager_skill"],
-                p["manager_capacity"], p["interventions"], p["manager_strategy"])
+                p["manager_capacity"], p["interventions"], p["manager_strategy"],
+                self._first_reading(1)[0])
 
         self.value = 0.0
         self.total_value = 0.0
+        self.potential = 0.0
         self.conflict = 0.0
         self.context_fit = 1.0
+        self.coordination = 0.0
         self.exits = 0
         self.dissolved = False
+        self.end_cause = "censored"
+        self.formed_month: int | None = None
         self.duration = 0
+        self.termination_paid = np.zeros(n)
         self.events: list[tuple[int, str, dict[str, Any]]] = []
-        self._mediation = 0.0
-        self._scan = 0.0
-        self._goal_fit = np.ones(len(specs))
-        self._previous_trust = self.mean_trust
+        self.totals = dict.fromkeys(("potential", "coordination", "opportunism", "mission",
+                                     "months_formed", "context_fit"), 0.0)
+        self._base_value = 0.0
+        self._last_shock = -10**6
+        self._deadlocked = False
+        self._renegotiated = False
+        self._weights = np.full(n, 1.0 / n)
+        self._goal_fit = np.ones(n)
+        self._mission = np.zeros(n)
+        self._previous_contribution = np.zeros(n)
         self._opportunism = 0.0
-        self.coordination = 0.0
-        self._coordination_sum = 0.0
-        self._opportunism_sum = 0.0
+        self._previous_trust = self.mean_trust
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
             self.datacollector.collect(self)
@@ -154,10 +156,11 @@ class AllianceModel(mesa.Model):
 
     @staticmethod
     def knobs() -> list[dict[str, Any]]:
-        """Every knob with its default, allowed range and meaning (for the CLI and the dashboard)."""
+        """Every knob and constant with its default, ranges, meaning and source."""
         return [
             {"name": k.name, "default": k.default, "allowed": k.allowed, "group": k.group,
-             "meaning": k.meaning, "low": k.low, "high": k.high, "choices": k.choices}
+             "meaning": k.meaning, "low": k.low, "high": k.high, "choices": k.choices,
+             "plausible": k.plausible_range, "source": k.source}
             for k in KNOBS.values()
         ]
 
@@ -186,20 +189,18 @@ class AllianceModel(mesa.Model):
         if not self.running:
             return
         month = self.month
-        shock = self.environment.advance(self.rng)
-        if shock is not None:
-            self._last_shock = month
-            self._log("shock", kind=shock)
-        if self.params["political_cycle"] > 0 and month % ELECTION_INTERVAL == 0:
-            self._election()
+        self._sense(month)
         outside = self.partners.outside_options(self.environment.market)
-        if self._negotiation_due(month):
+        self._weights = self._bargaining_weights()
+        if self.alliance.renegotiation_called or month >= self.alliance.next_negotiation:
             self._negotiate(month, outside)
         self._commit()
         self._execute()
         self._assess(month, outside)
         self.duration = month
         if self.running and self.manager is not None:
+            self.manager.perceive(self.environment.context,
+                                  self.rng.standard_normal(self.manager.belief.shape))
             self.manager.act(self._observe(month))
         if self.running and month >= self.horizon:
             self.running = False
@@ -212,248 +213,327 @@ class AllianceModel(mesa.Model):
             self.step()
         return self.outcomes()
 
-    def apply_intervention(self, lever: str, effect: float) -> None:
-        """Apply one of the manager's levers with strength ``effect`` in [0, 1]."""
-        p, a = self.partners, self.alliance
-        if lever == "scan_adapt":
-            a.renegotiation_called = a.renegotiation_called or self._may_reopen(self.month)
-            self._scan = max(self._scan, effect)
-        elif lever == "mediate":
-            self._mediation = max(self._mediation, effect)
-        elif lever == "build_trust":
-            p.trust = levers.build_trust(p.trust, effect)
-            a.relational_capital = min(1.0, a.relational_capital + levers.RELATIONAL_INVESTMENT * effect)
-        elif lever == "align_ambition":
-            if a.agreement is not None:
-                p.move_ideals_toward(a.agreement.agenda, levers.alignment_share(effect))
-                self._refresh_goal_fit()
-        elif lever == "balance_power":
-            a.power_balance = levers.balance_power(a.power_balance, effect)
-        elif lever == "formalise":
-            a.formalisation = levers.formalise(a.formalisation, effect)
-        self._log("intervention", lever=lever)
-
     def outcomes(self) -> dict[str, Any]:
-        """A flat summary of the run: duration, value, fairness, events and manager effort."""
-        p = self.partners
-        received_total = p.cum_received.sum()
-        others = np.ones(len(p), dtype=bool)
-        others[self.home] = False
-        if (others & p.members).any():
-            others &= p.members
-        result: dict[str, Any] = {
-            "duration": int(self.duration),
-            "dissolved": bool(self.dissolved),
-            "total_value": float(self.total_value),
-            "gini": gini(p.cum_received),
-            "min_partner_gain": float(np.min(p.cum_payoff - p.cum_outside)),
-            "exits": int(self.exits),
-            "deadlocks": int(self.alliance.deadlocks),
-            "renegotiations": int(self.alliance.renegotiations),
-            "shocks": int(self.environment.shocks),
-            "partners": len(p),
-            "mean_trust": self.mean_trust,
-            "relational_capital": float(self.alliance.relational_capital),
-            "formalisation_final": float(self.alliance.formalisation),
-            "opportunism": self._opportunism_sum / max(self.duration, 1),
-            "coordination": self._coordination_sum / max(self.duration, 1),
-            "home_share": float(p.cum_received[self.home] / received_total) if received_total > 0 else 0.0,
-            "trust_in_home": float(p.trust[others, self.home].mean()),
-            "mandate": float(self.manager.mandate) if self.manager else 0.0,
-        }
-        sectors = np.array(p.sectors)
-        for sector in SECTORS:
-            share = p.cum_received[sectors == sector].sum() / received_total if received_total > 0 else 0.0
-            result[f"share_{sector}"] = float(share)
-        used = self.manager.capacity_used if self.manager else dict.fromkeys(INTERVENTIONS, 0.0)
-        for lever in INTERVENTIONS:
-            result[f"capacity_{lever}"] = float(used[lever])
-        return result
+        """A flat summary of the run, one entry per outcome of :data:`sim.model.outcomes.OUTCOMES`."""
+        return {outcome.name: outcome.measure(self) for outcome in OUTCOMES.values()}
+
+    def request_renegotiation(self, by: str) -> bool:
+        """Reopen the agreement now if the rules allow it; the same rules bind partners and manager.
+
+        The agreement must exist, not be reopened already, be older than the cooldown
+        (longer under formal contracts), and the renegotiation rule must allow it.
+        """
+        a = self.alliance
+        if not a.formed or a.renegotiation_called:
+            return False
+        cooldown = self.params["call_cooldown"] * (1.0 + 2.0 * a.formalisation)
+        if self.month - a.agreement.month < cooldown or not self._may_reopen(self.month):
+            return False
+        a.renegotiation_called = True
+        self.log("call", by=by)
+        return True
+
+    def refresh_goal_fit(self) -> None:
+        """Recompute how well the agreed agenda serves each partner (after agenda or goals change)."""
+        p, agreement = self.partners, self.alliance.agreement
+        if agreement is not None:
+            self._goal_fit = goal_fit(agreement.agenda, p.ideals, p.salience, self.params["misfit_scale"])
+
+    def log(self, what: str, **details: Any) -> None:
+        """Record an event of this month (agreements, deadlocks, calls, interventions, exits)."""
+        self.events.append((self.month, what, details))
 
     # --- the monthly cycle ------------------------------------------------------------
 
-    def _negotiation_due(self, month: int) -> bool:
-        return self.alliance.renegotiation_called or month >= self.alliance.next_negotiation
+    def _first_reading(self, n: int) -> np.ndarray:
+        """Beliefs about where value lies at the start: one noisy reading each."""
+        context = self.environment.context
+        draws = self.rng.standard_normal((n, context.size))
+        return update_beliefs(np.tile(context, (n, 1)), context, self.params["perception_noise"], 1.0, draws)
 
-    def _weights(self) -> np.ndarray:
+    def _sense(self, month: int) -> None:
+        """The context moves; partners take their monthly reading of it; elections happen."""
+        p, params = self.partners, self.params
+        shock = self.environment.advance(self.rng)
+        if shock is not None:
+            self._last_shock = month
+            self.log("shock", kind=shock)
+        p.beliefs = update_beliefs(p.beliefs, self.environment.context, params["perception_noise"],
+                                   params["perception_rate"], self.rng.standard_normal(p.beliefs.shape))
+        if params["political_cycle"] > 0 and month % params["election_interval"] == 0:
+            self._election()
+
+    def _bargaining_weights(self) -> np.ndarray:
         weights = bargaining_weights(self.effective_power, self.alliance.power_balance,
                                      self.partners.active)
         return self.manager.tilt(weights) if self.manager is not None else weights
 
     def _negotiate(self, month: int, outside: np.ndarray) -> None:
         """Settle a joint agenda and a split of the value, or deadlock."""
-        p, a = self.partners, self.alliance
-        weights = self._weights()
-        if self._mediation > 0:
-            bargained = mediated_agenda(p.ideals, p.salience, weights, self._mediation)
-        else:
-            bargained = split_the_difference(p.ideals, weights)
-        follow = levers.context_weight(self._scan > 0, self._scan)
-        agenda = (1.0 - follow) * bargained + follow * self.environment.context
-        contribution = self._contributions(goal_fit(agenda, p.ideals, p.salience))
-        expected = self._net_value(contribution, agenda)
-        costs = CONTRIBUTION_COST * contribution * p.capacity
-        shares = nash_shares(reservation_shares(outside, costs, expected), weights, p.active)
-        renegotiating = a.formed
-        if shares is None:
+        p, a, params = self.partners, self.alliance, self.params
+        weights, act = self._weights, p.active
+        integrative = a.mediation > 0 and self.rng.random() < a.mediation
+        bargained = (mediated_agenda(p.ideals, p.salience, weights) if integrative
+                     else split_the_difference(p.ideals, weights))
+        joint_map = weights @ p.beliefs
+        if a.proposal is not None and self.manager is not None:
+            adopted = self.manager.legitimacy
+            joint_map = (1.0 - adopted) * joint_map + adopted * a.proposal
+        agenda = (1.0 - params["context_weight"]) * bargained + params["context_weight"] * joint_map
+        fit = goal_fit(agenda, p.ideals, p.salience, params["misfit_scale"])
+        contribution = self._contributions(fit)
+        expected = self._net_value(contribution, agenda, joint_map)
+        n_active = float(act.sum())
+        perceived = expected * (1.0 + params["expectation_noise"] * self.rng.standard_normal(len(p)))
+        costs = params["contribution_cost"] * contribution * p.capacity
+        reservation = reservation_shares(outside, costs, mission_value(fit, expected, n_active,
+                                                                       params["mission_weight"]), perceived)
+        shares = nash_shares(reservation, weights, act)
+        if shares is not None:
+            chance = settle_chance(weights, int(n_active), params["settle_chance"], params["steering"],
+                                   params["mediation_settle"] * a.mediation, self._brokerage())
+            settled = self.rng.random() < chance
+        if shares is None or not settled:
             a.deadlocks += 1
-            a.next_negotiation = month + (MEDIATED_RETRY if self._mediation > 0 else DEADLOCK_RETRY)
-            p.trust = p.trust * (1.0 - DEADLOCK_STRAIN)
-            self._log("deadlock")
+            a.stalls += shares is not None
+            self._deadlocked = True
+            retry = params["mediated_retry"] if a.mediation > 0 else params["deadlock_retry"]
+            a.next_negotiation = month + retry
+            p.trust = p.trust * (1.0 - params["deadlock_strain"])
+            self.log("deadlock", room=shares is not None)
         else:
-            performance = performance_risk_weights(shares, self._private, self.params["risk_allocation"])
+            performance = performance_risk_weights(shares, self._private, params["risk_allocation"])
             demand = demand_risk_weights(shares, self._private, self._public,
-                                         self.params["payment_mechanism"], performance)
-            a.agreement = Agreement(agenda, shares, month, context_fit(agenda, self.environment.context),
-                                    expected_value=expected,
-                                    performance_risk=performance, demand_risk=demand)
-            a.next_negotiation = month + self.params["agreement_length"]
-            self._refresh_goal_fit()
-            self._log("renegotiation" if renegotiating else "agreement", mediated=self._mediation > 0)
-        if renegotiating:
-            a.renegotiations += 1
+                                         params["payment_mechanism"], performance)
+            renegotiating = a.formed
+            a.agreement = Agreement(agenda, shares, contribution, month, expected, performance, demand)
+            a.next_negotiation = month + params["agreement_length"]
+            self.refresh_goal_fit()
+            if renegotiating:
+                a.renegotiations += 1
+                self._renegotiated = True
+            else:
+                self.formed_month = month
+            self.log("renegotiation" if renegotiating else "agreement", mediated=integrative)
         a.renegotiation_called = False
-        self._mediation = 0.0
-        self._scan = 0.0
-
-    def _refresh_goal_fit(self) -> None:
-        """Recompute how well the agreed agenda serves each partner (after agenda or goals change)."""
-        p, agreement = self.partners, self.alliance.agreement
-        if agreement is not None:
-            self._goal_fit = goal_fit(agreement.agenda, p.ideals, p.salience)
+        a.mediation = 0.0
+        a.proposal = None
 
     def _contributions(self, fit: np.ndarray) -> np.ndarray:
         """Each partner's contribution (fraction of capacity) given its goal ``fit``; sets ``intent``."""
-        p = self.partners
-        p.intent = contribution_intent(trust_in_others(p.trust, p.active), p.satisfaction, fit,
-                                       self.alliance.relational_capital)
-        return enforced_contribution(p.intent, self.alliance.formalisation) * p.active
+        p, params = self.partners, self.params
+        p.intent = contribution_intent(
+            trust_in_others(p.trust, p.active), p.satisfaction, fit, self.alliance.relational_capital,
+            p.temptation, resentment(self._weights, p.active, params["resentment"]),
+            params["satisfaction_pull"], params["goal_fit_pull"], params["relational_pull"])
+        return enforced_contribution(p.intent, self.alliance.formalisation,
+                                     params["contract_floor"]) * p.active
 
-    def _net_value(self, contribution: np.ndarray, agenda: np.ndarray) -> float:
-        """Value created in a month by these contributions under this agenda, net of costs."""
-        p, a = self.partners, self.alliance
-        self.context_fit = context_fit(agenda, self.environment.context)
-        self.conflict = conflict(p.goal_distance, p.trust, p.active)
-        gross = gross_value(resource_bundle(contribution * p.capacity, p.resource_profile),
-                            self.context_fit, a.relational_capital, a.formalisation,
-                            self.params["productivity"])
-        cost = coordination_cost(int(p.active.sum()), self.conflict,
-                                 self.params["coordination_cost"], a.formalisation)
+    def _net_value(self, contribution: np.ndarray, agenda: np.ndarray, context: np.ndarray) -> float:
+        """Value created in a month by these contributions under this agenda in ``context``
+        (the true one for execution, the partners' joint map for a negotiation's expectation)."""
+        p, a, params = self.partners, self.alliance, self.params
+        act = p.active
+        n_active = int(act.sum())
+        self.context_fit = context_fit(agenda, context, params["fit_bandwidth"])
+        self.conflict = conflict(p.goal_distance, p.trust, act)
+        bundle = resource_bundle(contribution * p.capacity, p.resource_profile, params["complementarity"])
+        self.potential = potential_value(bundle, variety(p.goal_distance, act), params["productivity"],
+                                         params["diversity_gain"])
+        gross = gross_value(self.potential, self.context_fit, a.relational_capital, a.formalisation,
+                            params["relational_gain"], params["innovation_loss"])
+        cost = coordination_cost(n_active, self.conflict, params["coordination_cost"], a.formalisation,
+                                 params["conflict_weight"], params["monitoring_cost"], self._brokerage())
         self.coordination = cost
-        if self.manager is not None and self.manager.home is None:
+        if self.manager is not None:
             cost += self.manager.fee
         self._base_value = gross - cost
-        return self._base_value + demand_effect(gross, self.environment.market)
+        return self._base_value + demand_effect(gross, self.environment.market, params["demand_sensitivity"])
+
+    def _brokerage(self) -> float:
+        """Share of the cost of many partners an independent manager saves as the network's hub
+        (Provan & Kenis' network administrative organisation): half by being there, half as
+        the partners come to accept it."""
+        if self.manager is None or self.manager.home is not None:
+            return 0.0
+        return self.params["hub_efficiency"] * (0.5 + 0.5 * self.manager.legitimacy)
 
     def _commit(self) -> None:
         p = self.partners
+        self._previous_contribution = p.contribution
         p.contribution = self._contributions(self._goal_fit) if self.alliance.formed else np.zeros(len(p))
 
     def _execute(self) -> None:
-        p, agreement = self.partners, self.alliance.agreement
+        p, agreement, params = self.partners, self.alliance.agreement, self.params
         if agreement is None:
             self.value = 0.0
             p.received = np.zeros(len(p))
+            self._mission = np.zeros(len(p))
         else:
-            self.value = self._net_value(p.contribution, agreement.agenda)
+            self.value = self._net_value(p.contribution, agreement.agenda, self.environment.context)
+            if self._renegotiated:  # the transaction cost of reopening the deal
+                loss = params["renegotiation_cost"] * max(self.value, 0.0)
+                self.value -= loss
+                self._base_value -= loss
+                self._renegotiated = False
             p.received = distribute(agreement.shares, agreement.expected_value, self._base_value,
                                     self.value, agreement.performance_risk, agreement.demand_risk) * p.active
-        p.payoff = p.received - CONTRIBUTION_COST * p.contribution * p.capacity
-        if self.manager is not None and self.manager.home is not None:
-            p.payoff[self.manager.home] -= self.manager.fee
+            self._mission = mission_value(self._goal_fit, self.value, float(p.active.sum()),
+                                          params["mission_weight"]) * p.active
+            t = self.totals
+            t["months_formed"] += 1
+            t["potential"] += self.potential
+            t["coordination"] += self.coordination
+            t["mission"] += float(self._mission.sum())
+            t["context_fit"] += self.context_fit
+        p.payoff = p.received + self._mission - params["contribution_cost"] * p.contribution * p.capacity
         self.total_value += self.value
-        if agreement is not None:
-            self._coordination_sum += self.coordination
 
     def _assess(self, month: int, outside: np.ndarray) -> None:
-        p, a = self.partners, self.alliance
+        p, a, params = self.partners, self.alliance, self.params
         act = p.active
-        p.satisfaction = satisfaction(p.payoff, p.aspiration, outside)
-        p.aspiration = update_aspiration(p.aspiration, p.payoff, outside)
-        if a.formed:
-            # Leavers' records keep moving but are never read again.
-            p.disappointment = accumulate_disappointment(p.disappointment, p.payoff, outside)
+        p.satisfaction = satisfaction(p.payoff, p.aspiration, outside, params["satisfaction_scale"])
+        p.aspiration = update_aspiration(p.aspiration, p.payoff, outside, p.aspiration_rate)
         p.cum_received += p.received
         p.cum_payoff += p.payoff * act
         p.cum_outside += outside * act
+        p.cum_mission += self._mission
         if a.formed:
-            willing = p.contribution - CROWDING_OUT * (p.contribution - p.intent)
-            p.trust = update_trust(p.trust, willing, self.params["trust_build_rate"],
-                                   self.params["trust_break_rate"])
-            if self.manager is not None and self.manager.partisanship > 0:
-                suspicion = np.zeros(len(p))
-                suspicion[self.manager.home] = self.manager.partisanship
-                p.trust = erode_trust(p.trust, suspicion, PARTISAN_SUSPICION)
+            p.disappointment = accumulate_disappointment(p.disappointment, p.payoff, outside,
+                                                         params["disappointment_memory"])
+            self._update_trust()
             cooperation = float(p.contribution.sum() / act.sum())
-            a.relational_capital = alliance_rules.build_relational_capital(
-                a.relational_capital, cooperation, self.conflict)
-            self._opportunism = opportunism(p.contribution, act)
-            self._opportunism_sum += self._opportunism
+            a.relational_capital = build_relational_capital(
+                a.relational_capital, cooperation, self.conflict, params["capital_growth"],
+                params["capital_decay"])
+            self._opportunism = opportunism(p.contribution, act, params["contract_floor"])
+            self.totals["opportunism"] += self._opportunism
+        a.visibility = 0.0
 
-        if not a.formed and a.deadlocks >= FOUNDING_ATTEMPTS:
-            self._end("no_agreement")
-        worst = p.disappointment.max()
-        if worst >= self.params["exit_threshold"]:
-            for i in leavers(p.disappointment, self.params["exit_threshold"], act):
-                if self.running:
-                    self._exit(int(i))
-        call_level = CALL_THRESHOLD * self.params["exit_threshold"]
-        if worst >= call_level and self.running and a.formed and not a.renegotiation_called:
-            cooldown = CALL_COOLDOWN * (1.0 + 2.0 * a.formalisation)
-            unhappy = (act > 0) & (p.disappointment >= call_level)
-            if unhappy.any() and month - a.agreement.month >= cooldown and self._may_reopen(month):
-                a.renegotiation_called = True
-                self._log("call", partner=p.names[int(np.flatnonzero(unhappy)[0])])
+        if not a.formed and a.deadlocks >= params["founding_attempts"]:
+            self._end("never_formed")
+            return
+        thresholds = exit_thresholds(p.exit_threshold, self._owed(month), outside, params["lock_in"])
+        for i in leavers(p.disappointment, thresholds, act):
+            if self.running:
+                self._exit(int(i), month)
+        call_level = params["call_threshold"] * thresholds
+        unhappy = (p.active > 0) & (p.disappointment >= call_level)
+        if self.running and unhappy.any():
+            self.request_renegotiation(p.names[int(np.flatnonzero(unhappy)[0])])
+
+    def _update_trust(self) -> None:
+        """Trust follows how far each partner was seen to keep its promised effort, counting the
+        willing part of it (what the contract enforced is put down to the contract), seen through noise that
+        trust building reduces; partisan managers and dominant partners arouse suspicion."""
+        p, a, params = self.partners, self.alliance, self.params
+        willing = p.contribution - params["crowding_out"] * (p.contribution - p.intent)
+        noise = params["observation_noise"] * (1.0 - params["visibility_gain"] * a.visibility)
+        seen = observed_cooperation(kept_promise(willing, a.agreement.effort), noise,
+                                    self.rng.standard_normal(p.trust.shape))
+        build = p.trust_build_rate
+        if a.visibility > 0:
+            build = repair_rates(build, improved(p.contribution, self._previous_contribution),
+                                 params["repair_boost"] * a.visibility)
+        p.trust = update_trust(p.trust, seen, build, p.trust_break_rate)
+        n = p.active.sum()
+        excess = np.maximum(self._weights * n - 1.0, 0.0) / max(n - 1.0, 1.0)
+        suspicion = params["dominance_distrust"] * excess
+        if self.manager is not None and self.manager.partisanship > 0:
+            suspicion[self.manager.home] += params["partisan_suspicion"] * self.manager.partisanship
+        p.trust = erode_trust(p.trust, suspicion, 1.0)
+
+    def _owed(self, month: int) -> np.ndarray:
+        """Termination compensation each partner would pay if it left now: a share of its
+        expected receipts until the review date (none when the public side bears it for private
+        partners)."""
+        p, a, params = self.partners, self.alliance, self.params
+        if not a.formed or params["termination_compensation"] == 0:
+            return np.zeros(len(p))
+        months_left = max(a.next_negotiation - month, 0)
+        owed = (params["termination_compensation"] * months_left
+                * np.maximum(a.agreement.shares, 0.0) * max(a.agreement.expected_value, 0.0))
+        if params["termination_borne_by"] == "public":
+            owed = np.where(self._private, 0.0, owed)
+        return owed
 
     def _may_reopen(self, month: int) -> bool:
         """Whether the renegotiation rule lets a partner or the manager reopen the agreement now."""
         rule = self.params["renegotiation_rule"]
-        return rule == "flexible" or (rule == "hardship" and month - self._last_shock <= HARDSHIP_WINDOW)
+        return rule == "flexible" or (rule == "hardship"
+                                      and month - self._last_shock <= self.params["hardship_window"])
 
-    def _exit(self, i: int) -> None:
-        p, a = self.partners, self.alliance
+    def _exit(self, i: int, month: int) -> None:
+        p, a, params = self.partners, self.alliance, self.params
+        self._pay_termination(i, month)
         p.active[i] = 0.0
         p.contribution[i] = 0.0
         self.exits += 1
-        a.relational_capital *= 1.0 - alliance_rules.EXIT_DAMAGE
-        a.renegotiation_called = True
-        self._log("exit", partner=p.names[i])
-        if p.active.sum() < self.quorum or p.essential[i]:
-            self._end("left", partner=p.names[i])
+        a.relational_capital *= 1.0 - params["exit_damage"]
+        a.renegotiation_called = a.formed
+        self.log("exit", partner=p.names[i])
+        if p.essential[i]:
+            self._end("essential_left", partner=p.names[i])
+        elif p.active.sum() < self.quorum:
+            self._end("below_quorum", partner=p.names[i])
 
-    def _end(self, reason: str, **details: Any) -> None:
+    def _pay_termination(self, i: int, month: int) -> None:
+        """Book the termination compensation of partner ``i``'s exit: the leaver pays those who
+        stay, or the public partners pay a private leaver, as the design says."""
+        p, a, params = self.partners, self.alliance, self.params
+        if not a.formed or params["termination_compensation"] == 0:
+            return
+        months_left = max(a.next_negotiation - month, 0)
+        amount = (params["termination_compensation"] * months_left
+                  * max(a.agreement.shares[i], 0.0) * max(a.agreement.expected_value, 0.0))
+        stay = p.members.copy()
+        stay[i] = False
+        payers = stay & self._public if params["termination_borne_by"] == "public" and self._private[i] else None
+        if payers is not None and payers.any():
+            transfer = np.where(payers, -amount / payers.sum(), 0.0)
+            transfer[i] = amount
+        elif stay.any():
+            transfer = np.where(stay, amount / stay.sum(), 0.0)
+            transfer[i] = -amount
+        else:
+            return
+        p.cum_payoff += transfer
+        self.termination_paid += np.maximum(-transfer, 0.0)
+        self.log("termination", partner=p.names[i], amount=float(amount))
+
+    def _end(self, cause: str, **details: Any) -> None:
         self.running = False
         self.dissolved = True
-        self._log("dissolution", reason=reason, **details)
+        self.end_cause = cause
+        self.log("dissolution", reason=cause, **details)
 
     def _election(self) -> None:
         p = self.partners
-        public = np.array([s == "public" for s in p.sectors])
-        if not public.any():
+        if not self._public.any():
             return
-        shift = self.rng.normal(0.0, ELECTION_SHIFT * self.params["political_cycle"],
-                                (int(public.sum()), p.ideals.shape[1]))
+        shift = self.rng.normal(0.0, self.params["election_shift"] * self.params["political_cycle"],
+                                (int(self._public.sum()), p.ideals.shape[1]))
         ideals = p.ideals.copy()
-        ideals[public] += shift
+        ideals[self._public] += shift
         p.set_ideals(ideals)
-        self._refresh_goal_fit()
+        self.refresh_goal_fit()
         self.alliance.renegotiation_called = self.alliance.formed
-        self._log("election")
+        self.log("election")
 
     def _observe(self, month: int) -> Observation:
         p, a = self.partners, self.alliance
-        act = p.active
-        drifted = (a.agreement is not None and month - a.agreement.month >= 3
-                   and self.context_fit < (1.0 - DRIFT_ALERT) * a.agreement.context_fit)
         mean_trust = self.mean_trust
         previous, self._previous_trust = self._previous_trust, mean_trust
+        deadlocked, self._deadlocked = self._deadlocked, False
         return Observation(
             negotiation_due=a.renegotiation_called or month + 1 >= a.next_negotiation,
-            context_drifted=drifted,
+            deadlocked=deadlocked,
+            shock_seen=month - self._last_shock <= SHOCK_NEWS,
+            agenda_fit_seen=self.manager.agenda_fit_seen(),
             mean_trust=mean_trust,
             trust_fell=mean_trust < previous - 0.005,
             conflict=self.conflict,
-            dominance=float(self.effective_power.max() * act.sum()),
+            dominance=float(self._weights.max() * p.active.sum()),
             opportunism=self._opportunism,
             formalisation=a.formalisation,
         )
@@ -462,12 +542,10 @@ class AllianceModel(mesa.Model):
 
     def _home_index(self) -> int:
         """The home organisation: the scenario's ``manager_home``, else the most powerful partner."""
-        if self.config.manager_home is not None:
-            return self.partners.names.index(self.config.manager_home)
+        home = self.config.scenario.manager_home
+        if home is not None:
+            return self.partners.names.index(home)
         return int(np.argmax(self.partners.power.sum(axis=1)))
-
-    def _log(self, what: str, **details: Any) -> None:
-        self.events.append((self.month, what, details))
 
     def _make_collector(self) -> mesa.DataCollector:
         return mesa.DataCollector(

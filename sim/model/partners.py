@@ -7,7 +7,9 @@ the :class:`sim.model.agents.Organisation` agents are named views onto their row
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -38,6 +40,19 @@ def shaped_power(power: np.ndarray, asymmetry: float) -> np.ndarray:
     return power / total[:, None] * size[:, None]
 
 
+#: Behavioural traits drawn per partner around the parameter of the same name.
+TRAITS: tuple[str, ...] = ("exit_threshold", "trust_build_rate", "trust_break_rate",
+                           "temptation", "aspiration_rate")
+
+
+def draw_traits(params: Mapping[str, Any], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Each partner's behavioural traits: the parameter's value times a factor drawn uniformly
+    within plus or minus ``trait_variation`` (so the mean over partners is the parameter)."""
+    spread = params["trait_variation"]
+    factors = rng.uniform(1.0 - spread, 1.0 + spread, (len(TRAITS), n))
+    return {name: params[name] * f for name, f in zip(TRAITS, factors, strict=True)}
+
+
 def goal_distances(ideals: np.ndarray) -> np.ndarray:
     """Root-mean-square distance between every two partners' ideal points, in [0, 1]."""
     diff = ideals[:, None, :] - ideals[None, :, :]
@@ -59,6 +74,14 @@ class Partners:
     outside_base: np.ndarray
     market_beta: np.ndarray
     trust: np.ndarray
+    #: Where each partner believes joint value lies (a noisy, late reading of the context).
+    beliefs: np.ndarray
+    #: Behavioural traits per partner (see :data:`TRAITS`).
+    exit_threshold: np.ndarray
+    trust_build_rate: np.ndarray
+    trust_break_rate: np.ndarray
+    temptation: np.ndarray
+    aspiration_rate: np.ndarray
     #: 1.0 while the partner is in the alliance, 0.0 after it left (a weight, for speed).
     active: np.ndarray
     goal_distance: np.ndarray
@@ -72,16 +95,18 @@ class Partners:
     cum_received: np.ndarray
     cum_payoff: np.ndarray
     cum_outside: np.ndarray
+    cum_mission: np.ndarray
 
     @classmethod
-    def from_specs(cls, specs: tuple[PartnerSpec, ...], goal_diversity: float,
-                   power_asymmetry: float, initial_trust: float) -> Partners:
+    def from_specs(cls, specs: tuple[PartnerSpec, ...], params: Mapping[str, Any],
+                   beliefs: np.ndarray, rng: np.random.Generator) -> Partners:
+        """The partners of one run: the scenario's specs shaped by the knobs, traits drawn by ``rng``."""
         n = len(specs)
-        ideals = ideal_points(np.array([s.stance for s in specs]), goal_diversity)
+        ideals = ideal_points(np.array([s.stance for s in specs]), params["goal_diversity"])
         raw_power = np.array([s.power for s in specs], dtype=float)
         raw_power = np.where(raw_power.sum(axis=1, keepdims=True) > 0, raw_power, 1.0)
         outside = np.array([s.outside_option for s in specs])
-        trust = np.full((n, n), initial_trust)
+        trust = np.full((n, n), params["initial_trust"])
         np.fill_diagonal(trust, 1.0)
         zeros = np.zeros(n)
         return cls(
@@ -90,12 +115,14 @@ class Partners:
             essential=np.array([s.essential for s in specs]),
             ideals=ideals,
             salience=np.array([s.salience for s in specs]),
-            power=shaped_power(raw_power, power_asymmetry),
+            power=shaped_power(raw_power, params["power_asymmetry"]),
             resource_profile=raw_power / raw_power.sum(axis=1, keepdims=True),
             capacity=np.array([s.capacity for s in specs]),
             outside_base=outside,
             market_beta=np.array([MARKET_SENSITIVITY[s.sector] for s in specs]),
             trust=trust,
+            beliefs=beliefs,
+            **draw_traits(params, n, rng),
             active=np.ones(n),
             goal_distance=goal_distances(ideals),
             satisfaction=np.full(n, 0.5),
@@ -108,6 +135,7 @@ class Partners:
             cum_received=zeros.copy(),
             cum_payoff=zeros.copy(),
             cum_outside=zeros.copy(),
+            cum_mission=zeros.copy(),
         )
 
     def __len__(self) -> int:

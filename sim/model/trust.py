@@ -1,9 +1,14 @@
-"""Trust between partners: built slowly, broken fast.
+"""Trust between partners: built slowly, broken fast, from behaviour seen imperfectly.
 
-Each partner's trust in another tracks what that other actually contributed,
-with a learning rate that is larger for disappointments than for pleasant
-surprises (Slovic 1993's asymmetry principle; Lewicki & Bunker 1996). Row i,
-column j of the trust matrix is how much partner i trusts partner j.
+Each partner's trust in another tracks how far that other was *seen* to keep the
+effort it promised when the deal was made:
+cooperation is observed with error, and the learning rate is larger for
+disappointments than for pleasant surprises (Slovic 1993's asymmetry principle;
+Lewicki & Bunker 1996), so noise alone costs trust. Building trust works through
+this channel only: it makes cooperation visible (less error) and lets a partner
+whose behaviour improves earn trust back faster; it does nothing for a partner
+who keeps defecting. Row i, column j of the trust matrix is how much partner i
+trusts partner j.
 """
 
 from __future__ import annotations
@@ -11,23 +16,49 @@ from __future__ import annotations
 import numpy as np
 
 
-def update_trust(trust: np.ndarray, observed: np.ndarray, build_rate: float,
-                 break_rate: float) -> np.ndarray:
+def update_trust(trust: np.ndarray, observed: np.ndarray, build_rate: np.ndarray | float,
+                 break_rate: np.ndarray | float) -> np.ndarray:
     """Move each partner's trust in each other toward the other's observed cooperation.
 
     Args:
         trust: N x N matrix in [0, 1].
-        observed: cooperation shown by each partner this month, in [0, 1] (length N);
-            every partner sees the same behaviour of a given partner.
-        build_rate: learning rate when the other did better than trusted.
+        observed: cooperation of each partner as seen by each other, in [0, 1]: a
+            length-N vector (all see the same) or an N x N matrix (row = observer).
+        build_rate: learning rate when the other did better than trusted; per observer
+            (length N) or one for all; the matrix form ``N x N`` gives a rate per relation.
         break_rate: learning rate when the other did worse; larger than ``build_rate``.
 
     Returns:
         The new trust matrix, still in [0, 1].
     """
-    # A step of size rate in [0, 1] toward a target in [0, 1] stays in [0, 1]: no clipping needed.
+    build = np.asarray(build_rate)
+    fall = np.asarray(break_rate)
+    build = build[:, None] if build.ndim == 1 else build
+    fall = fall[:, None] if fall.ndim == 1 else fall
+    # A step of size rate in [0, 1] toward a target in [0, 1] stays in [0, 1].
     surprise = observed - trust
-    return trust + break_rate * surprise + (build_rate - break_rate) * np.maximum(surprise, 0.0)
+    return trust + np.where(surprise > 0, np.minimum(build, 1.0), fall) * surprise
+
+
+def kept_promise(willing: np.ndarray, promised: np.ndarray) -> np.ndarray:
+    """How far each partner kept the effort the agreement was built on, in [0, 1] (1 = all of it).
+
+    Trust is confidence that the other will do what it said (Ring & Van de Ven 1994),
+    so cooperation is judged against the promise, not against full capacity.
+    """
+    return np.minimum(willing / np.maximum(promised, 0.05), 1.0)
+
+
+def observed_cooperation(willing: np.ndarray, noise: float, draws: np.ndarray) -> np.ndarray:
+    """What each partner sees of each other's cooperation (row = observer): the willing part of
+    the contribution plus observation error, within [0, 1]."""
+    return np.clip(willing[None, :] + noise * draws, 0.0, 1.0)
+
+
+def repair_rates(build_rate: np.ndarray, improved: np.ndarray, boost: float) -> np.ndarray:
+    """Build rates while the manager works on trust: a partner whose cooperation improved this
+    month (column) is trusted faster by everyone (row); a partner who did not earns nothing extra."""
+    return build_rate[:, None] * (1.0 + boost * improved[None, :])
 
 
 def trust_in_others(trust: np.ndarray, active: np.ndarray) -> np.ndarray:

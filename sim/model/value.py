@@ -1,11 +1,13 @@
 """Execution: the value the joint effort creates, net of the cost of working together.
 
-Value grows with contributions, more when they are diverse (a CES bundle over the
-four kinds of resource, so money plus expertise beats twice the money), with the
-fit of the agenda to where value lies in the current context, and with
-relational capital. Formal control makes the alliance less innovative.
-Coordination cost grows with the number of partners and with conflict (goal
-distance times distrust): diversity cuts both ways.
+Value grows with contributions, more when they are diverse: a CES bundle over the
+four kinds of resource (money plus expertise beats twice the money), and a
+variety bonus for partners who see the issues differently (Hong & Page 2004:
+diverse perspectives find more). It grows with the fit of the agenda to where
+value lies in the current context and with relational capital; formal control
+makes the alliance less innovative. Coordination cost grows with the number of
+partners and with conflict (goal distance times distrust). Diversity thus cuts
+both ways, and each side is its own term: potential value and friction.
 """
 
 from __future__ import annotations
@@ -14,36 +16,31 @@ import math
 
 import numpy as np
 
-#: CES exponent across resource kinds: below 1 means kinds complement one another.
-COMPLEMENTARITY = 0.5
-#: Mean squared distance between agenda and context at which fit falls to exp(-1/2).
-FIT_BANDWIDTH = 0.2
-#: Value bonus of full relational capital (shared routines, identity, joint knowledge).
-RELATIONAL_GAIN = 0.5
-#: Share of value lost to rigidity under full formalisation (the fence and the sheep).
-INNOVATION_LOSS = 0.25
-#: How much conflict multiplies coordination cost, and the monitoring cost of formal control.
-CONFLICT_WEIGHT = 3.0
-MONITORING_COST = 0.04
-#: How strongly demand for what the alliance delivers follows the market index.
-DEMAND_SENSITIVITY = 0.2
 
-
-def resource_bundle(contribution: np.ndarray, resource_profile: np.ndarray) -> float:
+def resource_bundle(contribution: np.ndarray, resource_profile: np.ndarray,
+                    complementarity: float) -> float:
     """Effective input of the joint effort: a CES aggregate over resource kinds.
 
     Scaled so that a perfectly balanced bundle counts at its total and a bundle
-    of one kind only at a quarter of it (with the default exponent).
+    of one kind only at ``n_kinds ** (1 - 1/complementarity)`` of it.
     """
     by_kind = contribution @ resource_profile
     n_kinds = by_kind.size
-    return float(n_kinds * (np.sum(by_kind**COMPLEMENTARITY) / n_kinds) ** (1.0 / COMPLEMENTARITY))
+    return float(n_kinds * (np.sum(by_kind**complementarity) / n_kinds) ** (1.0 / complementarity))
 
 
-def context_fit(agenda: np.ndarray, context: np.ndarray) -> float:
+def variety(goal_distance: np.ndarray, active: np.ndarray) -> float:
+    """Mean goal distance over pairs of active partners, in [0, 1]: how differently they see things."""
+    n = active.sum()
+    if n < 2:
+        return 0.0
+    return float(active @ goal_distance @ active / (n * (n - 1)))
+
+
+def context_fit(agenda: np.ndarray, context: np.ndarray, bandwidth: float) -> float:
     """How well the agreed agenda fits where joint value lies now, in (0, 1]."""
     gap = agenda - context
-    return math.exp(-float(gap @ gap) / (gap.size * 2.0 * FIT_BANDWIDTH**2))
+    return math.exp(-float(gap @ gap) / (gap.size * 2.0 * bandwidth**2))
 
 
 def conflict(goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray) -> float:
@@ -54,21 +51,35 @@ def conflict(goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray) -
     return float(active @ (goal_distance - goal_distance * trust) @ active / (n * (n - 1)))
 
 
-def coordination_cost(n_active: int, conflict_level: float, rate: float, formalisation: float) -> float:
-    """Monthly cost of working together: n log n in the partners, raised by conflict and monitoring."""
+def coordination_cost(n_active: int, conflict_level: float, rate: float, formalisation: float,
+                      conflict_weight: float, monitoring_cost: float, brokerage: float = 0.0) -> float:
+    """Monthly cost of working together: n log n in the partners, raised by conflict and monitoring.
+
+    ``brokerage`` in [0, 1] is the share of the cost of many partners a hub saves: with
+    all pairs talking the channels grow as n(n-1)/2, through a hub as n, so the saving
+    is ``brokerage x (1 - 2/(n-1))`` (none for three partners, most for many).
+    """
     if n_active < 2:
         return 0.0
-    return n_active * (rate * math.log(n_active) * (1.0 + CONFLICT_WEIGHT * conflict_level)
-                       + MONITORING_COST * formalisation)
+    hub = 1.0 - brokerage * max(1.0 - 2.0 / (n_active - 1), 0.0) if n_active > 2 else 1.0
+    return n_active * (rate * math.log(n_active) * (1.0 + conflict_weight * conflict_level) * hub
+                       + monitoring_cost * formalisation)
 
 
-def gross_value(bundle: float, fit: float, relational_capital: float, formalisation: float,
-                productivity: float) -> float:
+def potential_value(bundle: float, variety_level: float, productivity: float,
+                    diversity_gain: float) -> float:
+    """What the contributions could create with a perfect agenda and no history: the upside of
+    diverse resources (in ``bundle``) and diverse perspectives (``variety_level``)."""
+    return productivity * bundle * (1.0 + diversity_gain * variety_level)
+
+
+def gross_value(potential: float, fit: float, relational_capital: float, formalisation: float,
+                relational_gain: float, innovation_loss: float) -> float:
     """Value created in a month before coordination cost."""
-    return (productivity * bundle * fit * (1.0 + RELATIONAL_GAIN * relational_capital)
-            * (1.0 - INNOVATION_LOSS * formalisation))
+    return (potential * fit * (1.0 + relational_gain * relational_capital)
+            * (1.0 - innovation_loss * formalisation))
 
 
-def demand_effect(gross: float, market: float) -> float:
+def demand_effect(gross: float, market: float, sensitivity: float) -> float:
     """The part of value that comes from the market: booms raise demand, busts cut it."""
-    return DEMAND_SENSITIVITY * market * gross
+    return sensitivity * market * gross

