@@ -184,7 +184,7 @@ KNOBS: dict[str, Knob] = {
         Knob("horizon", 120, "months simulated (the run is censored after that)", "design",
              kind=int, low=1, high=1200),
         # --- free parameters of the mechanisms (calibrated, see docs/ODD.md) -------
-        Knob("exit_threshold", 3.0, "accumulated disappointment at which a partner leaves "
+        Knob("exit_threshold", 2.5, "accumulated disappointment at which a partner leaves "
              "(mean over partners)", "mechanism", low=0.1, high=20.0, plausible=(1.5, 6.0),
              source="calibrated: 30-60% dissolve without a manager"),
         Knob("trust_build_rate", 0.05, "how fast trust grows on good experiences (mean)",
@@ -245,7 +245,7 @@ KNOBS: dict[str, Knob] = {
                   "before reopening an agreement (times 1 + 2 x formalisation)", _J, kind=int,
                   high=48),
         _constant("quorum", 0.5, (0.34, 0.67), "share of the founding partners that must remain", _J),
-        _constant("founding_attempts", 3, (2, 6), "failed founding negotiations after which the "
+        _constant("founding_attempts", 2, (1, 4), "failed founding negotiations after which the "
                   "partners give up", _J, low=1, high=24, kind=int),
         _constant("lock_in", 1.0, (0.5, 2.0), "how much termination compensation owed raises a "
                   "partner's exit threshold (per unit of compensation over its outside option)",
@@ -292,7 +292,7 @@ KNOBS: dict[str, Knob] = {
         _constant("settle_chance", 0.8, (0.6, 0.9), "chance that two partners with room for a "
                   "deal settle it in a month; consensus among n partners takes log2(n) such steps",
                   "Olson (1965); Provan & Kenis (2008)", low=0.01),
-        _constant("steering", 2.0, (1.0, 3.0), "how much a steering core (concentrated bargaining "
+        _constant("steering", 1.0, (0.5, 2.0), "how much a steering core (concentrated bargaining "
                   "weight) raises the chance to settle", "Provan & Kenis (2008): lead organisation"),
         _constant("expectation_noise", 0.15, (0.05, 0.3), "error in each partner's estimate of the "
                   "value a deal will create (standard deviation, relative)", _J),
@@ -318,7 +318,7 @@ KNOBS: dict[str, Knob] = {
         _constant("native_penalty", 0.6, (0.3, 0.9), "how much a manager who fully goes native "
                   "lowers the home's backing", "Kaats & Van Wendel de Joode (2016)"),
         _constant("mandate_rate", 0.1, (0.05, 0.2), "monthly adjustment of the home's backing", _J),
-        _constant("legitimacy_rate", 0.03, (0.015, 0.06), "monthly adjustment of the partners' "
+        _constant("legitimacy_rate", 0.02, (0.01, 0.05), "monthly adjustment of the partners' "
                   "acceptance of the manager toward the fairness they perceive",
                   "Human & Provan (2000) on network legitimacy"),
         _constant("independent_legitimacy", 0.2, (0.1, 0.4), "acceptance an independent manager "
@@ -327,6 +327,11 @@ KNOBS: dict[str, Knob] = {
                   "joint sense-making closes in a month", "Weick (1995)"),
         _constant("balancing_rate", 0.2, (0.1, 0.3), "how far a balancing effort moves bargaining "
                   "weights toward equality", "Ansell & Gash (2008)"),
+        _constant("balancing_backlash", 0.1, (0.05, 0.2), "share of the manager's legitimacy a "
+                  "fully effective balancing effort costs when one partner holds all the weight "
+                  "(the strong resist)", "Huxham & Vangen (2005)"),
+        _constant("balance_decay", 0.03, (0.01, 0.06), "monthly share of the balance won that "
+                  "fades as the old power structure reasserts itself", _J),
         _constant("formalising_rate", 0.1, (0.05, 0.2), "how far a formalising effort moves "
                   "formalisation toward full", _J),
         _constant("cost_scan_adapt", 0.2, (0.1, 0.4), "capacity one scan costs", _J),

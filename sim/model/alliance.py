@@ -53,6 +53,8 @@ class Alliance:
     stalls: int = 0
     renegotiations: int = 0
     renegotiation_called: bool = False
+    #: The last negotiation ended in deadlock and the partners wait to try again.
+    in_deadlock: bool = False
     next_negotiation: int = 1
     mediation: float = 0.0
     proposal: np.ndarray | None = None

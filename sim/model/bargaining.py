@@ -41,6 +41,13 @@ def concentration(weights: np.ndarray, n_active: int) -> float:
     return max((float(weights @ weights) - floor) / (1.0 - floor), 0.0)
 
 
+def strongest_lead(weights: np.ndarray, n_active: float) -> float:
+    """How far the strongest partner's weight exceeds an equal share, in [0, 1] (1 = holds all)."""
+    if n_active < 2:
+        return 0.0
+    return max((float(weights.max()) * n_active - 1.0) / (n_active - 1.0), 0.0)
+
+
 def settle_chance(weights: np.ndarray, n_active: int, base: float, steering: float,
                   mediation: float, brokerage: float = 0.0) -> float:
     """Chance that a negotiation with room for a deal settles this month.

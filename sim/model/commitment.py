@@ -33,11 +33,14 @@ def contribution_intent(trust_in_others: np.ndarray, satisfaction: np.ndarray,
 def resentment(weights: np.ndarray, active: np.ndarray, rate: float) -> np.ndarray:
     """Effort each partner withholds because another dominates the table.
 
-    Proportional to how far the strongest partner's bargaining weight exceeds the
-    partner's own, times the number of partners (so equal weights give none).
+    Proportional to how far the partner's bargaining weight falls short of the
+    strongest partner's, relative to it: none among equals, ``rate`` for a partner
+    with no say at all, whatever the number of partners.
     """
-    n = active.sum()
-    return rate * np.maximum(weights.max() - weights, 0.0) * n * active
+    top = weights.max()
+    if top <= 0:
+        return np.zeros_like(weights)
+    return rate * (1.0 - weights / top) * active
 
 
 def enforced_contribution(intent: np.ndarray, formalisation: float, floor: float) -> np.ndarray:

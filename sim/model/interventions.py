@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from sim.config.vocabulary import INTERVENTIONS
+from sim.model.bargaining import strongest_lead
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,13 @@ class Workplace(Protocol):
     manager: Any
     params: Mapping[str, Any]
 
+    @property
+    def month(self) -> int: ...
+
     def request_renegotiation(self, by: str) -> bool: ...
+
+    @property
+    def weights(self) -> np.ndarray: ...
 
     def refresh_goal_fit(self) -> None: ...
 
@@ -69,7 +76,11 @@ def _scan_adapt(place: Workplace, effect: float) -> None:
 
 
 def _mediate(place: Workplace, effect: float) -> None:
-    place.alliance.mediation = max(place.alliance.mediation, effect)
+    """Prepare the next negotiation; a deadlock under mediation is taken up again sooner."""
+    a = place.alliance
+    a.mediation = max(a.mediation, effect)
+    if a.in_deadlock:
+        a.next_negotiation = min(a.next_negotiation, place.month + place.params["mediated_retry"])
 
 
 def _build_trust(place: Workplace, effect: float) -> None:
@@ -84,8 +95,12 @@ def _align_ambition(place: Workplace, effect: float) -> None:
 
 
 def _balance_power(place: Workplace, effect: float) -> None:
-    a = place.alliance
-    a.power_balance += place.params["balancing_rate"] * effect * (1.0 - a.power_balance)
+    """Weak partners get voice; the strong resist: the manager loses standing with them, the
+    more so the more the strongest partner stands to lose."""
+    a, params = place.alliance, place.params
+    a.power_balance += params["balancing_rate"] * effect * (1.0 - a.power_balance)
+    lead = strongest_lead(place.weights, float(place.partners.active.sum()))
+    place.manager.legitimacy *= 1.0 - params["balancing_backlash"] * effect * lead
 
 
 def _formalise(place: Workplace, effect: float) -> None:

@@ -191,6 +191,7 @@ class AllianceModel(mesa.Model):
         month = self.month
         self._sense(month)
         outside = self.partners.outside_options(self.environment.market)
+        self.alliance.power_balance *= 1.0 - self.params["balance_decay"]
         self._weights = self._bargaining_weights()
         if self.alliance.renegotiation_called or month >= self.alliance.next_negotiation:
             self._negotiate(month, outside)
@@ -232,6 +233,11 @@ class AllianceModel(mesa.Model):
         a.renegotiation_called = True
         self.log("call", by=by)
         return True
+
+    @property
+    def weights(self) -> np.ndarray:
+        """This month's bargaining weights (effective power, balanced and tilted)."""
+        return self._weights
 
     def refresh_goal_fit(self) -> None:
         """Recompute how well the agreed agenda serves each partner (after agenda or goals change)."""
@@ -297,6 +303,7 @@ class AllianceModel(mesa.Model):
             a.deadlocks += 1
             a.stalls += shares is not None
             self._deadlocked = True
+            a.in_deadlock = True
             retry = params["mediated_retry"] if a.mediation > 0 else params["deadlock_retry"]
             a.next_negotiation = month + retry
             p.trust = p.trust * (1.0 - params["deadlock_strain"])
@@ -306,6 +313,7 @@ class AllianceModel(mesa.Model):
             demand = demand_risk_weights(shares, self._private, self._public,
                                          params["payment_mechanism"], performance)
             renegotiating = a.formed
+            a.in_deadlock = False
             a.agreement = Agreement(agenda, shares, contribution, month, expected, performance, demand)
             a.next_negotiation = month + params["agreement_length"]
             self.refresh_goal_fit()

@@ -164,7 +164,9 @@ PATTERNS: dict[Callable[..., float], dict] = {
     a_steering_core_founds_faster: dict(steering=0.0),
     dominance_erodes_trust: dict(resentment=0.0, dominance_distrust=0.0),
     a_partisan_manager_wins_for_home: dict(partisan_pull=0.0),
-    a_partisan_manager_loses_the_others_trust: dict(partisan_suspicion=0.0),
+    # Partisanship costs trust twice: suspicion of the manager's loyalty, and the distrust any
+    # dominant partner arouses (the manager's tilt makes home dominant).
+    a_partisan_manager_loses_the_others_trust: dict(partisan_suspicion=0.0, dominance_distrust=0.0),
     formalisation_curbs_opportunism: dict(contract_floor=0.0),
     formalisation_costs_adaptive_value: dict(innovation_loss=0.0, monitoring_cost=0.0),
     mediation_shortens_deadlocks: dict(mediation_settle=0.0, mediated_retry=3),
