@@ -1,6 +1,8 @@
 """The scenario library: every collaboration form of the source article, runnable and distinct,
 and the PPS design levers acting through the model's mechanisms."""
 
+from functools import cache
+
 import numpy as np
 import pytest
 
@@ -45,6 +47,7 @@ def test_a_five_line_variant_extends_a_scenario(tmp_path):
     assert scenario.knobs["turbulence"] == 0.8 and scenario.partners == base.partners
     assert scenario.knobs["formalisation"] == base.knobs["formalisation"]
     assert AllianceModel(str(variant), rng=1).params["turbulence"] == 0.8
+    assert AllianceModel(str(variant), rng=1).config.name == "rough_times"
 
 
 def test_risk_allocation_decides_who_absorbs_a_disappointing_month():
@@ -116,8 +119,57 @@ def test_elections_move_the_public_partners_goals_every_four_years():
     assert np.allclose(model.partners.ideals[private], before[private])
 
 
-def test_more_partners_raise_coordination_cost_and_shorten_the_regional_network():
-    few = run_outcomes("regional_network", range(40), n_partners=4)
-    many = run_outcomes("regional_network", range(40), n_partners=24)
+@cache
+def network(n_partners):
+    """Forty runs of the regional network with ``n_partners`` partners (shared by two tests)."""
+    return run_outcomes("regional_network", range(40), n_partners=n_partners)
+
+
+def test_more_partners_raise_coordination_cost_and_lower_the_value_per_partner():
+    few, many = network(4), network(24)
     per_partner = lambda runs: np.mean([r["total_value"] / r["partners"] for r in runs])  # noqa: E731
+    friction = lambda runs: np.mean([r["coordination"] for r in runs if r["formed"]])  # noqa: E731
     assert per_partner(many) < per_partner(few)
+    assert friction(many) > 5 * friction(few)
+
+
+def test_larger_networks_fail_to_form_more_often():
+    few, many = network(4), network(24)
+    formed = lambda runs: np.mean([r["formed"] for r in runs])  # noqa: E731
+    assert formed(many) < formed(few)
+
+
+def test_termination_compensation_owed_keeps_partners_in():
+    free = run_outcomes("pps_infrastructure", range(40), termination_compensation=0.0)
+    bound = run_outcomes("pps_infrastructure", range(40), termination_compensation=1.0)
+    assert all(r["termination_paid"] == 0.0 for r in free)
+    assert np.mean([r["exits"] for r in bound]) < 0.8 * np.mean([r["exits"] for r in free])
+    assert np.mean([r["duration"] for r in bound]) > np.mean([r["duration"] for r in free])
+
+
+def termination_runs(borne_by):
+    runs = []
+    for seed in range(40):
+        model = AllianceModel("pps_infrastructure", rng=seed, collect=False, termination_compensation=1.0,
+                              termination_borne_by=borne_by)
+        outcomes = model.run()
+        p = model.partners
+        paid = [(p.sectors[p.names.index(e[2]["partner"])], e[2]["amount"])
+                for e in model.events if e[1] == "termination"]
+        runs.append((outcomes, paid))
+    assert sum(bool(paid) for _, paid in runs) >= 5
+    return runs
+
+
+def test_a_leaver_pays_its_own_termination_compensation():
+    for outcomes, paid in termination_runs("leaver"):
+        assert outcomes["termination_paid"] == pytest.approx(sum(amount for _, amount in paid))
+        assert outcomes["public_termination_paid"] == pytest.approx(
+            sum(amount for sector, amount in paid if sector == "public"))
+
+
+def test_under_a_public_guarantee_the_public_partners_pay_a_private_leaver():
+    for outcomes, paid in termination_runs("public"):
+        private = sum(amount for sector, amount in paid if sector == "private")
+        assert outcomes["public_termination_paid"] >= private - 1e-9
+        assert outcomes["public_termination_paid"] == pytest.approx(outcomes["termination_paid"])

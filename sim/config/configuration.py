@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from sim.config.knobs import resolve_knobs
+from sim.config.knobs import KnobError, resolve_knobs
 from sim.config.scenario import Scenario, load_scenario
 from sim.config.validation import ConfigError
 
@@ -60,8 +60,8 @@ def configure(scenario: str | Path | Scenario | Configuration, **knobs: Any) -> 
                           f"partners; {loaded.name!r} lists them")
     try:
         params = resolve_knobs(loaded.knobs, knobs)
-    except ValueError as exc:
-        raise ConfigError("knobs", "", str(exc)) from None
+    except KnobError as exc:
+        raise ConfigError("knobs", exc.key, str(exc)) from None
     return Configuration(loaded, MappingProxyType(params))
 
 

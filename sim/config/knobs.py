@@ -20,6 +20,14 @@ from sim.config.validation import did_you_mean
 from sim.config.vocabulary import INTERVENTIONS, MANAGER_MODES, PAYMENT_MECHANISMS
 
 
+class KnobError(ValueError):
+    """A knob's value is unknown or out of range; ``key`` names the knob."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class Knob:
     """One settable parameter.
@@ -78,17 +86,17 @@ class Knob:
         if self.kind is bool:
             if isinstance(value, bool | int) and value in (0, 1):
                 return bool(value)
-            raise ValueError(f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
+            raise KnobError(self.name, f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
         if self.kind is str:
             if value not in (self.choices or ()):
-                raise ValueError(f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
+                raise KnobError(self.name, f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
             return value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
+            raise KnobError(self.name, f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
         if self.kind is int and float(value) != int(value):
-            raise ValueError(f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
+            raise KnobError(self.name, f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
         if not math.isfinite(value) or not (self.low <= value <= self.high):
-            raise ValueError(f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
+            raise KnobError(self.name, f"knob {self.name!r}: expected {self.allowed}, got {value!r}")
         return self.kind(value)
 
 
@@ -101,11 +109,11 @@ def parse_interventions(value: Any, name: str = "interventions") -> tuple[str, .
             return ()
         value = [v.strip() for v in value.replace(",", "+").split("+")]
     if not isinstance(value, list | tuple):
-        raise ValueError(f"knob {name!r}: expected a list of interventions, got {value!r}")
+        raise KnobError(name, f"knob {name!r}: expected a list of interventions, got {value!r}")
     for item in value:
         if item not in INTERVENTIONS:
-            raise ValueError(
-                f"knob {name!r}: unknown intervention {item!r}{did_you_mean(item, INTERVENTIONS)}; "
+            raise KnobError(
+                name, f"knob {name!r}: unknown intervention {item!r}{did_you_mean(item, INTERVENTIONS)}; "
                 f"allowed: {', '.join(INTERVENTIONS)}"
             )
     return tuple(i for i in INTERVENTIONS if i in value)
@@ -113,9 +121,14 @@ def parse_interventions(value: Any, name: str = "interventions") -> tuple[str, .
 
 def _constant(name: str, default: float, plausible: tuple[float, float], meaning: str,
               source: str, low: float = 0.0, high: float | None = None, kind: Any = float) -> Knob:
-    """A fixed parameter of a mechanism: settable for sensitivity analysis, hidden from the dashboard."""
-    return Knob(name, default, meaning, "constant", kind=kind, low=low,
-                high=high if high is not None else max(1.0, 4.0 * plausible[1]),
+    """A fixed parameter of a mechanism: settable for sensitivity analysis, hidden from the dashboard.
+
+    Unless ``high`` is given, a constant whose plausible range lies within [0, 1] is a share or
+    a rate and may not exceed 1; any other may go up to four times its plausible maximum.
+    """
+    if high is None:
+        high = 1.0 if plausible[1] <= 1.0 else 4.0 * plausible[1]
+    return Knob(name, default, meaning, "constant", kind=kind, low=low, high=high,
                 plausible=plausible, source=source)
 
 
@@ -137,8 +150,8 @@ KNOBS: dict[str, Knob] = {
              "manager", low=0.0, high=3.0),
         Knob("interventions", INTERVENTIONS, "the levers the manager may use", "manager",
              kind="interventions"),
-        Knob("manager_strategy", "responsive", "responsive: intervene when a trigger fires; "
-             "routine: use every lever each month while capacity lasts", "manager",
+        Knob("manager_strategy", "responsive", "responsive: pull the levers whose alarm rings, most "
+             "urgent first; routine: use every lever each month while capacity lasts", "manager",
              kind=str, choices=("responsive", "routine")),
         # --- the context --------------------------------------------------------------
         Knob("turbulence", 0.3, "how fast the context drifts and how often shocks hit",
@@ -274,7 +287,7 @@ KNOBS: dict[str, Knob] = {
                   "Bryson, Crosby & Stone (2006); Ansell & Gash (2008)"),
         _constant("renegotiation_cost", 0.3, (0.1, 0.6), "share of a month's value a "
                   "renegotiation costs (transaction cost)", "Guasch (2004) on PPP renegotiation"),
-        _constant("hub_efficiency", 0.3, (0.15, 0.5), "share of the coordination cost and of the "
+        _constant("hub_efficiency", 0.2, (0.1, 0.4), "share of the coordination cost and of the "
                   "consensus rounds of many partners a fully accepted independent manager saves "
                   "by brokering (hub instead of all pairs)", "Provan & Kenis (2008): NAO for many participants"),
         # --- constants: relational capital ---------------------------------------------------
@@ -311,10 +324,14 @@ KNOBS: dict[str, Knob] = {
         _constant("scan_precision", 0.8, (0.5, 0.95), "share of perception error and delay a fully "
                   "effective scan removes", "Daft & Weick (1984) on environmental scanning"),
         # --- constants: the manager ------------------------------------------------------------
-        _constant("manager_fee", 0.15, (0.08, 0.25), "monthly cost of the manager per unit of "
+        _constant("manager_fee", 0.18, (0.1, 0.3), "monthly cost of the manager per unit of "
                   "capacity, paid out of the alliance's value in every mode", _J),
         _constant("partisan_pull", 1.0, (0.5, 1.5), "how much a fully partisan manager with full "
                   "mandate multiplies the home's bargaining weight", _J),
+        _constant("unbacked_capacity", 0.5, (0.3, 0.7), "share of its capacity a manager can use "
+                  "without any backing (the rest grows with its mandate)", _J),
+        _constant("partisan_distrust", 0.6, (0.3, 0.9), "share of the legitimacy a fully partisan "
+                  "manager forfeits with the other partners", "Kaats & Van Wendel de Joode (2016)"),
         _constant("native_penalty", 0.6, (0.3, 0.9), "how much a manager who fully goes native "
                   "lowers the home's backing", "Kaats & Van Wendel de Joode (2016)"),
         _constant("mandate_rate", 0.1, (0.05, 0.2), "monthly adjustment of the home's backing", _J),
@@ -334,14 +351,14 @@ KNOBS: dict[str, Knob] = {
                   "fades as the old power structure reasserts itself", _J),
         _constant("formalising_rate", 0.1, (0.05, 0.2), "how far a formalising effort moves "
                   "formalisation toward full", _J),
-        _constant("cost_scan_adapt", 0.2, (0.1, 0.4), "capacity one scan costs", _J),
-        _constant("cost_mediate", 0.4, (0.2, 0.6), "capacity one mediation costs", _J),
+        _constant("cost_scan_adapt", 0.2, (0.1, 0.4), "capacity one scan costs", _J, high=3.0),
+        _constant("cost_mediate", 0.4, (0.2, 0.6), "capacity one mediation costs", _J, high=3.0),
         _constant("cost_build_trust", 0.3, (0.15, 0.5), "capacity one month of trust building "
-                  "costs", _J),
+                  "costs", _J, high=3.0),
         _constant("cost_align_ambition", 0.3, (0.15, 0.5), "capacity one sense-making session "
-                  "costs", _J),
-        _constant("cost_balance_power", 0.2, (0.1, 0.4), "capacity one balancing effort costs", _J),
-        _constant("cost_formalise", 0.2, (0.1, 0.4), "capacity one formalising effort costs", _J),
+                  "costs", _J, high=3.0),
+        _constant("cost_balance_power", 0.2, (0.1, 0.4), "capacity one balancing effort costs", _J, high=3.0),
+        _constant("cost_formalise", 0.2, (0.1, 0.4), "capacity one formalising effort costs", _J, high=3.0),
         # --- constants: when a responsive manager acts ------------------------------------------
         _constant("drift_alert", 0.8, (0.6, 0.9), "context fit of the agenda, as the manager "
                   "perceives it, below which it scans and proposes to adapt", _J),
@@ -397,9 +414,10 @@ def resolve_knobs(*layers: dict[str, Any]) -> dict[str, Any]:
     for layer in layers:
         for name, value in layer.items():
             if name not in KNOBS:
-                raise ValueError(
-                    f"unknown knob {name!r}{did_you_mean(name, KNOBS)}; "
-                    f"known knobs: {', '.join(KNOBS)}"
+                raise KnobError(
+                    name, f"unknown knob {name!r}{did_you_mean(name, KNOBS)}; known knobs: "
+                    f"{', '.join(k for k in KNOBS if k not in CONSTANTS)} (and {len(CONSTANTS)} "
+                    f"constants: run_experiment.py describe NAME --constants)"
                 )
             values[name] = KNOBS[name].coerce(value)
     return values

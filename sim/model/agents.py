@@ -121,7 +121,7 @@ class AllianceManager(mesa.Agent):
     def fair_legitimacy(self, fairness: float) -> float:
         """The legitimacy a manager earns from the fairness partners perceive, less their suspicion
         of a partisan manager."""
-        return fairness * (1.0 - 0.6 * self.partisanship)
+        return fairness * (1.0 - self.model.params["partisan_distrust"] * self.partisanship)
 
     @property
     def fee(self) -> float:
@@ -180,17 +180,24 @@ class AllianceManager(mesa.Agent):
             self.mandate = self.legitimacy
 
     def act(self, seen: Observation) -> None:
-        """A month's work: pull the levers the strategy calls for while capacity lasts."""
+        """A month's work: pull the levers on the agenda while capacity lasts."""
         params = self.model.params
         if self.model.alliance.formed:  # before the first deal there is no record to judge it by
             self.update_standing(self.model.partners.satisfaction, self.model.partners.active)
-        self.capacity_left = self.capacity * (0.5 + 0.5 * self.mandate)
-        for name in self.interventions:
-            lever = LEVERS[name]
-            if self.strategy == "responsive" and not lever.trigger(seen, params):
-                continue
-            if lever.cost(params) <= self.capacity_left:
+        floor = params["unbacked_capacity"]
+        self.capacity_left = self.capacity * (floor + (1.0 - floor) * self.mandate)
+        for name in self.agenda(seen):
+            if LEVERS[name].cost(params) <= self.capacity_left:
                 self.intervene(name)
+
+    def agenda(self, seen: Observation) -> list[str]:
+        """The levers to try this month, in order: for a routine manager all of them; for a
+        responsive one those whose alarm rings, most urgent first (ties in the usual order)."""
+        if self.strategy == "routine":
+            return list(self.interventions)
+        params = self.model.params
+        urgency = {name: LEVERS[name].urgency(seen, params) for name in self.interventions}
+        return sorted((n for n in self.interventions if urgency[n] > 0), key=lambda n: -urgency[n])
 
     def intervene(self, name: str) -> float:
         """Spend capacity on one lever and apply it; returns the effectiveness used.

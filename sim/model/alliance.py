@@ -9,7 +9,7 @@ the manager's pending work for the next negotiation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,6 +33,20 @@ class Agreement:
     expected_value: float
     performance_risk: np.ndarray
     demand_risk: np.ndarray
+
+    def without(self, leaver: int) -> Agreement:
+        """The deal as it stands after ``leaver`` left: its share of the value and of each risk
+        goes to those who stay, in proportion to what they had (until it is renegotiated)."""
+        def rescaled(weights: np.ndarray) -> np.ndarray:
+            kept = weights.copy()
+            kept[leaver] = 0.0
+            total = kept.sum()
+            return kept / total if total > 0 else kept
+        effort = self.effort.copy()
+        effort[leaver] = 0.0
+        return replace(self, shares=rescaled(self.shares), effort=effort,
+                       performance_risk=rescaled(self.performance_risk),
+                       demand_risk=rescaled(self.demand_risk))
 
 
 @dataclass

@@ -115,35 +115,63 @@ class Intervention:
     Attributes:
         name: the lever's name in knobs, outcomes and texts.
         relational: its effect depends on the partners accepting the manager (legitimacy).
-        trigger: when a responsive manager pulls it, given what it sees and the parameters.
+        urgency: how pressing the lever is, given what the manager sees and the parameters:
+            0 when its alarm is silent, else how far the signal passes the alarm (relative).
+            A responsive manager pulls the most urgent levers first while capacity lasts.
         apply: its effect on the workplace, given the effectiveness in [0, 1].
     """
 
     name: str
     relational: bool
-    trigger: Callable[[Observation, Mapping[str, Any]], bool]
+    urgency: Callable[[Observation, Mapping[str, Any]], float]
     apply: Callable[[Workplace, float], None]
+
+    def triggered(self, seen: Observation, params: Mapping[str, Any]) -> bool:
+        """Whether the lever's alarm rings."""
+        return self.urgency(seen, params) > 0.0
 
     def cost(self, params: Mapping[str, Any]) -> float:
         """Capacity one use costs (a month of a full-time manager = 1)."""
         return params[f"cost_{self.name}"]
 
 
+def _excess(value: float, alarm: float) -> float:
+    """How far ``value`` exceeds ``alarm``, relative to it (0 when it does not)."""
+    return max(value - alarm, 0.0) / max(abs(alarm), 1e-9)
+
+
+def _shortfall(value: float, alarm: float) -> float:
+    """How far ``value`` falls short of ``alarm``, relative to it (0 when it does not)."""
+    return max(alarm - value, 0.0) / max(abs(alarm), 1e-9)
+
+
+def _scan_urgency(o: Observation, p: Mapping[str, Any]) -> float:
+    return max(_shortfall(o.agenda_fit_seen, p["drift_alert"]), 0.25 if o.shock_seen else 0.0)
+
+
+def _mediate_urgency(o: Observation, p: Mapping[str, Any]) -> float:
+    return 1.0 if o.deadlocked else (0.25 if o.negotiation_due else 0.0)
+
+
+def _trust_urgency(o: Observation, p: Mapping[str, Any]) -> float:
+    return max(_shortfall(o.mean_trust, p["trust_alarm"]), 0.1 if o.trust_fell else 0.0)
+
+
+def _formalise_urgency(o: Observation, p: Mapping[str, Any]) -> float:
+    return _excess(o.opportunism, p["opportunism_alarm"]) if o.formalisation < 0.9 else 0.0
+
+
 LEVERS: dict[str, Intervention] = {
     lever.name: lever
     for lever in (
-        Intervention("scan_adapt", False,
-                     lambda o, p: o.shock_seen or o.agenda_fit_seen < p["drift_alert"], _scan_adapt),
-        Intervention("mediate", True, lambda o, p: o.negotiation_due or o.deadlocked, _mediate),
-        Intervention("build_trust", True,
-                     lambda o, p: o.mean_trust < p["trust_alarm"] or o.trust_fell, _build_trust),
-        Intervention("align_ambition", True, lambda o, p: o.conflict > p["conflict_alarm"],
-                     _align_ambition),
-        Intervention("balance_power", False, lambda o, p: o.dominance > p["dominance_alarm"],
-                     _balance_power),
-        Intervention("formalise", False,
-                     lambda o, p: o.opportunism > p["opportunism_alarm"] and o.formalisation < 0.9,
-                     _formalise),
+        Intervention("scan_adapt", False, _scan_urgency, _scan_adapt),
+        Intervention("mediate", True, _mediate_urgency, _mediate),
+        Intervention("build_trust", True, _trust_urgency, _build_trust),
+        Intervention("align_ambition", True,
+                     lambda o, p: _excess(o.conflict, p["conflict_alarm"]), _align_ambition),
+        Intervention("balance_power", False,
+                     lambda o, p: _excess(o.dominance, p["dominance_alarm"]), _balance_power),
+        Intervention("formalise", False, _formalise_urgency, _formalise),
     )
 }
 

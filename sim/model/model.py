@@ -138,7 +138,6 @@ class AllianceModel(mesa.Model):
         self.events: list[tuple[int, str, dict[str, Any]]] = []
         self.totals = dict.fromkeys(("potential", "coordination", "opportunism", "mission",
                                      "months_formed", "context_fit"), 0.0)
-        self._base_value = 0.0
         self._last_shock = -10**6
         self._deadlocked = False
         self._renegotiated = False
@@ -288,7 +287,7 @@ class AllianceModel(mesa.Model):
         agenda = (1.0 - params["context_weight"]) * bargained + params["context_weight"] * joint_map
         fit = goal_fit(agenda, p.ideals, p.salience, params["misfit_scale"])
         contribution = self._contributions(fit)
-        expected = self._net_value(contribution, agenda, joint_map)
+        expected, _ = self._net_value(contribution, agenda, joint_map)
         n_active = float(act.sum())
         perceived = expected * (1.0 + params["expectation_noise"] * self.rng.standard_normal(len(p)))
         costs = params["contribution_cost"] * contribution * p.capacity
@@ -337,26 +336,30 @@ class AllianceModel(mesa.Model):
         return enforced_contribution(p.intent, self.alliance.formalisation,
                                      params["contract_floor"]) * p.active
 
-    def _net_value(self, contribution: np.ndarray, agenda: np.ndarray, context: np.ndarray) -> float:
-        """Value created in a month by these contributions under this agenda in ``context``
-        (the true one for execution, the partners' joint map for a negotiation's expectation)."""
+    def _net_value(self, contribution: np.ndarray, agenda: np.ndarray, context: np.ndarray,
+                   record: bool = False) -> tuple[float, float]:
+        """Value a month of these contributions creates under this agenda in ``context``: the
+        realised value and the part before the market's demand effect. Execution uses the true
+        context and ``record``s the month's fit, conflict, potential and coordination cost; a
+        negotiation's expectation uses the partners' joint map and records nothing."""
         p, a, params = self.partners, self.alliance, self.params
         act = p.active
         n_active = int(act.sum())
-        self.context_fit = context_fit(agenda, context, params["fit_bandwidth"])
-        self.conflict = conflict(p.goal_distance, p.trust, act)
+        fit = context_fit(agenda, context, params["fit_bandwidth"])
+        friction = conflict(p.goal_distance, p.trust, act)
         bundle = resource_bundle(contribution * p.capacity, p.resource_profile, params["complementarity"])
-        self.potential = potential_value(bundle, variety(p.goal_distance, act), params["productivity"],
-                                         params["diversity_gain"])
-        gross = gross_value(self.potential, self.context_fit, a.relational_capital, a.formalisation,
+        potential = potential_value(bundle, variety(p.goal_distance, act), params["productivity"],
+                                    params["diversity_gain"])
+        gross = gross_value(potential, fit, a.relational_capital, a.formalisation,
                             params["relational_gain"], params["innovation_loss"])
-        cost = coordination_cost(n_active, self.conflict, params["coordination_cost"], a.formalisation,
-                                 params["conflict_weight"], params["monitoring_cost"], self._brokerage())
-        self.coordination = cost
-        if self.manager is not None:
-            cost += self.manager.fee
-        self._base_value = gross - cost
-        return self._base_value + demand_effect(gross, self.environment.market, params["demand_sensitivity"])
+        coordination = coordination_cost(n_active, friction, params["coordination_cost"], a.formalisation,
+                                         params["conflict_weight"], params["monitoring_cost"],
+                                         self._brokerage())
+        if record:
+            self.context_fit, self.conflict = fit, friction
+            self.potential, self.coordination = potential, coordination
+        base = gross - coordination - (self.manager.fee if self.manager is not None else 0.0)
+        return base + demand_effect(gross, self.environment.market, params["demand_sensitivity"]), base
 
     def _brokerage(self) -> float:
         """Share of the cost of many partners an independent manager saves as the network's hub
@@ -378,14 +381,15 @@ class AllianceModel(mesa.Model):
             p.received = np.zeros(len(p))
             self._mission = np.zeros(len(p))
         else:
-            self.value = self._net_value(p.contribution, agreement.agenda, self.environment.context)
+            self.value, base = self._net_value(p.contribution, agreement.agenda,
+                                               self.environment.context, record=True)
             if self._renegotiated:  # the transaction cost of reopening the deal
                 loss = params["renegotiation_cost"] * max(self.value, 0.0)
                 self.value -= loss
-                self._base_value -= loss
+                base -= loss
                 self._renegotiated = False
-            p.received = distribute(agreement.shares, agreement.expected_value, self._base_value,
-                                    self.value, agreement.performance_risk, agreement.demand_risk) * p.active
+            p.received = distribute(agreement.shares, agreement.expected_value, base,
+                                    self.value, agreement.performance_risk, agreement.demand_risk)
             self._mission = mission_value(self._goal_fit, self.value, float(p.active.sum()),
                                           params["mission_weight"]) * p.active
             t = self.totals
@@ -476,6 +480,8 @@ class AllianceModel(mesa.Model):
         self._pay_termination(i, month)
         p.active[i] = 0.0
         p.contribution[i] = 0.0
+        if a.agreement is not None:
+            a.agreement = a.agreement.without(i)
         self.exits += 1
         a.relational_capital *= 1.0 - params["exit_damage"]
         a.renegotiation_called = a.formed

@@ -37,7 +37,7 @@ def update_trust(trust: np.ndarray, observed: np.ndarray, build_rate: np.ndarray
     fall = fall[:, None] if fall.ndim == 1 else fall
     # A step of size rate in [0, 1] toward a target in [0, 1] stays in [0, 1].
     surprise = observed - trust
-    return trust + np.where(surprise > 0, np.minimum(build, 1.0), fall) * surprise
+    return trust + np.where(surprise > 0, np.minimum(build, 1.0), np.minimum(fall, 1.0)) * surprise
 
 
 def kept_promise(willing: np.ndarray, promised: np.ndarray) -> np.ndarray:
@@ -72,5 +72,6 @@ def trust_in_others(trust: np.ndarray, active: np.ndarray) -> np.ndarray:
 
 
 def erode_trust(trust: np.ndarray, in_whom: np.ndarray, rate: float) -> np.ndarray:
-    """Scale down everyone's trust in the partners flagged by ``in_whom`` (a 0..1 vector) by ``rate``."""
-    return trust * (1.0 - rate * in_whom[None, :])
+    """Scale down everyone's trust in the partners flagged by ``in_whom`` (a 0..1 vector) by
+    ``rate`` (the loss never exceeds all of it)."""
+    return trust * (1.0 - np.minimum(rate * in_whom, 1.0)[None, :])
