@@ -154,7 +154,7 @@ class AllianceManager(mesa.Agent):
         p = self.model.params
         noise, rate = scanned_reading(p["perception_noise"], p["perception_rate"],
                                       p["scan_precision"], effect)
-        draws = self.model.rng.standard_normal(self.belief.shape)
+        draws = self.model.streams.manager.standard_normal(self.belief.shape)
         self.belief = update_beliefs(self.belief, self.model.environment.context, noise, rate, draws)
 
     def agenda_fit_seen(self) -> float:

@@ -87,22 +87,45 @@ def integrative_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.nda
     return (pull * ideals).sum(axis=0) / np.maximum(pull.sum(axis=0), 1e-12)
 
 
-def mediated_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """An agreement every partner prefers (weakly) to splitting the difference.
+def _safe_step(d: np.ndarray, target: np.ndarray, ideals: np.ndarray, salience: np.ndarray,
+               weights: np.ndarray) -> float:
+    """How far from ``d`` toward ``target`` (0..1) no partner's goal fit falls below its fit at ``d``.
 
-    The mediator moves from the split-the-difference agenda ``d`` toward the
-    integrative agenda ``g`` as far as no partner's goal fit falls; a partner's
-    quadratic utility along the line is concave, so the admissible steps form an
-    interval [0, lambda_i] with lambda_i = 2 B_i / A_i. Along that interval the
-    weighted joint utility rises up to lambda = 1 (it is maximal at ``g``).
+    A partner's quadratic utility along the line is concave, so its admissible steps form
+    an interval [0, lambda_i] with lambda_i = 2 B_i / A_i.
     """
-    d = split_the_difference(ideals, weights)
-    direction = integrative_agenda(ideals, salience, weights) - d
+    direction = target - d
     a = salience @ direction**2  # A_i: curvature along the line
     b = (salience * (ideals - d)) @ direction  # B_i: initial slope / 2
-    safe_step = np.where(a > 1e-15, 2.0 * b / np.maximum(a, 1e-15), np.inf)
-    step = np.clip(np.min(np.where(weights > 0, safe_step, np.inf)), 0.0, 1.0)
-    return d + step * direction
+    safe = np.where(a > 1e-15, 2.0 * b / np.maximum(a, 1e-15), np.inf)
+    return float(np.clip(np.min(np.where(weights > 0, safe, np.inf)), 0.0, 1.0))
+
+
+def mediated_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray,
+                    start: np.ndarray | None = None) -> np.ndarray:
+    """An agreement every partner prefers (weakly) to the one they would reach unaided.
+
+    The unaided agreement ``start`` is splitting the difference unless given (in the model
+    it also follows the partners' map of where value lies). The mediator explores trades
+    across issues: toward the integrative agenda of the partners' weights, and toward those
+    that favour each partner in turn (its weight doubled). Along each line it goes as far
+    as no partner loses against ``start``, and it proposes the point with the highest
+    weighted joint goal utility.
+    """
+    d = split_the_difference(ideals, weights) if start is None else start
+    best, best_utility = d, -np.inf
+    for tilt in range(-1, len(weights)):
+        favoured = weights.copy()
+        if tilt >= 0:
+            if weights[tilt] <= 0:
+                continue
+            favoured[tilt] *= 2.0
+        target = integrative_agenda(ideals, salience, favoured)
+        point = d + _safe_step(d, target, ideals, salience, weights) * (target - d)
+        utility = -float(weights @ (salience * (point - ideals) ** 2).sum(axis=1))
+        if utility > best_utility:
+            best, best_utility = point, utility
+    return best
 
 
 def mission_value(fit: np.ndarray, value: float, n_active: float, weight: float) -> np.ndarray:

@@ -150,7 +150,7 @@ def _scan_urgency(o: Observation, p: Mapping[str, Any]) -> float:
 
 
 def _mediate_urgency(o: Observation, p: Mapping[str, Any]) -> float:
-    return 1.0 if o.deadlocked else (0.25 if o.negotiation_due else 0.0)
+    return 1.0 if o.deadlocked else (0.1 if o.negotiation_due else 0.0)
 
 
 def _trust_urgency(o: Observation, p: Mapping[str, Any]) -> float:

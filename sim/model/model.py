@@ -18,6 +18,7 @@ number it uses comes from the run's :class:`~sim.config.configuration.Configurat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,28 @@ from sim.model.value import (
 SHOCK_NEWS = 3
 
 
+@dataclass(frozen=True)
+class Streams:
+    """Independent random streams, all spawned from the model's ``rng``, one per source of chance.
+
+    Keeping the sources apart gives common random numbers: two runs with the same seed that
+    differ only in, say, the manager see the same context, the same partners with the same
+    traits and the same observation errors, so a paired comparison measures the manager and
+    not a reshuffled future (Law 2015, variance reduction).
+    """
+
+    context: np.random.Generator
+    partners: np.random.Generator
+    perception: np.random.Generator
+    manager: np.random.Generator
+    negotiation: np.random.Generator
+    observation: np.random.Generator
+
+    @classmethod
+    def spawn(cls, rng: np.random.Generator) -> Streams:
+        return cls(*rng.spawn(6))
+
+
 class AllianceModel(mesa.Model):
     """A multi-party alliance with an optional alliance manager, in a shifting context.
 
@@ -105,11 +128,13 @@ class AllianceModel(mesa.Model):
         self.params = p = self.config.params
         self.horizon: int = p["horizon"]
         setting = self.config.scenario
+        self.streams = Streams.spawn(self.rng)
 
-        specs = setting.partner_specs(p["n_partners"], self.rng)
+        specs = setting.partner_specs(p["n_partners"], self.streams.partners)
         n = len(specs)
         self.environment = Environment(setting.context, setting.power_salience, p)
-        self.partners = Partners.from_specs(specs, p, self._first_reading(n), self.rng)
+        self.partners = Partners.from_specs(specs, p, self._first_reading(n, self.streams.perception),
+                                            self.streams.partners)
         self.organisations = [Organisation(self, i) for i in range(n)]
         self.quorum = max(2, int(np.ceil(p["quorum"] * n)))
         self.alliance = Alliance(formalisation=p["formalisation"])
@@ -121,7 +146,7 @@ class AllianceModel(mesa.Model):
             self.manager = AllianceManager(
                 self, p["manager"], self.home, p["manager_position"], p["manager_skill"],
                 p["manager_capacity"], p["interventions"], p["manager_strategy"],
-                self._first_reading(1)[0])
+                self._first_reading(1, self.streams.manager)[0])
 
         self.value = 0.0
         self.total_value = 0.0
@@ -137,7 +162,7 @@ class AllianceModel(mesa.Model):
         self.termination_paid = np.zeros(n)
         self.events: list[tuple[int, str, dict[str, Any]]] = []
         self.totals = dict.fromkeys(("potential", "coordination", "opportunism", "mission",
-                                     "months_formed", "context_fit"), 0.0)
+                                     "months_formed", "context_fit", "deadlock_months"), 0.0)
         self._last_shock = -10**6
         self._deadlocked = False
         self._renegotiated = False
@@ -196,11 +221,12 @@ class AllianceModel(mesa.Model):
             self._negotiate(month, outside)
         self._commit()
         self._execute()
+        self.totals["deadlock_months"] += self.alliance.in_deadlock
         self._assess(month, outside)
         self.duration = month
         if self.running and self.manager is not None:
             self.manager.perceive(self.environment.context,
-                                  self.rng.standard_normal(self.manager.belief.shape))
+                                  self.streams.manager.standard_normal(self.manager.belief.shape))
             self.manager.act(self._observe(month))
         if self.running and month >= self.horizon:
             self.running = False
@@ -250,21 +276,22 @@ class AllianceModel(mesa.Model):
 
     # --- the monthly cycle ------------------------------------------------------------
 
-    def _first_reading(self, n: int) -> np.ndarray:
+    def _first_reading(self, n: int, stream: np.random.Generator) -> np.ndarray:
         """Beliefs about where value lies at the start: one noisy reading each."""
         context = self.environment.context
-        draws = self.rng.standard_normal((n, context.size))
+        draws = stream.standard_normal((n, context.size))
         return update_beliefs(np.tile(context, (n, 1)), context, self.params["perception_noise"], 1.0, draws)
 
     def _sense(self, month: int) -> None:
         """The context moves; partners take their monthly reading of it; elections happen."""
         p, params = self.partners, self.params
-        shock = self.environment.advance(self.rng)
+        shock = self.environment.advance(self.streams.context)
         if shock is not None:
             self._last_shock = month
             self.log("shock", kind=shock)
         p.beliefs = update_beliefs(p.beliefs, self.environment.context, params["perception_noise"],
-                                   params["perception_rate"], self.rng.standard_normal(p.beliefs.shape))
+                                   params["perception_rate"],
+                                   self.streams.perception.standard_normal(p.beliefs.shape))
         if params["political_cycle"] > 0 and month % params["election_interval"] == 0:
             self._election()
 
@@ -277,27 +304,35 @@ class AllianceModel(mesa.Model):
         """Settle a joint agenda and a split of the value, or deadlock."""
         p, a, params = self.partners, self.alliance, self.params
         weights, act = self._weights, p.active
-        integrative = a.mediation > 0 and self.rng.random() < a.mediation
-        bargained = (mediated_agenda(p.ideals, p.salience, weights) if integrative
-                     else split_the_difference(p.ideals, weights))
         joint_map = weights @ p.beliefs
         if a.proposal is not None and self.manager is not None:
             adopted = self.manager.legitimacy
             joint_map = (1.0 - adopted) * joint_map + adopted * a.proposal
-        agenda = (1.0 - params["context_weight"]) * bargained + params["context_weight"] * joint_map
+        follow = params["context_weight"]
+        agenda = (1.0 - follow) * split_the_difference(p.ideals, weights) + follow * joint_map
+        chance = self.streams.negotiation
+        # Every negotiation draws the same numbers, used or not, so that runs stay paired.
+        lucky, settling, estimates = chance.random(), chance.random(), chance.standard_normal(len(p))
+        integrative = lucky < a.mediation
+        if integrative:  # the mediator improves on the unaided deal for every partner, and for
+            # the joint effort: where the partners believe value lies counts as one more party
+            k = agenda.size
+            agenda = mediated_agenda(np.vstack([p.ideals, joint_map]),
+                                     np.vstack([p.salience, np.full((1, k), 1.0 / k)]),
+                                     np.append((1.0 - follow) * weights, follow), start=agenda)
         fit = goal_fit(agenda, p.ideals, p.salience, params["misfit_scale"])
         contribution = self._contributions(fit)
         expected, _ = self._net_value(contribution, agenda, joint_map)
         n_active = float(act.sum())
-        perceived = expected * (1.0 + params["expectation_noise"] * self.rng.standard_normal(len(p)))
+        perceived = expected * (1.0 + params["expectation_noise"] * estimates)
         costs = params["contribution_cost"] * contribution * p.capacity
         reservation = reservation_shares(outside, costs, mission_value(fit, expected, n_active,
                                                                        params["mission_weight"]), perceived)
         shares = nash_shares(reservation, weights, act)
         if shares is not None:
-            chance = settle_chance(weights, int(n_active), params["settle_chance"], params["steering"],
-                                   params["mediation_settle"] * a.mediation, self._brokerage())
-            settled = self.rng.random() < chance
+            settled = settling < settle_chance(
+                weights, int(n_active), params["settle_chance"], params["steering"],
+                params["mediation_settle"] * a.mediation, self._brokerage())
         if shares is None or not settled:
             a.deadlocks += 1
             a.stalls += shares is not None
@@ -442,7 +477,7 @@ class AllianceModel(mesa.Model):
         willing = p.contribution - params["crowding_out"] * (p.contribution - p.intent)
         noise = params["observation_noise"] * (1.0 - params["visibility_gain"] * a.visibility)
         seen = observed_cooperation(kept_promise(willing, a.agreement.effort), noise,
-                                    self.rng.standard_normal(p.trust.shape))
+                                    self.streams.observation.standard_normal(p.trust.shape))
         build = p.trust_build_rate
         if a.visibility > 0:
             build = repair_rates(build, improved(p.contribution, self._previous_contribution),
@@ -525,7 +560,7 @@ class AllianceModel(mesa.Model):
         p = self.partners
         if not self._public.any():
             return
-        shift = self.rng.normal(0.0, self.params["election_shift"] * self.params["political_cycle"],
+        shift = self.streams.context.normal(0.0, self.params["election_shift"] * self.params["political_cycle"],
                                 (int(self._public.sum()), p.ideals.shape[1]))
         ideals = p.ideals.copy()
         ideals[self._public] += shift

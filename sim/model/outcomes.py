@@ -109,6 +109,8 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome("exits", "partners that left", lambda m: int(m.exits), int),
         Outcome("deadlocks", "negotiations that ended without agreement",
                 lambda m: int(m.alliance.deadlocks), int),
+        Outcome("deadlock_months", "months spent waiting to retry after a deadlock",
+                lambda m: int(m.totals["deadlock_months"]), int),
         Outcome("stalls", "deadlocks although a deal every partner accepted existed (consensus not "
                 "reached)", lambda m: int(m.alliance.stalls), int),
         Outcome("renegotiations", "agreements reached after the first",

@@ -2,7 +2,7 @@
 
 Two claims from issue 10 and docs/ODD.md, section 9, measured on whole runs:
 - no lever is inert: used alone by an independent manager, each changes duration, value,
-  fairness (Gini) or deadlocks significantly (paired Wilcoxon tests against the same manager
+  fairness (Gini) or deadlocks (how many, how many months lost to them) significantly (paired Wilcoxon tests against the same manager
   with no levers, same seeds, Bonferroni-corrected over scenarios and outcomes) in at least
   one default scenario;
 - each lever alone keeps fewer alliances going than the full portfolio does, over the three
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.validation
 
 SEEDS = range(200)
 SCENARIOS = ("pps_infrastructure", "open_innovation", "regional_network")
-OUTCOMES = ("duration", "total_value", "gini", "deadlocks")
+OUTCOMES = ("duration", "total_value", "gini", "deadlocks", "deadlock_months")
 ALPHA = 0.01 / (len(SCENARIOS) * len(OUTCOMES))
 
 
