@@ -8,7 +8,7 @@ import pytest
 
 from sim.analysis.report import make_report
 from sim.analysis.robustness import robustness_table
-from sim.analysis.sensitivity import sobol_indices
+from sim.analysis.sensitivity import sobol_indices, switch_effects
 from sim.analysis.statistics import difference_interval, hedges_g, mean_interval
 from sim.analysis.survival import hazard_by_year, kaplan_meier, logrank_tests, survival_table
 from sim.sweeps.experiment import load_experiment
@@ -90,6 +90,22 @@ def test_sobol_indices_of_the_ishigami_function_are_recovered():
     assert indices.loc["x2", "S1"] == pytest.approx(0.442, abs=0.06)
     assert indices.loc["x3", "S1"] == pytest.approx(0.0, abs=0.06)
     assert indices.loc["x3", "ST"] == pytest.approx(0.244, abs=0.06)
+
+
+def test_switch_effects_recover_an_effect_whose_sign_depends_on_another_factor():
+    """y = (2 * switch) * (x - 0.5): switching on helps where x > 0.5 and hurts below."""
+    from SALib.sample import sobol as sobol_sample
+
+    problem = {"num_vars": 2, "names": ["switch", "x"], "bounds": [[0.0, 1.0]] * 2}
+    unit = sobol_sample.sample(problem, 64, calc_second_order=False, seed=3)
+    design = pd.DataFrame({"point_id": np.arange(len(unit)), "switch": (unit[:, 0] >= 0.5).astype(int),
+                           "x": unit[:, 1]})
+    y = 2.0 * design["switch"] * (design["x"] - 0.5)
+    runs = pd.DataFrame({"point_id": design["point_id"], "status": "ok", "y": y})
+    effects = switch_effects(problem, design, runs, "switch", "y")
+    assert len(effects) > 10 and (effects["switch_from"] != effects["switch_to"]).all()
+    expected = 2.0 * (effects["switch_to"] - effects["switch_from"]) * (effects["x"] - 0.5)
+    assert np.allclose(effects["effect"], expected)
 
 
 def test_robustness_table_ranks_designs_by_regret():

@@ -23,7 +23,7 @@ from sim.model.assessment import (
 )
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import SHOCKS, Environment
-from sim.model.interventions import LEVERS, Observation, capacity_costs, improved
+from sim.model.interventions import LEVERS, Observation, capacity_costs
 from sim.model.outcomes import gini
 from sim.model.partners import (
     TRAITS,
@@ -36,6 +36,7 @@ from sim.model.partners import (
 from sim.model.perception import scanned_reading, update_beliefs
 from sim.model.trust import (
     erode_trust,
+    improved,
     kept_promise,
     observed_cooperation,
     repair_rates,

@@ -27,7 +27,7 @@ seed = 42
 timeseries = {timeseries}
 
 [factors]
-manager = ["none", "independent"]
+manager = ["none", "lead_partner"]
 manager_position = [0.0, 1.0]
 """
 

@@ -21,7 +21,7 @@ import pandas as pd
 from sim.analysis import figures
 from sim.analysis.discovery import discover
 from sim.analysis.robustness import robustness_table
-from sim.analysis.sensitivity import morris_effects, sobol_indices
+from sim.analysis.sensitivity import morris_effects, sobol_indices, switch_effects
 from sim.analysis.statistics import conditional_effects, effects_against, summary_table
 from sim.analysis.survival import hazard_by_year, logrank_tests, survival_table
 from sim.model.outcomes import OUTCOMES
@@ -149,6 +149,16 @@ def build(folder: Path) -> Report:
                 f"of each factor for {_named(outcome)}.")
             figure = figures.sensitivity_bars(indices, experiment["design"], figure_dir)
             report.figures.append(replace(figure, caption=f"{figure.caption} {outcome}: {meaning(outcome)}."))
+            if experiment["design"] == "sobol" and "manager" in problem["names"]:
+                report.tables[f"manager_switch_{outcome}"] = _switch_summary(
+                    switch_effects(problem, design, runs, "manager", outcome), problem)
+                report.captions[f"manager_switch_{outcome}"] = (
+                    f"Does the manager's effect on {_named(outcome)} keep its sign? In each Saltelli "
+                    "block the runner holds the seed and every other factor fixed while the manager "
+                    "mode switches; the table gives how often the switch raised or lowered the "
+                    "outcome, and the ten factors whose mean value differs most (relative to its "
+                    "overall mean) between blocks where the effect was negative and where it "
+                    "was positive.")
 
     if factor_names:
         short = runs["duration"] < horizon / 2
@@ -232,6 +242,26 @@ def _value_and_duration(runs: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
     dominated = [bool(((s >= s[i]) & (v >= v[i]) & ((s > s[i]) | (v > v[i]))).any()) for i in range(len(table))]
     table["gives_both"] = ~np.array(dominated)
     return table.sort_values(["gives_both", "value"], ascending=False).reset_index(drop=True)
+
+
+def _switch_summary(effects: pd.DataFrame, problem: dict) -> pd.DataFrame:
+    """Sign counts of paired switch effects, and where in factor space the sign flips."""
+    if effects.empty:
+        return pd.DataFrame()
+    on = effects["manager_to"] != "none"
+    signed = np.where(on, effects["effect"], -effects["effect"])  # effect of having the manager
+    rows = [{"factor": "(effect of a manager)", "negative": float((signed < 0).mean()),
+             "positive": float((signed > 0).mean()), "mean": float(signed.mean())}]
+    for name in problem["names"]:
+        if name == "manager" or not pd.api.types.is_numeric_dtype(effects[name]):
+            continue
+        values = effects[name].astype(float)
+        rows.append({"factor": name, "negative": float(values[signed < 0].mean()),
+                     "positive": float(values[signed > 0].mean()), "mean": float(values.mean())})
+    table = pd.DataFrame(rows)
+    gap = (table["positive"] - table["negative"]).abs() / table["mean"].abs().clip(lower=1e-12)
+    return pd.concat([table.iloc[:1], table.iloc[1:].assign(_gap=gap[1:]).sort_values(
+        "_gap", ascending=False).drop(columns="_gap").head(10)])
 
 
 def _discovery_html(results: list[dict]) -> str:

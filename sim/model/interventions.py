@@ -182,7 +182,3 @@ def capacity_costs(params: Mapping[str, Any]) -> dict[str, float]:
     """What each lever costs under ``params``, for the dashboard and the play mode."""
     return {name: lever.cost(params) for name, lever in LEVERS.items()}
 
-
-def improved(contribution: np.ndarray, previous: np.ndarray) -> np.ndarray:
-    """1.0 for partners whose contribution rose since last month (a breach being repaired)."""
-    return (contribution > previous + 1e-9).astype(float)

@@ -50,13 +50,14 @@ from sim.model.bargaining import (
 )
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import Environment
-from sim.model.interventions import Observation, improved
+from sim.model.interventions import Observation
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
 from sim.model.risk import demand_risk_weights, distribute, performance_risk_weights
 from sim.model.trust import (
     erode_trust,
+    improved,
     kept_promise,
     observed_cooperation,
     repair_rates,
@@ -172,6 +173,7 @@ class AllianceModel(mesa.Model):
         self._previous_contribution = np.zeros(n)
         self._opportunism = 0.0
         self._previous_trust = self.mean_trust
+        self._lowest_threshold = float(self.partners.exit_threshold.min())
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
             self.datacollector.collect(self)
@@ -460,12 +462,16 @@ class AllianceModel(mesa.Model):
         if not a.formed and a.deadlocks >= params["founding_attempts"]:
             self._end("never_formed")
             return
-        thresholds = exit_thresholds(p.exit_threshold, self._owed(month), outside, params["lock_in"])
+        worst = p.disappointment.max()
+        if worst < params["call_threshold"] * self._lowest_threshold:
+            return  # nobody is near voice, let alone exit (thresholds only rise with what is owed)
+        thresholds = p.exit_threshold
+        if params["termination_compensation"] > 0:
+            thresholds = exit_thresholds(thresholds, self._owed(month), outside, params["lock_in"])
         for i in leavers(p.disappointment, thresholds, act):
             if self.running:
                 self._exit(int(i), month)
-        call_level = params["call_threshold"] * thresholds
-        unhappy = (p.active > 0) & (p.disappointment >= call_level)
+        unhappy = (p.active > 0) & (p.disappointment >= params["call_threshold"] * thresholds)
         if self.running and unhappy.any():
             self.request_renegotiation(p.names[int(np.flatnonzero(unhappy)[0])])
 

@@ -55,6 +55,11 @@ def observed_cooperation(willing: np.ndarray, noise: float, draws: np.ndarray) -
     return np.clip(willing[None, :] + noise * draws, 0.0, 1.0)
 
 
+def improved(contribution: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """1.0 for partners whose contribution rose since last month (a breach being repaired)."""
+    return (contribution > previous + 1e-9).astype(float)
+
+
 def repair_rates(build_rate: np.ndarray, improved: np.ndarray, boost: float) -> np.ndarray:
     """Build rates while the manager works on trust: a partner whose cooperation improved this
     month (column) is trusted faster by everyone (row); a partner who did not earns nothing extra."""

@@ -158,6 +158,12 @@ def load_experiment(path: str | Path) -> Experiment:
                                   "that generate them take n_partners")
     for overlap in varied & knobs.keys():
         raise ConfigError(path, f"knobs.{overlap}", "is also a factor; fix it or vary it, not both")
+    if "manager_position" in varied:
+        modes = next((f.levels for f in factors if f.name == "manager"), (knobs.get("manager", "none"),))
+        if "lead_partner" not in modes:
+            raise ConfigError(path, "factors.manager_position", "only a lead partner's manager has a "
+                              "position between home and joint interest; with manager "
+                              f"{', '.join(map(repr, modes))} varying it changes nothing")
     if design in SAMPLED and not any(f.is_range for f in factors):
         raise ConfigError(path, "factors", f"a {design} design needs at least one range factor "
                           "({ low = .., high = .. })")

@@ -1,7 +1,8 @@
 """Running an experiment: plan the runs, seed them, farm them out, stream the results.
 
-Each run's seed is spawned from the experiment's root seed by design point and
-replication (``numpy.random.SeedSequence(root, spawn_key=(point, replication))``),
+Each run's seed is spawned from the experiment's root seed by design point (or, in Sobol
+and Morris designs, by the block of points that share common random numbers: see
+:func:`seed_group`) and replication (``SeedSequence(root, spawn_key=(group, replication))``),
 so a run's result depends on nothing but its place in the design: the table is
 bit-identical whatever the number of workers, the back-end or the order runs
 finish in. Runs go out in small batches over any ``concurrent.futures``-style
@@ -63,6 +64,23 @@ def run_seed(root: int, point_id: int, replication: int) -> int:
     return int(state[0] >> np.uint64(1))  # a non-negative 63-bit integer for Mesa's rng
 
 
+def seed_group(experiment: Experiment, point_id: int) -> int:
+    """The group of design points whose runs share seeds (common random numbers).
+
+    In a Sobol design the D + 2 points of one Saltelli block (A, the D points that change one
+    factor each, B) share their seeds, and in a Morris design the D + 1 points of one
+    trajectory do: an index or elementary effect then measures its factor, not a reshuffled
+    future, and a factor with no effect (the ``dummy``) has an index of zero. Otherwise each
+    point has seeds of its own.
+    """
+    d = len(experiment.factors)
+    if experiment.design == "sobol":
+        return point_id // (d + 2)
+    if experiment.design == "morris":
+        return point_id // (d + 1)
+    return point_id
+
+
 def plan(experiment: Experiment, design: pd.DataFrame) -> Iterator[RunTask]:
     """Every run of the experiment, in run_id order (point-major, then replication)."""
     factor_names = [f.name for f in experiment.factors]
@@ -75,7 +93,7 @@ def plan(experiment: Experiment, design: pd.DataFrame) -> Iterator[RunTask]:
             yield RunTask(
                 run_id=int(point.point_id) * experiment.replications + replication,
                 point_id=int(point.point_id), replication=replication,
-                seed=run_seed(experiment.seed, int(point.point_id), replication),
+                seed=run_seed(experiment.seed, seed_group(experiment, int(point.point_id)), replication),
                 scenario=scenario, knobs=knobs, factors=values, timeseries=experiment.timeseries,
             )
 
