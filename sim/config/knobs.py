@@ -279,8 +279,12 @@ KNOBS: dict[str, Knob] = {
                   "distrust) multiplies coordination cost", "Huxham & Vangen (2005)"),
         _constant("monitoring_cost", 0.04, (0.02, 0.08), "monthly cost per partner of full "
                   "formal control", "Williamson (1985)"),
-        _constant("demand_sensitivity", 0.3, (0.15, 0.5), "how strongly demand for what the "
+        _constant("demand_sensitivity", 0.6, (0.3, 1.0), "how strongly demand for what the "
                   "alliance delivers follows the market", _J),
+        _constant("demand_uncertainty", 0.2, (0.1, 0.3), "standard deviation of the lasting error "
+                  "of demand forecasts (on the market index scale): realised demand for what the "
+                  "alliance delivers differs from what every partner expected",
+                  "Flyvbjerg, Skamris Holm & Buhl (2006): traffic forecasts off by 20-30%"),
         _constant("mission_weight", 0.3, (0.15, 0.5), "what an agenda that serves a partner's own "
                   "goals is worth to it, per unit of goal fit and as a share of its part of the "
                   "value (public value, mission, learning: not transferable)",
@@ -324,7 +328,7 @@ KNOBS: dict[str, Knob] = {
         _constant("scan_precision", 0.8, (0.5, 0.95), "share of perception error and delay a fully "
                   "effective scan removes", "Daft & Weick (1984) on environmental scanning"),
         # --- constants: the manager ------------------------------------------------------------
-        _constant("manager_fee", 0.18, (0.1, 0.3), "monthly cost of the manager per unit of "
+        _constant("manager_fee", 0.12, (0.06, 0.25), "monthly cost of the manager per unit of "
                   "capacity, paid out of the alliance's value in every mode", _J),
         _constant("partisan_pull", 1.0, (0.5, 1.5), "how much a fully partisan manager with full "
                   "mandate multiplies the home's bargaining weight", _J),

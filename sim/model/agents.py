@@ -196,8 +196,9 @@ class AllianceManager(mesa.Agent):
         if self.strategy == "routine":
             return list(self.interventions)
         params = self.model.params
-        urgency = {name: LEVERS[name].urgency(seen, params) for name in self.interventions}
-        return sorted((n for n in self.interventions if urgency[n] > 0), key=lambda n: -urgency[n])
+        ringing = [(-u, i, name) for i, name in enumerate(self.interventions)
+                   if (u := LEVERS[name].urgency(seen, params)) > 0]
+        return [name for *_, name in sorted(ringing)] if len(ringing) > 1 else [n for *_, n in ringing]
 
     def intervene(self, name: str) -> float:
         """Spend capacity on one lever and apply it; returns the effectiveness used.

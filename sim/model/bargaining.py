@@ -25,9 +25,12 @@ def effective_power(power: np.ndarray, salience: np.ndarray, active: np.ndarray)
     return raw / total if total > 0 else active / max(active.sum(), 1)
 
 
-def bargaining_weights(power_share: np.ndarray, balance: float, active: np.ndarray) -> np.ndarray:
+def bargaining_weights(power_share: np.ndarray, balance: float, active: np.ndarray,
+                       n: float | None = None) -> np.ndarray:
     """Weights in negotiation: effective power moved toward equality by ``balance`` in [0, 1]."""
-    return (1.0 - balance) * power_share + balance * active / active.sum()
+    if balance == 0.0:
+        return power_share
+    return (1.0 - balance) * power_share + balance * active / (active.sum() if n is None else n)
 
 
 def concentration(weights: np.ndarray, n_active: int) -> float:

@@ -26,7 +26,7 @@ from sim.config.vocabulary import INTERVENTIONS
 from sim.model.bargaining import strongest_lead
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Observation:
     """What the manager sees at the end of a month, enough to decide which lever to pull.
 

@@ -126,7 +126,8 @@ class AllianceModel(mesa.Model):
                  rng: int | None = None, collect: bool = True, **knobs: Any) -> None:
         super().__init__(rng=rng)
         self.config: Configuration = configure(scenario, **knobs)
-        self.params = p = self.config.params
+        # A plain dict copy: read every month, so the fastest mapping (the configuration stays read-only).
+        self.params = p = dict(self.config.params)
         self.horizon: int = p["horizon"]
         setting = self.config.scenario
         self.streams = Streams.spawn(self.rng)
@@ -134,6 +135,10 @@ class AllianceModel(mesa.Model):
         specs = setting.partner_specs(p["n_partners"], self.streams.partners)
         n = len(specs)
         self.environment = Environment(setting.context, setting.power_salience, p)
+        #: How far demand for what the alliance delivers falls short of (or beats) every
+        #: forecast, for the whole run: the partners never see it in advance (optimism bias in
+        #: demand forecasts; Flyvbjerg, Skamris Holm & Buhl 2006).
+        self.demand_error = float(self.streams.context.normal(0.0, p["demand_uncertainty"]))
         self.partners = Partners.from_specs(specs, p, self._first_reading(n, self.streams.perception),
                                             self.streams.partners)
         self.organisations = [Organisation(self, i) for i in range(n)]
@@ -200,7 +205,7 @@ class AllianceModel(mesa.Model):
     def mean_trust(self) -> float:
         """Average trust of the partners in one another (partners that left excluded)."""
         p = self.partners
-        n = p.active.sum()
+        n = p.n_active
         if n < 2:
             return float("nan") if n == 0 else 0.0
         return float((p.active @ p.trust @ p.active - p.trust.diagonal() @ p.active) / (n * (n - 1)))
@@ -299,7 +304,7 @@ class AllianceModel(mesa.Model):
 
     def _bargaining_weights(self) -> np.ndarray:
         weights = bargaining_weights(self.effective_power, self.alliance.power_balance,
-                                     self.partners.active)
+                                     self.partners.active, self.partners.n_active)
         return self.manager.tilt(weights) if self.manager is not None else weights
 
     def _negotiate(self, month: int, outside: np.ndarray) -> None:
@@ -325,7 +330,7 @@ class AllianceModel(mesa.Model):
         fit = goal_fit(agenda, p.ideals, p.salience, params["misfit_scale"])
         contribution = self._contributions(fit)
         expected, _ = self._net_value(contribution, agenda, joint_map)
-        n_active = float(act.sum())
+        n_active = p.n_active
         perceived = expected * (1.0 + params["expectation_noise"] * estimates)
         costs = params["contribution_cost"] * contribution * p.capacity
         reservation = reservation_shares(outside, costs, mission_value(fit, expected, n_active,
@@ -367,7 +372,8 @@ class AllianceModel(mesa.Model):
         """Each partner's contribution (fraction of capacity) given its goal ``fit``; sets ``intent``."""
         p, params = self.partners, self.params
         p.intent = contribution_intent(
-            trust_in_others(p.trust, p.active), p.satisfaction, fit, self.alliance.relational_capital,
+            trust_in_others(p.trust, p.active, p.n_active), p.satisfaction, fit,
+            self.alliance.relational_capital,
             p.temptation, resentment(self._weights, p.active, params["resentment"]),
             params["satisfaction_pull"], params["goal_fit_pull"], params["relational_pull"])
         return enforced_contribution(p.intent, self.alliance.formalisation,
@@ -381,22 +387,24 @@ class AllianceModel(mesa.Model):
         negotiation's expectation uses the partners' joint map and records nothing."""
         p, a, params = self.partners, self.alliance, self.params
         act = p.active
-        n_active = int(act.sum())
+        n_active = p.n_active
         fit = context_fit(agenda, context, params["fit_bandwidth"])
-        friction = conflict(p.goal_distance, p.trust, act)
+        friction = conflict(p.goal_distance, p.trust, act, n_active)
         bundle = resource_bundle(contribution * p.capacity, p.resource_profile, params["complementarity"])
-        potential = potential_value(bundle, variety(p.goal_distance, act), params["productivity"],
+        potential = potential_value(bundle, variety(p.goal_distance, act, n_active), params["productivity"],
                                     params["diversity_gain"])
         gross = gross_value(potential, fit, a.relational_capital, a.formalisation,
                             params["relational_gain"], params["innovation_loss"])
-        coordination = coordination_cost(n_active, friction, params["coordination_cost"], a.formalisation,
+        coordination = coordination_cost(int(n_active), friction, params["coordination_cost"], a.formalisation,
                                          params["conflict_weight"], params["monitoring_cost"],
                                          self._brokerage())
         if record:
             self.context_fit, self.conflict = fit, friction
             self.potential, self.coordination = potential, coordination
         base = gross - coordination - (self.manager.fee if self.manager is not None else 0.0)
-        return base + demand_effect(gross, self.environment.market, params["demand_sensitivity"]), base
+        # What demand really is includes the forecast error nobody knew when the deal was made.
+        demand = self.environment.market + (self.demand_error if record else 0.0)
+        return base + demand_effect(gross, demand, params["demand_sensitivity"]), base
 
     def _brokerage(self) -> float:
         """Share of the cost of many partners an independent manager saves as the network's hub
@@ -427,7 +435,7 @@ class AllianceModel(mesa.Model):
                 self._renegotiated = False
             p.received = distribute(agreement.shares, agreement.expected_value, base,
                                     self.value, agreement.performance_risk, agreement.demand_risk)
-            self._mission = mission_value(self._goal_fit, self.value, float(p.active.sum()),
+            self._mission = mission_value(self._goal_fit, self.value, p.n_active,
                                           params["mission_weight"]) * p.active
             t = self.totals
             t["months_formed"] += 1
@@ -451,7 +459,7 @@ class AllianceModel(mesa.Model):
             p.disappointment = accumulate_disappointment(p.disappointment, p.payoff, outside,
                                                          params["disappointment_memory"])
             self._update_trust()
-            cooperation = float(p.contribution.sum() / act.sum())
+            cooperation = float(p.contribution.sum() / p.n_active)
             a.relational_capital = build_relational_capital(
                 a.relational_capital, cooperation, self.conflict, params["capital_growth"],
                 params["capital_decay"])
@@ -489,7 +497,7 @@ class AllianceModel(mesa.Model):
             build = repair_rates(build, improved(p.contribution, self._previous_contribution),
                                  params["repair_boost"] * a.visibility)
         p.trust = update_trust(p.trust, seen, build, p.trust_break_rate)
-        n = p.active.sum()
+        n = p.n_active
         excess = np.maximum(self._weights * n - 1.0, 0.0) / max(n - 1.0, 1.0)
         suspicion = params["dominance_distrust"] * excess
         if self.manager is not None and self.manager.partisanship > 0:
@@ -519,8 +527,7 @@ class AllianceModel(mesa.Model):
     def _exit(self, i: int, month: int) -> None:
         p, a, params = self.partners, self.alliance, self.params
         self._pay_termination(i, month)
-        p.active[i] = 0.0
-        p.contribution[i] = 0.0
+        p.leave(i)
         if a.agreement is not None:
             a.agreement = a.agreement.without(i)
         self.exits += 1
@@ -529,7 +536,7 @@ class AllianceModel(mesa.Model):
         self.log("exit", partner=p.names[i])
         if p.essential[i]:
             self._end("essential_left", partner=p.names[i])
-        elif p.active.sum() < self.quorum:
+        elif p.n_active < self.quorum:
             self._end("below_quorum", partner=p.names[i])
 
     def _pay_termination(self, i: int, month: int) -> None:
@@ -588,7 +595,7 @@ class AllianceModel(mesa.Model):
             mean_trust=mean_trust,
             trust_fell=mean_trust < previous - 0.005,
             conflict=self.conflict,
-            dominance=float(self._weights.max() * p.active.sum()),
+            dominance=float(self._weights.max() * p.n_active),
             opportunism=self._opportunism,
             formalisation=a.formalisation,
         )

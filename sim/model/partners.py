@@ -138,8 +138,18 @@ class Partners:
             cum_mission=zeros.copy(),
         )
 
+    def __post_init__(self) -> None:
+        #: How many partners are still in (kept with ``active``, read every month).
+        self.n_active = float(self.active.sum())
+
     def __len__(self) -> int:
         return len(self.names)
+
+    def leave(self, i: int) -> None:
+        """Partner ``i`` leaves the alliance: it contributes nothing from now on."""
+        self.active[i] = 0.0
+        self.contribution[i] = 0.0
+        self.n_active = float(self.active.sum())
 
     @property
     def members(self) -> np.ndarray:

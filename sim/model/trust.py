@@ -52,7 +52,7 @@ def kept_promise(willing: np.ndarray, promised: np.ndarray) -> np.ndarray:
 def observed_cooperation(willing: np.ndarray, noise: float, draws: np.ndarray) -> np.ndarray:
     """What each partner sees of each other's cooperation (row = observer): the willing part of
     the contribution plus observation error, within [0, 1]."""
-    return np.clip(willing[None, :] + noise * draws, 0.0, 1.0)
+    return np.minimum(np.maximum(willing[None, :] + noise * draws, 0.0), 1.0)
 
 
 def improved(contribution: np.ndarray, previous: np.ndarray) -> np.ndarray:
@@ -66,13 +66,13 @@ def repair_rates(build_rate: np.ndarray, improved: np.ndarray, boost: float) -> 
     return build_rate[:, None] * (1.0 + boost * improved[None, :])
 
 
-def trust_in_others(trust: np.ndarray, active: np.ndarray) -> np.ndarray:
+def trust_in_others(trust: np.ndarray, active: np.ndarray, n: float | None = None) -> np.ndarray:
     """Each partner's mean trust in the other active partners (its own diagonal excluded).
 
     ``active`` is 1.0 for partners in the alliance and 0.0 for those that left; the
     value for a partner that left is meaningless and never used.
     """
-    n_others = max(float(active.sum()) - 1.0, 1.0)
+    n_others = max((float(active.sum()) if n is None else n) - 1.0, 1.0)
     return (trust @ active - trust.diagonal() * active) / n_others
 
 

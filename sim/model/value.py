@@ -29,9 +29,10 @@ def resource_bundle(contribution: np.ndarray, resource_profile: np.ndarray,
     return float(n_kinds * (np.sum(by_kind**complementarity) / n_kinds) ** (1.0 / complementarity))
 
 
-def variety(goal_distance: np.ndarray, active: np.ndarray) -> float:
-    """Mean goal distance over pairs of active partners, in [0, 1]: how differently they see things."""
-    n = active.sum()
+def variety(goal_distance: np.ndarray, active: np.ndarray, n: float | None = None) -> float:
+    """Mean goal distance over pairs of active partners, in [0, 1]: how differently they see things
+    (``n``, the number of active partners, when the caller knows it)."""
+    n = active.sum() if n is None else n
     if n < 2:
         return 0.0
     return float(active @ goal_distance @ active / (n * (n - 1)))
@@ -43,9 +44,10 @@ def context_fit(agenda: np.ndarray, context: np.ndarray, bandwidth: float) -> fl
     return math.exp(-float(gap @ gap) / (gap.size * 2.0 * bandwidth**2))
 
 
-def conflict(goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray) -> float:
+def conflict(goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray,
+             n: float | None = None) -> float:
     """Mean over pairs of active partners of goal distance times distrust, in [0, 1]."""
-    n = active.sum()
+    n = active.sum() if n is None else n
     if n < 2:
         return 0.0
     return float(active @ (goal_distance - goal_distance * trust) @ active / (n * (n - 1)))
