@@ -149,7 +149,8 @@ def mediation_shortens_deadlocks(**knockout) -> float:
 
 def calm_contexts_still_differ(**knockout) -> float:
     """Randomness lives in more than the environment: with no drift, no shocks and no elections,
-    partners' traits, perception and negotiation still give different histories. A chi-square
+    partners' traits, perception, negotiation and the error of demand forecasts still give
+    different histories. A chi-square
     test of whether 100 seeds' durations are all the same (p = 0 if they differ, 1 if identical)."""
     runs = run_outcomes("open_innovation", range(100), turbulence=0.0, shock_rate=0.0, horizon=60,
                         **knockout)
@@ -171,7 +172,7 @@ PATTERNS: dict[Callable[..., float], dict] = {
     formalisation_costs_adaptive_value: dict(innovation_loss=0.0, monitoring_cost=0.0),
     mediation_shortens_deadlocks: dict(mediation_settle=0.0, mediated_retry=3),
     calm_contexts_still_differ: dict(trait_variation=0.0, observation_noise=0.0, perception_noise=0.0,
-                                     expectation_noise=0.0, settle_chance=1.0),
+                                     expectation_noise=0.0, settle_chance=1.0, demand_uncertainty=0.0),
 }
 
 
