@@ -91,12 +91,18 @@ def dominance_erodes_trust(**knockout) -> float:
     return stats.wilcoxon(x - y + MEANINGFUL_GAP, alternative="less").pvalue
 
 
+def home_loyal_and_steward(**knockout) -> tuple[list[dict], list[dict]]:
+    """pps_care with a lead partner's manager at position 0 (guards home) and at 1 (steward),
+    the same 60 seeds, exits off, 60 months."""
+    seeds, common = range(60), dict(manager="lead_partner", horizon=60, exit_threshold=20.0, **knockout)
+    return (run_outcomes("pps_care", seeds, manager_position=0.0, **common),
+            run_outcomes("pps_care", seeds, manager_position=1.0, **common))
+
+
 def a_partisan_manager_wins_for_home(**knockout) -> float:
     """Kaats & Van Wendel de Joode (2016), double loyalty: a manager guarding the home
     organisation wins value for it. Home share, position 0 against 1, paired over 60 seeds."""
-    seeds, common = range(60), dict(manager="lead_partner", horizon=60, exit_threshold=20.0, **knockout)
-    partisan = run_outcomes("pps_care", seeds, manager_position=0.0, **common)
-    steward = run_outcomes("pps_care", seeds, manager_position=1.0, **common)
+    partisan, steward = home_loyal_and_steward(**knockout)
     return stats.wilcoxon(values(partisan, "home_share"), values(steward, "home_share"),
                           alternative="greater").pvalue
 
@@ -104,9 +110,7 @@ def a_partisan_manager_wins_for_home(**knockout) -> float:
 def a_partisan_manager_loses_the_others_trust(**knockout) -> float:
     """Kaats & Van Wendel de Joode (2016), double loyalty: the others' trust in the home
     organisation, position 0 against 1, paired over 60 seeds."""
-    seeds, common = range(60), dict(manager="lead_partner", horizon=60, exit_threshold=20.0, **knockout)
-    partisan = run_outcomes("pps_care", seeds, manager_position=0.0, **common)
-    steward = run_outcomes("pps_care", seeds, manager_position=1.0, **common)
+    partisan, steward = home_loyal_and_steward(**knockout)
     return stats.wilcoxon(values(partisan, "trust_in_home"), values(steward, "trust_in_home"),
                           alternative="less").pvalue
 
