@@ -9,10 +9,12 @@ and intervenes. ``AllianceModel`` is the entry point::
     outcomes = model.run()
 """
 
+from sim.config.configuration import Configuration, configure
 from sim.config.knobs import KNOBS, Knob
 from sim.model import AllianceModel
 from sim.config.scenario import available_scenarios, load_scenario
 from sim.config.validation import ConfigError
 
-__all__ = ["KNOBS", "AllianceModel", "ConfigError", "Knob", "available_scenarios", "load_scenario"]
-__version__ = "0.1.0"
+__all__ = ["KNOBS", "AllianceModel", "ConfigError", "Configuration", "Knob", "available_scenarios",
+           "configure", "load_scenario"]
+__version__ = "0.2.0"
