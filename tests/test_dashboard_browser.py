@@ -168,6 +168,10 @@ def test_playing_the_manager_in_the_browser(browser, dashboard_url):
     outside: list[str] = []
     page = open_page(browser, dashboard_url, outside)
     page.click(".tab-play")
+    # The game is built when the tab first renders; a click before it stands can be lost.
+    page.wait_for_function("() => document.querySelector('.play-status')?.innerText.includes('Maand 0')",
+                           timeout=30_000)
+    page.locator(".lever-build_trust:not([disabled])").wait_for(timeout=30_000)
     page.click(".lever-build_trust")
     page.get_by_text("De manager grijpt in").first.wait_for(timeout=30_000)
     page.click(".next-month")
