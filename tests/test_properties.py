@@ -2,7 +2,6 @@
 stays well defined."""
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

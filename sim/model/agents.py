@@ -6,7 +6,6 @@ they never import it (the model imports them).
 
 from __future__ import annotations
 
-from typing import Any
 
 import mesa
 import numpy as np
