@@ -152,7 +152,8 @@ PULLS = (default("satisfaction_pull"), default("goal_fit_pull"), default("relati
 def intent(trust=0.5, sat=0.5, fit=0.7, capital=0.2, temptation=None, resent=0.0):
     temptation = default("temptation") if temptation is None else temptation
     return contribution_intent(np.array([trust]), np.array([sat]), np.array([fit]), capital,
-                               np.array([temptation]), np.array([resent]), *PULLS)[0]
+                               np.array([temptation]), np.array([resent]), *PULLS,
+                               default("goal_fit_reference"))[0]
 
 
 def test_partners_contribute_more_when_they_trust_are_satisfied_see_their_goals_served_and_share_capital():
@@ -419,8 +420,8 @@ def test_goal_diversity_spreads_ideal_points_around_the_middle():
 
 def test_power_asymmetry_spreads_total_power_but_keeps_each_partners_mix():
     power = np.array([[2.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]])
-    equal = shaped_power(power, 0.0)
-    unequal = shaped_power(power, 1.0)
+    equal = shaped_power(power, 0.0, default("asymmetry_spread"))
+    unequal = shaped_power(power, 1.0, default("asymmetry_spread"))
     assert np.allclose(equal.sum(axis=1), 1.0)
     assert unequal[0].sum() / unequal[1].sum() > 10
     assert unequal[1, 0] == 0 and unequal[0, 1] == 0
@@ -475,8 +476,7 @@ def test_a_scan_is_a_sharper_and_fresher_reading_the_more_effective_it_is():
 # --- the manager's levers ----------------------------------------------------------------------------------
 
 QUIET = dict(negotiation_due=False, deadlocked=False, shock_seen=False, agenda_fit_seen=1.0,
-             mean_trust=0.9, trust_fell=False, conflict=0.0, dominance=1.0, opportunism=0.0,
-             formalisation=0.3)
+             mean_trust=0.9, trust_fell=False, conflict=0.0, dominance=1.0, opportunism=0.0)
 
 
 def fired(**seen):
@@ -508,8 +508,12 @@ def test_a_responsive_manager_pulls_each_lever_on_its_own_alarm_only(seen, lever
     assert fired(**seen) == {lever}
 
 
-def test_a_fully_formal_alliance_is_not_formalised_further():
-    assert fired(opportunism=0.3, formalisation=0.95) == set()
+def test_a_highly_formal_alliance_does_not_ring_the_opportunism_alarm_even_if_nobody_wants_to_contribute():
+    floor = default("contract_floor")
+    shirking = enforced_contribution(np.zeros(4), 0.9, floor)
+    seen = opportunism(shirking, np.ones(4), floor)
+    assert seen < default("opportunism_alarm")
+    assert "formalise" not in fired(opportunism=seen)
 
 
 def test_improvement_means_a_contribution_that_rose():

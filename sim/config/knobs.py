@@ -226,6 +226,8 @@ KNOBS: dict[str, Knob] = {
         _constant("crowding_out", 0.6, (0.3, 0.9), "share of enforced cooperation that the others "
                   "attribute to the contract rather than to goodwill (it builds no trust)",
                   "Malhotra & Murnighan (2002)"),
+        _constant("goal_fit_reference", 0.7, (0.5, 0.85), "goal fit at which the agenda neither "
+                  "raises nor lowers a partner's intent", _J),
         _constant("resentment", 0.1, (0.05, 0.2), "intent a weaker partner withholds per unit of "
                   "the dominant partner's lead in bargaining weight (times the number of partners)",
                   "Ansell & Gash (2008): power imbalances breed distrust"),
@@ -372,9 +374,14 @@ KNOBS: dict[str, Knob] = {
                   "ambitions", _J),
         _constant("dominance_alarm", 1.5, (1.2, 2.0), "largest bargaining weight times the number "
                   "of partners above which the manager balances power", _J, low=1.0, high=10.0),
+        _constant("shock_news", 3, (1, 6), "months after a shock during which the manager counts "
+                  "it as news (and scans)", _J, kind=int, high=24),
         _constant("opportunism_alarm", 0.15, (0.08, 0.25), "shortfall below the contracted effort "
                   "above which the manager formalises", _J),
         # --- constants: the context ------------------------------------------------------------
+        _constant("asymmetry_spread", 1.5, (1.0, 2.0), "how far power_asymmetry spreads total "
+                  "power: at full asymmetry the strongest partner holds up to exp(2 x this) times the "
+                  "weakest's", _J, high=4.0),
         _constant("context_reversion", 0.02, (0.01, 0.05), "monthly pull of the context back "
                   "toward its long-run position", _J),
         _constant("context_drift", 0.04, (0.02, 0.06), "monthly drift of the context at full "

@@ -13,18 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
-#: Goal fit at which the agenda neither raises nor lowers a partner's intent.
-GOAL_FIT_REFERENCE = 0.7
-
-
 def contribution_intent(trust_in_others: np.ndarray, satisfaction: np.ndarray,
                         goal_fit: np.ndarray, relational_capital: float, temptation: np.ndarray,
                         resentment: np.ndarray, satisfaction_pull: float, goal_fit_pull: float,
-                        relational_pull: float) -> np.ndarray:
+                        relational_pull: float, goal_fit_reference: float) -> np.ndarray:
     """What each partner would like to contribute, as a fraction of its capacity."""
     intent = (trust_in_others
               + satisfaction_pull * (satisfaction - 0.5)
-              + goal_fit_pull * (goal_fit - GOAL_FIT_REFERENCE)
+              + goal_fit_pull * (goal_fit - goal_fit_reference)
               + relational_pull * relational_capital
               - temptation - resentment)
     return np.minimum(np.maximum(intent, 0.0), 1.0)

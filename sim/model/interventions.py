@@ -43,7 +43,6 @@ class Observation:
     conflict: float
     dominance: float
     opportunism: float
-    formalisation: float
 
 
 class Workplace(Protocol):
@@ -157,10 +156,6 @@ def _trust_urgency(o: Observation, p: Mapping[str, Any]) -> float:
     return max(_shortfall(o.mean_trust, p["trust_alarm"]), 0.1 if o.trust_fell else 0.0)
 
 
-def _formalise_urgency(o: Observation, p: Mapping[str, Any]) -> float:
-    return _excess(o.opportunism, p["opportunism_alarm"]) if o.formalisation < 0.9 else 0.0
-
-
 LEVERS: dict[str, Intervention] = {
     lever.name: lever
     for lever in (
@@ -171,7 +166,10 @@ LEVERS: dict[str, Intervention] = {
                      lambda o, p: _excess(o.conflict, p["conflict_alarm"]), _align_ambition),
         Intervention("balance_power", False,
                      lambda o, p: _excess(o.dominance, p["dominance_alarm"]), _balance_power),
-        Intervention("formalise", False, _formalise_urgency, _formalise),
+        # No ceiling is needed: as formalisation rises, the contract floor it enforces leaves
+        # too little shortfall below the contracted effort to ring the opportunism alarm.
+        Intervention("formalise", False,
+                     lambda o, p: _excess(o.opportunism, p["opportunism_alarm"]), _formalise),
     )
 }
 

@@ -75,10 +75,6 @@ from sim.model.value import (
     variety,
 )
 
-#: Months after a shock during which the manager counts it as news.
-SHOCK_NEWS = 3
-
-
 @dataclass(frozen=True)
 class Streams:
     """Independent random streams, all spawned from the model's ``rng``, one per source of chance.
@@ -375,7 +371,8 @@ class AllianceModel(mesa.Model):
             trust_in_others(p.trust, p.active, p.n_active), p.satisfaction, fit,
             self.alliance.relational_capital,
             p.temptation, resentment(self._weights, p.active, params["resentment"]),
-            params["satisfaction_pull"], params["goal_fit_pull"], params["relational_pull"])
+            params["satisfaction_pull"], params["goal_fit_pull"], params["relational_pull"],
+            params["goal_fit_reference"])
         return enforced_contribution(p.intent, self.alliance.formalisation,
                                      params["contract_floor"]) * p.active
 
@@ -590,14 +587,13 @@ class AllianceModel(mesa.Model):
         return Observation(
             negotiation_due=a.renegotiation_called or month + 1 >= a.next_negotiation,
             deadlocked=deadlocked,
-            shock_seen=month - self._last_shock <= SHOCK_NEWS,
+            shock_seen=month - self._last_shock <= self.params["shock_news"],
             agenda_fit_seen=self.manager.agenda_fit_seen(),
             mean_trust=mean_trust,
             trust_fell=mean_trust < previous - 0.005,
             conflict=self.conflict,
             dominance=float(self._weights.max() * p.n_active),
             opportunism=self._opportunism,
-            formalisation=a.formalisation,
         )
 
     # --- helpers -------------------------------------------------------------------------

@@ -16,8 +16,6 @@ import numpy as np
 from sim.config.scenario import PartnerSpec
 from sim.config.vocabulary import MARKET_SENSITIVITY
 
-#: At full power asymmetry the strongest partner holds exp(2 * 1.5) = 20 times the weakest's power.
-ASYMMETRY_SPREAD = 1.5
 
 
 def ideal_points(stance: np.ndarray, goal_diversity: float) -> np.ndarray:
@@ -25,18 +23,19 @@ def ideal_points(stance: np.ndarray, goal_diversity: float) -> np.ndarray:
     return 0.5 + 0.5 * goal_diversity * stance
 
 
-def shaped_power(power: np.ndarray, asymmetry: float) -> np.ndarray:
-    """Power-base profiles whose totals are spread by ``asymmetry`` (0 = all equally strong).
+def shaped_power(power: np.ndarray, asymmetry: float, spread: float) -> np.ndarray:
+    """Power-base profiles whose totals are spread by ``asymmetry`` (0 = all equally strong);
+    at full asymmetry the strongest partner holds up to exp(2 x ``spread``) times the weakest's.
 
     Each partner keeps its own mix of bases (which kind of power it has); only
     how much power it has in total follows the knob, ordered as in the scenario.
     """
     total = power.sum(axis=1)
     log_size = np.log(total) - np.log(total).mean()
-    spread = np.abs(log_size).max()
-    if spread > 0:
-        log_size = log_size / spread
-    size = np.exp(ASYMMETRY_SPREAD * asymmetry * log_size)
+    widest = np.abs(log_size).max()
+    if widest > 0:
+        log_size = log_size / widest
+    size = np.exp(spread * asymmetry * log_size)
     return power / total[:, None] * size[:, None]
 
 
@@ -115,7 +114,7 @@ class Partners:
             essential=np.array([s.essential for s in specs]),
             ideals=ideals,
             salience=np.array([s.salience for s in specs]),
-            power=shaped_power(raw_power, params["power_asymmetry"]),
+            power=shaped_power(raw_power, params["power_asymmetry"], params["asymmetry_spread"]),
             resource_profile=raw_power / raw_power.sum(axis=1, keepdims=True),
             capacity=np.array([s.capacity for s in specs]),
             outside_base=outside,
