@@ -501,17 +501,21 @@ class AllianceModel(mesa.Model):
             suspicion[self.manager.home] += params["partisan_suspicion"] * self.manager.partisanship
         p.trust = erode_trust(p.trust, suspicion, 1.0)
 
-    def _owed(self, month: int) -> np.ndarray:
-        """Termination compensation each partner would pay if it left now: a share of its
-        expected receipts until the review date (none when the public side bears it for private
-        partners)."""
+    def _compensation(self, month: int) -> np.ndarray:
+        """Termination compensation due if each partner left now: a share of its expected
+        receipts until the review date (zero before the first agreement)."""
         p, a, params = self.partners, self.alliance, self.params
         if not a.formed or params["termination_compensation"] == 0:
             return np.zeros(len(p))
         months_left = max(a.next_negotiation - month, 0)
-        owed = (params["termination_compensation"] * months_left
+        return (params["termination_compensation"] * months_left
                 * np.maximum(a.agreement.shares, 0.0) * max(a.agreement.expected_value, 0.0))
-        if params["termination_borne_by"] == "public":
+
+    def _owed(self, month: int) -> np.ndarray:
+        """What each partner would itself pay on leaving now (nothing for a private partner
+        when the public side bears the compensation)."""
+        owed = self._compensation(month)
+        if self.params["termination_borne_by"] == "public":
             owed = np.where(self._private, 0.0, owed)
         return owed
 
@@ -539,12 +543,10 @@ class AllianceModel(mesa.Model):
     def _pay_termination(self, i: int, month: int) -> None:
         """Book the termination compensation of partner ``i``'s exit: the leaver pays those who
         stay, or the public partners pay a private leaver, as the design says."""
-        p, a, params = self.partners, self.alliance, self.params
-        if not a.formed or params["termination_compensation"] == 0:
+        p, params = self.partners, self.params
+        amount = float(self._compensation(month)[i])
+        if amount == 0:
             return
-        months_left = max(a.next_negotiation - month, 0)
-        amount = (params["termination_compensation"] * months_left
-                  * max(a.agreement.shares[i], 0.0) * max(a.agreement.expected_value, 0.0))
         stay = p.members.copy()
         stay[i] = False
         payers = stay & self._public if params["termination_borne_by"] == "public" and self._private[i] else None

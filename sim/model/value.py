@@ -29,13 +29,18 @@ def resource_bundle(contribution: np.ndarray, resource_profile: np.ndarray,
     return float(n_kinds * (np.sum(by_kind**complementarity) / n_kinds) ** (1.0 / complementarity))
 
 
-def variety(goal_distance: np.ndarray, active: np.ndarray, n: float | None = None) -> float:
-    """Mean goal distance over pairs of active partners, in [0, 1]: how differently they see things
+def pair_mean(matrix: np.ndarray, active: np.ndarray, n: float | None = None) -> float:
+    """Mean of a zero-diagonal partner-by-partner ``matrix`` over pairs of active partners
     (``n``, the number of active partners, when the caller knows it)."""
     n = active.sum() if n is None else n
     if n < 2:
         return 0.0
-    return float(active @ goal_distance @ active / (n * (n - 1)))
+    return float(active @ matrix @ active / (n * (n - 1)))
+
+
+def variety(goal_distance: np.ndarray, active: np.ndarray, n: float | None = None) -> float:
+    """Mean goal distance over pairs of active partners, in [0, 1]: how differently they see things."""
+    return pair_mean(goal_distance, active, n)
 
 
 def context_fit(agenda: np.ndarray, context: np.ndarray, bandwidth: float) -> float:
@@ -47,10 +52,7 @@ def context_fit(agenda: np.ndarray, context: np.ndarray, bandwidth: float) -> fl
 def conflict(goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray,
              n: float | None = None) -> float:
     """Mean over pairs of active partners of goal distance times distrust, in [0, 1]."""
-    n = active.sum() if n is None else n
-    if n < 2:
-        return 0.0
-    return float(active @ (goal_distance - goal_distance * trust) @ active / (n * (n - 1)))
+    return pair_mean(goal_distance - goal_distance * trust, active, n)
 
 
 def coordination_cost(n_active: int, conflict_level: float, rate: float, formalisation: float,
