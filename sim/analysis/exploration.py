@@ -1,0 +1,168 @@
+"""Exploratory analysis of a sweep: PRIM scenario discovery and feature scores.
+
+Both answer the same question from two sides: *under which conditions* does a case of
+interest (say, an alliance that ends within two years) happen? PRIM (Friedman & Fisher
+1999, as implemented in the EMA Workbench, Kwakkel 2017) describes those conditions as one
+box of factor ranges that a reader can say aloud; feature scores (extra-trees importance)
+rank every factor by how much it tells about the case, so a reader sees what the box left
+out. Both work on plain tables of factors and outcomes, so they rerun on saved results.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: The EMA Workbench silently drops a column named ``scenario`` (its own reserved name);
+#: ours is a factor like any other, so columns are passed under neutral names.
+_COLUMN = "x{}"
+
+
+@dataclass(frozen=True)
+class Box:
+    """One PRIM box: the conditions under which the cases of interest concentrate.
+
+    Attributes:
+        limits: the restricted factors only; a numeric factor maps to its (low, high)
+            range inside the box, a categorical one to the levels the box keeps.
+        coverage: share of all cases of interest that fall inside the box.
+        density: share of the box's runs that are cases of interest.
+        mass: share of all runs that fall inside the box.
+    """
+
+    limits: dict[str, tuple[float, float] | tuple[str, ...]]
+    coverage: float
+    density: float
+    mass: float
+
+    def describe(self) -> str:
+        """The box in words, e.g. ``turbulence between 0.40 and 0.60 and manager is none``."""
+        if not self.limits:
+            return "every run (no factor is restricted)"
+        parts = []
+        for name, limit in self.limits.items():
+            if limit and isinstance(limit[0], str):
+                levels = " or ".join(limit)
+                parts.append(f"{name} is {levels}")
+            else:
+                low, high = limit
+                parts.append(f"{name} between {low:.3g} and {high:.3g}")
+        return " and ".join(parts)
+
+
+def _as_prim_input(x: pd.DataFrame) -> pd.DataFrame:
+    """The factors as the EMA Workbench's PRIM reads them: floats, ints and categories.
+
+    Booleans and objects become categories of strings (PRIM peels categories level by
+    level), numbers stay numbers; columns get neutral names (see ``_COLUMN``).
+    """
+    prepared = {}
+    for i, name in enumerate(x.columns):
+        column = x[name]
+        if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+            prepared[_COLUMN.format(i)] = column.astype(str).astype("category")
+        elif pd.api.types.is_integer_dtype(column):
+            prepared[_COLUMN.format(i)] = column.astype(np.int64)
+        else:
+            prepared[_COLUMN.format(i)] = column.astype(np.float64)
+    return pd.DataFrame(prepared).reset_index(drop=True)
+
+
+def _box_limits(
+    limits: pd.DataFrame, initial: pd.DataFrame, names: list[str]
+) -> dict[str, tuple[float, float] | tuple[str, ...]]:
+    """The restricted factors of a box, under their own names, in the order of ``x``."""
+    restricted: dict[str, tuple[float, float] | tuple[str, ...]] = {}
+    for i, name in enumerate(names):
+        column = _COLUMN.format(i)
+        low, high = limits[column].iloc[0], limits[column].iloc[1]
+        first, last = initial[column].iloc[0], initial[column].iloc[1]
+        if isinstance(low, set):
+            if low != first:
+                restricted[name] = tuple(sorted(str(level) for level in low))
+        elif low != first or high != last:
+            restricted[name] = (float(low), float(high))
+    return restricted
+
+
+def prim_box(
+    x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, peel_alpha: float = 0.05
+) -> Box | None:
+    """The first PRIM box for the cases of interest ``y``, chosen on the peeling trajectory.
+
+    PRIM peels a share ``peel_alpha`` of the runs off one side of one factor at a time,
+    always the peel that raises the density most, and then pastes back what helps. Of the
+    boxes along that trajectory we take the one with the highest coverage among those whose
+    density reaches ``threshold`` (ties: the fewest restricted factors), the usual
+    reading of the trade-off between a box that explains many cases and one that is pure.
+
+    Args:
+        x: one row per run, one column per factor (numeric, boolean or categorical).
+        y: one boolean per run, True for a case of interest.
+        threshold: the lowest density a box may have.
+        peel_alpha: the share of runs peeled off in each step.
+
+    Returns:
+        The chosen box, or None when there are no cases of interest or no box on the
+        trajectory reaches ``threshold``.
+    """
+    cases = np.asarray(y, dtype=bool)
+    if len(cases) != len(x):
+        raise ValueError(f"x has {len(x)} rows but y has {len(cases)} values")
+    if not cases.any() or x.shape[1] == 0:
+        return None
+    prepared = _as_prim_input(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the Workbench warns at import about optional extras
+        from ema_workbench.analysis.prim import Prim
+
+        prim = Prim(prepared, cases.astype(int), peel_alpha=peel_alpha)
+        found = prim.find_box()
+    if found is None:
+        return None
+    trajectory = found.peeling_trajectory.reset_index(drop=True)
+    dense = trajectory[trajectory["density"] >= threshold]
+    if dense.empty:
+        return None
+    best = dense.sort_values(["coverage", "res_dim"], ascending=[False, True]).index[0]
+    row = trajectory.loc[best]
+    return Box(
+        limits=_box_limits(found.box_lims[best], prim.box_init, list(x.columns)),
+        coverage=float(row["coverage"]),
+        density=float(row["density"]),
+        mass=float(row["mass"]),
+    )
+
+
+def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.Series:
+    """Each factor's extra-trees importance for ``y``, highest first (they sum to one).
+
+    An ensemble of extremely randomised trees (scikit-learn's ``ExtraTreesClassifier``
+    for a boolean ``y``, ``ExtraTreesRegressor`` otherwise) is grown on the factors, and a
+    factor's score is the mean impurity decrease of the splits on it. Categorical factors
+    enter as their level codes, which trees split as well as dummies and which keep one
+    score per factor. ``seed`` fixes the trees, so a report is reproducible.
+    """
+    from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
+
+    target = np.asarray(y)
+    if len(target) != len(x):
+        raise ValueError(f"x has {len(x)} rows but y has {len(target)} values")
+    encoded = pd.DataFrame(index=range(len(x)))
+    for name in x.columns:
+        column = x[name].reset_index(drop=True)
+        if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+            encoded[name] = pd.Categorical(column.astype(str)).codes
+        else:
+            encoded[name] = column.astype(float)
+    classify = target.dtype == bool or set(np.unique(target)) <= {0, 1}
+    forest_type = ExtraTreesClassifier if classify else ExtraTreesRegressor
+    forest = forest_type(
+        n_estimators=200, max_features=0.6, min_samples_leaf=5, random_state=seed, n_jobs=1
+    )
+    forest.fit(encoded.to_numpy(), target.astype(int) if classify else target.astype(float))
+    scores = pd.Series(forest.feature_importances_, index=list(x.columns), name="score")
+    return scores.sort_values(ascending=False)
