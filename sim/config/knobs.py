@@ -176,8 +176,11 @@ KNOBS: dict[str, Knob] = {
         # --- the design of the collaboration -------------------------------------
         Knob("formalisation", 0.3, "contracts and monitoring: less opportunism, "
              "but slower and less innovative", "design", low=0.0, high=1.0),
-        Knob("agreement_length", 24, "review period: months until the agreement is renegotiated",
-             "design", kind=int, low=3, high=240),
+        Knob("agreement_length", 24, "review period (not the contract term): months until the "
+             "agreement's terms are reviewed and renegotiated", "design", kind=int, low=3, high=240),
+        Knob("contract_term", None, "contract term: months the contract runs; the run ends there "
+             "with the contract completed (unset: as long as the horizon)", "design", kind=int,
+             low=12, high=1200, source="DBFM contracts run 25-30 years (Koppenjan & Enserink 2009)"),
         Knob("risk_allocation", None, "share of performance risk carried by the private "
              "partners (unset: every partner carries risk in proportion to its share)", "design",
              low=0.0, high=1.0),

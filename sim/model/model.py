@@ -54,7 +54,7 @@ from sim.model.interventions import Observation
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
-from sim.model.risk import demand_risk_weights, distribute, performance_risk_weights
+from sim.model.risk import demand_risk_weights, distribute, performance_risk_weights, public_gap_costs
 from sim.model.trust import (
     erode_trust,
     improved,
@@ -124,7 +124,8 @@ class AllianceModel(mesa.Model):
         self.config: Configuration = configure(scenario, **knobs)
         # A plain dict copy: read every month, so the fastest mapping (the configuration stays read-only).
         self.params = p = dict(self.config.params)
-        self.horizon: int = p["horizon"]
+        # A contract term shorter than the horizon ends the run there: the contract is completed.
+        self.horizon: int = min(p["horizon"], p["contract_term"] or p["horizon"])
         setting = self.config.scenario
         self.streams = Streams.spawn(self.rng)
 
@@ -162,6 +163,8 @@ class AllianceModel(mesa.Model):
         self.formed_month: int | None = None
         self.duration = 0
         self.termination_paid = np.zeros(n)
+        #: What the public partners paid for the gaps they carry (an accounting, see risk.py).
+        self.public_costs = {"gap": 0.0, "renegotiation": 0.0}
         self.events: list[tuple[int, str, dict[str, Any]]] = []
         self.totals = dict.fromkeys(("potential", "coordination", "opportunism", "mission",
                                      "months_formed", "context_fit", "deadlock_months"), 0.0)
@@ -425,6 +428,7 @@ class AllianceModel(mesa.Model):
         else:
             self.value, base = self._net_value(p.contribution, agreement.agenda,
                                                self.environment.context, record=True)
+            loss = 0.0
             if self._renegotiated:  # the transaction cost of reopening the deal
                 loss = params["renegotiation_cost"] * max(self.value, 0.0)
                 self.value -= loss
@@ -432,6 +436,11 @@ class AllianceModel(mesa.Model):
                 self._renegotiated = False
             p.received = distribute(agreement.shares, agreement.expected_value, base,
                                     self.value, agreement.performance_risk, agreement.demand_risk)
+            gap, renegotiation = public_gap_costs(agreement.performance_risk, agreement.demand_risk,
+                                                  self._public, agreement.expected_value, base,
+                                                  self.value, loss)
+            self.public_costs["gap"] += gap
+            self.public_costs["renegotiation"] += renegotiation
             self._mission = mission_value(self._goal_fit, self.value, p.n_active,
                                           params["mission_weight"]) * p.active
             t = self.totals

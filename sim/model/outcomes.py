@@ -131,6 +131,16 @@ OUTCOMES: dict[str, Outcome] = {
                 lambda m: float(m.termination_paid.sum())),
         Outcome("public_termination_paid", "termination compensation paid by public partners",
                 lambda m: float(m.termination_paid[m._public].sum())),
+        Outcome("public_gap_paid", "what public partners paid to make good the shortfalls of "
+                "value they carry under the risk allocation and payment mechanism (net of windfalls "
+                "they kept; excluding renegotiation costs)",
+                lambda m: float(m.public_costs["gap"])),
+        Outcome("public_renegotiation_cost", "the public partners' part of the value lost to "
+                "reopening the agreement", lambda m: float(m.public_costs["renegotiation"])),
+        Outcome("public_exposure", "the public partners' fiscal exposure: gaps they made good, their "
+                "part of renegotiation costs and the termination compensation they paid",
+                lambda m: float(m.public_costs["gap"] + m.public_costs["renegotiation"]
+                                + m.termination_paid[m._public].sum()), headline=True),
         Outcome("home_share", "share of the value received by the home organisation",
                 lambda m: _share(m, np.arange(len(m.partners)) == m.home)),
         Outcome("trust_in_home", "the other partners' mean trust in the home organisation",

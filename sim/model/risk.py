@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def _within(shares: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Shares renormalised within ``group`` (zero outside it)."""
     inside = shares * group
@@ -51,3 +50,28 @@ def distribute(shares: np.ndarray, expected: float, base_value: float, realised:
     The amounts add up to ``realised`` whenever the shares and the weights each sum to one.
     """
     return shares * expected + performance * (base_value - expected) + demand * (realised - base_value)
+
+
+def public_gap_costs(performance: np.ndarray, demand: np.ndarray, public: np.ndarray,
+                     expected: float, base_value: float, realised: float,
+                     renegotiation_loss: float) -> tuple[float, float]:
+    """What the public partners pay this month for the gaps they carry, in two parts.
+
+    An accounting of :func:`distribute`, not a mechanism: the public side's part of the
+    performance gap and of the demand gap, with the sign turned so that a shortfall the
+    public side makes good counts as a cost (and a windfall it keeps as a negative cost),
+    as the IMF/World Bank PPP Fiscal Risk Assessment Model counts contingent liabilities.
+    The month's renegotiation loss sits inside the performance gap (it lowers
+    ``base_value``); it is returned apart so that a reader sees what reopening the deal
+    cost the public side.
+
+    Returns:
+        ``(gap, renegotiation)``: the public side's share of the gaps without the
+        renegotiation loss, and its share of that loss; together they are its whole part
+        of ``distribute``'s gap terms, negated.
+    """
+    performance_public = float(performance[public].sum())
+    demand_public = float(demand[public].sum())
+    gap = -(performance_public * (base_value + renegotiation_loss - expected)
+            + demand_public * (realised - base_value))
+    return gap, performance_public * renegotiation_loss
