@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from sim.analysis.survival import kaplan_meier  # noqa: E402
+from sim.analysis.survival import cumulative_incidence, ending_causes, kaplan_meier  # noqa: E402
 
 sns.set_theme(style="whitegrid", context="notebook")
 
@@ -30,7 +30,8 @@ class Figure:
 
 def _save(fig: plt.Figure, folder: Path, name: str, caption: str) -> Figure:
     folder.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     png = folder / f"{name}.png"
     fig.savefig(png, dpi=110)
     fig.savefig(folder / f"{name}.svg")
@@ -70,14 +71,30 @@ def duration_value(runs: pd.DataFrame, group: str, folder: Path) -> Figure:
 
 
 def heatmaps(runs: pd.DataFrame, rows: str, columns: str, folder: Path) -> Figure:
+    """Share dissolved and mean value for each combination of two factors.
+
+    The panels are sized to the number of levels and stacked when the grid is wide, the
+    column labels are slanted, so long level names (``pps_infrastructure``) never overlap.
+    """
     table = runs.assign(dissolved=runs["dissolved"].astype(float), total_value=runs["total_value"].astype(float))
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    n_rows, n_columns = table[rows].nunique(), table[columns].nunique()
+    longest = max(len(str(v)) for v in table[columns].unique())
+    stacked = n_columns > 4 or longest * n_columns > 40
+    width = min(max(3.0 + 1.1 * n_columns, 5.5), 14.0)
+    height = 1.8 + 0.45 * n_rows + 0.07 * longest
+    fig, axes = plt.subplots(2 if stacked else 1, 1 if stacked else 2,
+                             figsize=(width, 2 * height) if stacked else (2 * width, height),
+                             layout="constrained")
     for ax, (outcome, label, cmap) in zip(axes, [("dissolved", "share dissolved", "rocket_r"),
                                                  ("total_value", "mean total value", "mako")], strict=True):
         grid = table.pivot_table(index=rows, columns=columns, values=outcome, aggfunc="mean")
-        sns.heatmap(grid, annot=True, fmt=".2f" if outcome == "dissolved" else ".0f", cmap=cmap, ax=ax,
-                    cbar_kws={"label": label})
+        sns.heatmap(grid, annot=n_rows * n_columns <= 80, fmt=".2f" if outcome == "dissolved" else ".0f",
+                    cmap=cmap, ax=ax, cbar_kws={"label": label}, annot_kws={"fontsize": "small"})
         ax.set_title(label)
+        ax.tick_params(axis="x", labelrotation=30)
+        for tick in ax.get_xticklabels():
+            tick.set_horizontalalignment("right")
+        ax.tick_params(axis="y", labelrotation=0)
     return _save(fig, folder, f"heatmap_{rows}_{columns}", f"Share of alliances dissolved and mean "
                  f"value created for each combination of {rows} and {columns}.")
 
@@ -117,3 +134,104 @@ def time_series(series: pd.DataFrame, runs: pd.DataFrame, group: str, folder: Pa
         ax.set(xlabel="month", ylabel=label)
     return _save(fig, folder, "time_series", "Value created and mean trust month by month: lines are "
                  "means over the runs still running, bands the 10-90% range.")
+
+
+def cumulative_incidence_curves(runs: pd.DataFrame, group: str, horizon: int, folder: Path) -> Figure:
+    """One panel per ending cause: the Aalen-Johansen cumulative incidence by group."""
+    causes = ending_causes(runs)
+    fig, axes = plt.subplots(1, max(len(causes), 1), figsize=(3.8 * max(len(causes), 1) + 1, 3.8),
+                             sharey=True, squeeze=False, layout="constrained")
+    palette = dict(zip(sorted(runs[group].unique(), key=str),
+                       sns.color_palette(n_colors=runs[group].nunique()), strict=True))
+    for level, part in runs.groupby(group, sort=True):
+        cif = cumulative_incidence(part, horizon)
+        for ax, cause in zip(axes[0], causes, strict=False):
+            if cause not in cif.incidence:
+                continue
+            ax.step(cif.months, cif.incidence[cause], where="post", color=palette[level], label=str(level))
+            ax.fill_between(cif.months, cif.low[cause], cif.high[cause], step="post",
+                            color=palette[level], alpha=0.12)
+    for ax, cause in zip(axes[0], causes, strict=False):
+        ax.set(title=cause.replace("_", " "), xlabel="months", xlim=(0, horizon))
+    axes[0][0].set(ylabel="share of alliances ended by this cause")
+    axes[0][-1].legend(title=group, fontsize="small")
+    return _save(fig, folder, f"cumulative_incidence_by_{group}", "Cumulative incidence of each "
+                 "ending cause by " + group + " (Aalen-Johansen, the other causes competing), with "
+                 "95% pointwise bands; never formed is a cause of its own, not a dissolution.")
+
+
+def hazard_ratio_forest(table: pd.DataFrame, title: str, folder: Path, name: str) -> Figure:
+    """Hazard ratios with 95% intervals on a log scale; 1 means no difference."""
+    shown = table.dropna(subset=["hazard_ratio"])
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(shown) + 1.6), layout="constrained")
+    y = np.arange(len(shown))[::-1]
+    ax.errorbar(shown["hazard_ratio"], y, xerr=[shown["hazard_ratio"] - shown["low"],
+                                                shown["high"] - shown["hazard_ratio"]],
+                fmt="o", color="C0", ecolor="0.3", capsize=3)
+    ax.axvline(1.0, color="0.5", linestyle="--")
+    ax.set_xscale("log")
+    ax.set_yticks(y, shown["term"])
+    ax.set(xlabel="hazard ratio (log scale; < 1: alliances last longer)", title=title)
+    return _save(fig, folder, name, f"{title}: hazard ratios with 95% intervals; below 1 the "
+                 "alliance ends less often at any moment than at the reference level.")
+
+
+def parallel_coordinates(x: pd.DataFrame, cases: np.ndarray, label: str, folder: Path,
+                         max_lines: int = 600, seed: int = 0) -> Figure:
+    """One line per run across the factors' axes; the cases of interest stand out in colour.
+
+    Each axis spans its factor's observed range; a categorical factor's levels are spread
+    evenly and labelled, with a little jitter (seeded) so that a bundle of lines through
+    one level shows how many runs take it. At most ``max_lines`` runs per class are drawn
+    (a fixed random sample), so a large sweep stays readable.
+    """
+    rng = np.random.default_rng(seed)
+    cases = np.asarray(cases, dtype=bool)
+    scaled, ticks = {}, {}
+    for column in x.columns:
+        values = x[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values) \
+                or values.nunique() <= 5:
+            levels = sorted(values.unique(), key=lambda v: (not isinstance(v, (int, float)), str(v)))
+            position = {level: i / max(len(levels) - 1, 1) for i, level in enumerate(levels)}
+            jitter = rng.uniform(-0.03, 0.03, len(values)) if len(levels) > 1 else 0.0
+            scaled[column] = values.map(position).to_numpy(dtype=float) + jitter
+            ticks[column] = [(position[lv], str(lv)) for lv in levels]
+        else:
+            low, high = float(values.min()), float(values.max())
+            scaled[column] = ((values.astype(float) - low) / ((high - low) or 1.0)).to_numpy()
+            ticks[column] = [(0.0, f"{low:.3g}"), (1.0, f"{high:.3g}")]
+    data = np.column_stack([scaled[c] for c in x.columns]) if len(x.columns) else np.empty((len(x), 0))
+    fig, ax = plt.subplots(figsize=(max(2.2 * len(x.columns), 7), 4.5), layout="constrained")
+    axis_x = np.arange(len(x.columns))
+    for chosen, colour, alpha, name in ((~cases, "0.6", 0.15, "other runs"), (cases, "C3", 0.35, label)):
+        index = np.flatnonzero(chosen)
+        if index.size > max_lines:
+            index = np.sort(rng.choice(index, max_lines, replace=False))
+        if index.size:
+            lines = ax.plot(axis_x, data[index].T, color=colour, alpha=alpha, linewidth=0.8)
+            lines[0].set_label(f"{name} ({chosen.sum()} runs)")
+    for i, column in enumerate(x.columns):
+        ax.axvline(i, color="0.2", linewidth=0.8)
+        for position, text in ticks[column]:
+            ax.annotate(text, (i, position), xytext=(4, 0), textcoords="offset points",
+                        fontsize="x-small", va="center", ha="left",
+                        bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})
+    ax.set_xticks(axis_x, list(x.columns), rotation=20, ha="right")
+    ax.set(yticks=[], xlim=(-0.1, max(len(x.columns) - 0.6, 0.5)), ylim=(-0.08, 1.08))
+    ax.grid(False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small")
+    return _save(fig, folder, "parallel_coordinates", f"Parallel coordinates: each line one run "
+                 f"across the factors' ranges; red lines are {label}, grey the others (at most "
+                 f"{max_lines} of each drawn).")
+
+
+def convergence_lines(table: pd.DataFrame, folder: Path) -> Figure:
+    """The relative 95% half-width of the cell means as replications grow, per outcome."""
+    fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
+    sns.lineplot(data=table, x="n", y="relative_half_width", hue="outcome", marker="o", ax=ax)
+    unit = str(table["unit"].iloc[0]) if len(table) else "replications"
+    ax.set(xlabel=unit, ylabel="95% half-width / |cell mean|", ylim=(0, None))
+    return _save(fig, folder, "convergence", "Precision of the design cells' means as "
+                 f"{unit} are added: the 95% confidence half-width relative to the mean, "
+                 "averaged over cells; a flat end means more would add little.")

@@ -95,3 +95,77 @@ def conditional_effects(runs: pd.DataFrame, group: str, baseline, factors: list[
                 rows.append({"factor": factor, "half": half, "cut": cut, group: level, "outcome": outcome,
                              "difference": diff, "low": low, "high": high})
     return pd.DataFrame(rows)
+
+
+def paired_differences(runs: pd.DataFrame, group: str, baseline, outcomes: list[str],
+                       pair_on: tuple[str, ...] = ("future", "replication")) -> pd.DataFrame:
+    """Each group against the baseline on the same futures: paired differences per outcome.
+
+    In a policies-by-futures design every policy runs on the same futures with the same
+    seeds (common random numbers), so the comparison is within a future: the difference
+    per future, its mean with a 95% bootstrap interval, and the Wilcoxon signed-rank test
+    of whether it is centred on zero. Pairing removes the variation between futures, which
+    is most of the variation.
+    """
+    keys = [k for k in pair_on if k in runs]
+    base = runs[runs[group] == baseline].set_index(keys)
+    rows = []
+    for level, part in runs.groupby(group, sort=True):
+        if level == baseline:
+            continue
+        joined = part.set_index(keys).join(base[outcomes], rsuffix="__base", how="inner")
+        for outcome in outcomes:
+            d = (joined[outcome].astype(float) - joined[f"{outcome}__base"].astype(float)).to_numpy()
+            d = d[np.isfinite(d)]
+            mean, low, high = mean_interval(d)
+            pvalue = float("nan")
+            if d.size and np.any(d != 0):
+                pvalue = float(stats.wilcoxon(d, zero_method="zsplit").pvalue)
+            rows.append({group: level, "baseline": baseline, "outcome": outcome, "pairs": int(d.size),
+                         "mean_difference": mean, "low": low, "high": high,
+                         "share_better": float((d > 0).mean()) if d.size else float("nan"),
+                         "wilcoxon_p": pvalue})
+    return pd.DataFrame(rows)
+
+
+def convergence(runs: pd.DataFrame, cells: list[str], outcomes: list[str],
+                steps: int = 8, by: str = "replication") -> pd.DataFrame:
+    """How precise each outcome's cell means are as replications are added.
+
+    For the first r replications (r growing to all of them) and each outcome: the 95%
+    confidence half-width of a cell's mean (t interval), averaged over the design's cells,
+    and the same relative to the cell mean. A curve that flattens says more replications
+    would add little. In a policies-by-futures design, ``by = "future"`` grows the number
+    of futures instead (each policy is a cell).
+    """
+    replications = np.sort(runs[by].unique())
+    counts = np.unique(np.linspace(2, len(replications), min(steps, max(len(replications) - 1, 1)))
+                       .round().astype(int))
+    rows = []
+    for r in counts:
+        part = runs[runs[by].isin(replications[:r])]
+        grouped = part.groupby(cells, dropna=False) if cells else part.groupby(lambda _: 0)
+        for outcome in outcomes:
+            values = grouped[outcome].agg(["mean", "std", "count"]).astype(float)
+            t = stats.t.ppf(0.975, np.maximum(values["count"] - 1, 1))
+            half = t * values["std"] / np.sqrt(values["count"])
+            rows.append({"unit": by + "s", "n": int(r), "outcome": outcome,
+                         "half_width": float(half.mean()),
+                         "relative_half_width": float((half / values["mean"].abs()).replace(
+                             np.inf, np.nan).mean())})
+    return pd.DataFrame(rows)
+
+
+def enough_replications(table: pd.DataFrame, outcome: str, target: float) -> str:
+    """One sentence: did the replications pin the outcome's cell means down to ± ``target``?"""
+    rows = table[table["outcome"] == outcome].sort_values("n")
+    if rows.empty:
+        return ""
+    last = rows.iloc[-1]
+    n, half, unit = int(last["n"]), float(last["half_width"]), str(last["unit"])
+    verdict = "were enough" if half <= target else "were not enough"
+    needed = ""
+    if half > target and np.isfinite(half):
+        needed = f"; about {int(np.ceil(n * (half / target) ** 2))} would be needed"
+    return (f"{n} {unit} {verdict} for ±{target:g} in the mean {outcome} of a design cell "
+            f"(mean 95% half-width {half:.3g}{needed}).")
