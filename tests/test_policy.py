@@ -1,0 +1,124 @@
+"""The policy summary: regret, worst decile and verdicts a policy maker can trust."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis import policy
+from sim.analysis.policy_text import TEXT
+
+# Three designs in ten futures, value created (more is better).
+SMALL = pd.DataFrame({
+    "A": [10, 12, 8, 9, 11, 10, 7, 13, 10, 9],
+    "B": [11, 10, 9, 9, 12, 8, 9, 12, 11, 10],
+    "C": [5, 20, 6, 7, 9, 10, 4, 15, 8, 12],
+}, index=pd.RangeIndex(10, name="future"), dtype=float)
+
+
+def test_regret_is_the_shortfall_from_the_best_design_in_the_same_future():
+    # Future 0: best is B (11), so A regrets 1, B 0, C 6. Future 1: best is C (20).
+    r = policy.regret(SMALL.to_numpy(), higher_is_better=True)
+    assert r[0].tolist() == [1, 0, 6]
+    assert r[1].tolist() == [8, 10, 0]
+    # By hand: A's largest shortfall is 8 (future 1), B's 10 (future 1), C's 6 (futures 0, 3 is 2).
+    assert r.max(axis=0).tolist() == [8, 10, 6]
+
+
+def test_when_less_is_better_regret_counts_how_much_more_a_design_costs():
+    cost = np.array([[3.0, 5.0], [4.0, 1.0]])
+    assert policy.regret(cost, higher_is_better=False).tolist() == [[0, 2], [3, 0]]
+
+
+def test_the_worst_decile_is_the_mean_of_the_worst_tenth_of_futures():
+    # Ten futures: the worst decile is the single worst future.
+    assert policy.worst_decile(SMALL.to_numpy(), True).tolist() == [7, 8, 4]
+    # Twenty futures: the two worst, averaged; for a cost, the two highest.
+    twenty = np.array([[float(v)] for v in range(1, 21)])
+    assert policy.worst_decile(twenty, True).tolist() == [1.5]
+    assert policy.worst_decile(twenty, False).tolist() == [19.5]
+
+
+def test_the_robustness_table_reports_the_hand_computed_figures_inside_their_intervals():
+    table = policy.robustness(SMALL, higher_is_better=True, seed=1)
+    assert table["mean"].tolist() == pytest.approx([9.9, 10.1, 9.6])
+    assert table["worst_decile"].tolist() == [7, 8, 4]
+    assert table["max_regret"].tolist() == [8, 10, 6]
+    for stat in ("mean", "worst_decile", "max_regret"):
+        assert (table[f"{stat}_low"] <= table[stat] + 1e-9).all()
+        assert (table[f"{stat}_high"] >= table[stat] - 1e-9).all()
+    assert table["best_share"].sum() == pytest.approx(1.0)
+
+
+def _runs(effect: float, futures: int = 80, seed: int = 3) -> tuple[pd.DataFrame, dict]:
+    """Two designs on the same futures: B adds ``effect`` to A's value in every future."""
+    rng = np.random.default_rng(seed)
+    turbulence = rng.uniform(0, 1, futures)
+    value = 100 - 40 * turbulence + rng.normal(0, 5, futures)
+    rows = []
+    for name, shift in (("Availability", 0.0), ("User fees", effect)):
+        rows.append(pd.DataFrame({
+            "policy": name, "future": np.arange(futures), "turbulence": turbulence,
+            "status": "ok", "total_value": value + shift + (rng.normal(0, 1, futures) if effect else 0),
+            "dissolved": turbulence > 0.8, "duration": np.where(turbulence > 0.8, 100, 360),
+            "public_exposure": 20 * turbulence}))
+    manifest = {"experiment": {"name": "verdict", "language": "en",
+                               "policies": [{"name": "Availability", "knobs": {}},
+                                            {"name": "User fees", "knobs": {}}],
+                               "factors": [{"name": "turbulence", "low": 0.0, "high": 1.0}]},
+                "root_seed": 7}
+    return pd.concat(rows, ignore_index=True), manifest
+
+
+def test_two_identical_designs_cannot_be_told_apart():
+    runs, manifest = _runs(effect=0.0)
+    summary = policy.summarise(runs, manifest)
+    [comparison] = summary.comparisons["value"]
+    assert comparison.identical and not comparison.told_apart
+    assert "cannot be told apart" in " ".join(policy.verdicts(summary)["value"])
+
+
+def test_a_clearly_better_design_is_named_with_its_margin():
+    runs, manifest = _runs(effect=10.0)
+    summary = policy.summarise(runs, manifest)
+    [comparison] = summary.comparisons["value"]
+    assert comparison.best == "User fees" and comparison.told_apart
+    assert 9 < comparison.diff < 11
+    words = policy.verdicts(summary)["value"]
+    assert words[0].startswith("Value created (higher is better): User fees does best")
+    assert "User fees is better than Availability by" in words[1]
+    assert "cannot be told apart" not in " ".join(words)
+
+
+def test_a_small_noisy_difference_says_how_many_futures_would_separate_the_designs():
+    # Differences with mean 0.5 and sd 5: about ((1.96 + 0.84) * 5 / 0.5)^2 = 785 futures.
+    d = np.random.default_rng(0).normal(0, 5, 400)
+    d = (d - d.mean()) / d.std(ddof=1) * 5 + 0.5
+    assert policy.futures_needed(d) == pytest.approx(785, rel=0.01)
+    table = pd.DataFrame({"A": d[:40], "B": np.zeros(40)})
+    c = policy.compare(table, "A", "B", True)
+    assert not c.told_apart and c.needed is not None and c.needed > 40
+
+
+def test_the_memo_is_self_contained_and_names_the_designs_in_both_languages():
+    runs, manifest = _runs(effect=10.0)
+    for language, heading in (("en", "The designs side by side"), ("nl", "De ontwerpen naast elkaar")):
+        memo = policy.memo_html(policy.summarise(runs, manifest, language))
+        assert heading in memo and "Availability" in memo and "User fees" in memo
+        assert "<svg" in memo and "@media print" in memo
+        assert 'src="http' not in memo and "<link" not in memo  # nothing fetched from outside
+
+
+def test_a_quick_run_carries_a_warning_that_its_ranking_is_not_reliable():
+    runs, manifest = _runs(effect=10.0, futures=16)
+    manifest["experiment"]["name"] = "pps_design-quick"
+    summary = policy.summarise(runs, manifest)
+    assert "not reliable" in policy.warnings_for(summary)[0]
+    assert "not reliable" in policy.summary_html(summary, figures=False)
+
+
+def test_both_languages_have_the_same_words():
+    assert TEXT["en"].keys() == TEXT["nl"].keys()
+    for table in ("levers", "uncertainties", "levels"):
+        assert TEXT["en"][table].keys() == TEXT["nl"][table].keys()
