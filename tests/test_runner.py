@@ -41,7 +41,7 @@ def write_experiment(folder: Path, text: str = SMALL, **fill) -> Path:
 def run_small(tmp_path: Path, name: str, **options) -> Path:
     experiment = load_experiment(write_experiment(tmp_path))
     out = tmp_path / name
-    run_experiment(experiment, out=out, progress=False, **options)
+    run_experiment(experiment, out=out, **{"progress": False, **options})
     return out / "runs.parquet"
 
 
@@ -58,8 +58,9 @@ def test_results_are_identical_for_one_worker_two_workers_and_dask(tmp_path):
     dask = run_small(tmp_path, "dask", workers=2, backend="dask")
     assert one.read_bytes() == two.read_bytes() == dask.read_bytes()
     table = pd.read_parquet(one)
-    assert len(table) == 12 and (table["status"] == "ok").all()
-    assert list(table["run_id"]) == list(range(12))
+    # 3 design points (position is crossed only with the lead partner's manager) x 3 replications
+    assert len(table) == 9 and (table["status"] == "ok").all()
+    assert list(table["run_id"]) == list(range(9))
 
 
 def test_runs_table_has_ids_seeds_factors_and_outcomes(tmp_path):
@@ -95,7 +96,7 @@ def test_a_run_that_raises_is_marked_failed_and_the_sweep_goes_on(tmp_path, monk
     failed = table[table["status"] == "failed"]
     assert list(failed["seed"]) == [doomed]
     assert "simulated worker fault" in failed["error"].iloc[0]
-    assert (table["status"] == "ok").sum() == 11
+    assert (table["status"] == "ok").sum() == 8
 
 
 def test_existing_results_are_not_overwritten_without_resume_or_force(tmp_path):
@@ -117,7 +118,7 @@ def test_resume_of_a_finished_sweep_runs_nothing_and_keeps_the_table(tmp_path):
     before = path.read_bytes()
     experiment = load_experiment(tmp_path / "experiment.toml")
     summary = run_experiment(experiment, out=tmp_path / "done", workers=1, resume=True, progress=False)
-    assert summary.ran == 0 and summary.skipped == 12
+    assert summary.ran == 0 and summary.skipped == 9
     assert path.read_bytes() == before
 
 
@@ -141,13 +142,13 @@ def test_kill_9_in_the_middle_then_resume_gives_the_uninterrupted_table(tmp_path
     process.wait()
     assert not (broken / "runs.parquet").exists(), "the sweep finished before it was killed"
     on_disk = sum(len(pd.read_parquet(p)) for p in (broken / "parts").glob("runs-*.parquet"))
-    assert 0 < on_disk < 240
+    assert 0 < on_disk < 180
 
     subprocess.run([*command, str(broken), "--resume"], check=True, cwd=PROJECT)
     whole = pd.read_parquet(tmp_path / "whole" / "runs.parquet")
     resumed = pd.read_parquet(broken / "runs.parquet")
     pd.testing.assert_frame_equal(whole, resumed)
-    assert resumed["run_id"].is_unique and len(resumed) == 240
+    assert resumed["run_id"].is_unique and len(resumed) == 180  # 3 points x 60
 
 
 def test_an_existing_dask_cluster_is_used_through_its_scheduler_address(tmp_path):
@@ -158,3 +159,39 @@ def test_an_existing_dask_cluster_is_used_through_its_scheduler_address(tmp_path
                       silence_logs=40) as cluster:
         remote = run_small(tmp_path, "remote", backend="dask", scheduler=cluster.scheduler_address)
     assert remote.read_bytes() == local.read_bytes()
+
+
+def test_progress_is_reported_as_runs_done_of_runs_planned(tmp_path):
+    calls = []
+    run_small(tmp_path, "progress", workers=1, progress=lambda done, total: calls.append((done, total)))
+    planned = len(pd.read_parquet(tmp_path / "progress" / "runs.parquet"))
+    assert calls[0] == (0, planned) and calls[-1] == (planned, planned)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert len(calls) > 2
+
+
+def test_a_cancelled_sweep_stops_early_says_so_and_resumes_to_the_same_table(tmp_path):
+    import json
+    import threading
+
+    from sim.sweeps.runner import SweepCancelled
+
+    whole = run_small(tmp_path, "whole", workers=1)
+    cancel = threading.Event()
+
+    def stop_after_first_batch(done, total):
+        if done > 0:
+            cancel.set()
+
+    experiment = load_experiment(tmp_path / "experiment.toml")
+    with pytest.raises(SweepCancelled) as stopped:
+        run_experiment(experiment, out=tmp_path / "cut", workers=2, progress=stop_after_first_batch,
+                       cancel=cancel)
+    planned = len(pd.read_parquet(whole))
+    assert 0 < stopped.value.done < planned and stopped.value.planned == planned
+    manifest = json.loads((tmp_path / "cut" / "manifest.json").read_text())
+    assert manifest["status"] == "cancelled"
+    assert not (tmp_path / "cut" / "runs.parquet").exists()
+    summary = run_experiment(experiment, out=tmp_path / "cut", workers=1, resume=True, progress=False)
+    assert summary.skipped == stopped.value.done
+    assert (tmp_path / "cut" / "runs.parquet").read_bytes() == whole.read_bytes()

@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as dt
+import errno
 import multiprocessing
 import os
 import platform
+import signal
 import subprocess
+import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import metadata
 from itertools import islice
@@ -31,18 +34,77 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from sim.sweeps.designs import design_points, sensitivity_problem
-from sim.sweeps.experiment import Experiment
-from sim.sweeps.worker import RunTask, execute_batch
-from sim.sweeps.results import ResultStore
+from sim.sweeps.designs import design_points, n_futures, sensitivity_problem
+from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment
+from sim.sweeps.limits import MAX_RUNS, MAX_WORKERS, DesignTooLarge, check_design_size
+from sim.sweeps.lock import FolderBusy, folder_lock
+from sim.sweeps.provenance import differences, resume_identity
+from sim.sweeps.results import DamagedFile, ResultStore
+from sim.sweeps.worker import RunTask, execute_batch, prepare_worker
+from sim.config.knobs import KNOBS
 from sim.config.scenario import PROJECT_DIR
 
 #: Packages whose versions go into the manifest.
 VERSIONED = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "dask", "distributed")
 
 
+#: Seconds to wait for a Dask scheduler to answer before giving up.
+CONNECT_TIMEOUT = 10.0
+
+
 class RunnerError(RuntimeError):
-    """The experiment cannot run as asked (existing results, a mismatched resume)."""
+    """The experiment cannot run as asked (existing results, a mismatched resume, a busy
+    folder, a design too large): the user must change the request. Exit code 2."""
+
+    exit_code = 2
+
+
+class EnvironmentProblem(RunnerError):
+    """Something around the experiment is broken (a scheduler out of reach, a read-only or
+    full disk): the request is fine, the machine is not. Exit code 1."""
+
+    exit_code = 1
+
+
+class SweepStopped(Exception):
+    """Base of the two ways a sweep ends early; the runs finished so far are on disk."""
+
+    def __init__(self, folder: Path, done: int, planned: int, how: str) -> None:
+        self.folder, self.done, self.planned = folder, done, planned
+        super().__init__(f"sweep {how}: {done} of {planned} runs are saved in {folder}")
+
+
+class SweepCancelled(SweepStopped):
+    """The caller set ``cancel``: the sweep stopped after the batches already running, the
+    workers are shut down and the manifest says "cancelled". ``--resume`` finishes it."""
+
+
+class SweepInterrupted(SweepStopped, KeyboardInterrupt):
+    """A signal (SIGINT, or SIGTERM through :func:`stop_on_signals`) stopped the sweep: the
+    runs in flight are discarded, the workers killed, the manifest says "interrupted".
+
+    A ``KeyboardInterrupt`` so that code that lets Ctrl-C through lets this through too.
+    """
+
+    def __init__(self, folder: Path, done: int, planned: int, signum: int) -> None:
+        self.signum = signum
+        SweepStopped.__init__(self, folder, done, planned, "interrupted")
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on SIGTERM once :func:`stop_on_signals` is installed."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def stop_on_signals() -> None:
+    """Make SIGTERM stop a sweep the way Ctrl-C does (call from the main thread)."""
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated(signum)
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 @dataclass
@@ -56,6 +118,8 @@ class Summary:
     failed: int
     seconds: float
     runs: pd.DataFrame = field(repr=False)
+    #: Damaged files found on ``--resume`` and discarded (their runs were run again).
+    repaired: list[str] = field(default_factory=list)
 
 
 def run_seed(root: int, point_id: int, replication: int) -> int:
@@ -67,13 +131,16 @@ def run_seed(root: int, point_id: int, replication: int) -> int:
 def seed_group(experiment: Experiment, point_id: int) -> int:
     """The group of design points whose runs share seeds (common random numbers).
 
-    In a Sobol design the D + 2 points of one Saltelli block (A, the D points that change one
-    factor each, B) share their seeds, and in a Morris design the D + 1 points of one
-    trajectory do: an index or elementary effect then measures its factor, not a reshuffled
-    future, and a factor with no effect (the ``dummy``) has an index of zero. Otherwise each
-    point has seeds of its own.
+    In a paired experiment every policy's point in future *k* shares the seeds of that
+    future, so policies are compared on identical futures. In a Sobol design the D + 2
+    points of one Saltelli block (A, the D points that change one factor each, B) share
+    their seeds, and in a Morris design the D + 1 points of one trajectory do: an index or
+    elementary effect then measures its factor, not a reshuffled future, and a factor with
+    no effect (the ``dummy``) has an index of zero. Otherwise each point has seeds of its own.
     """
     d = len(experiment.factors)
+    if experiment.is_paired:
+        return point_id % n_futures(experiment)
     if experiment.design == "sobol":
         return point_id // (d + 2)
     if experiment.design == "morris":
@@ -81,20 +148,34 @@ def seed_group(experiment: Experiment, point_id: int) -> int:
     return point_id
 
 
+def _is_missing(value: Any) -> bool:
+    """A blank design cell: a factor that cannot act at this point (see sim.config.relevance)."""
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _blank(name: str) -> Any:
+    """How a blank cell is stored: NaN in a numeric column (so every chunk has one type)."""
+    knob = KNOBS.get(name)
+    return float("nan") if knob is not None and knob.kind in (float, int) else None
+
+
 def plan(experiment: Experiment, design: pd.DataFrame) -> Iterator[RunTask]:
     """Every run of the experiment, in run_id order (point-major, then replication)."""
-    factor_names = [f.name for f in experiment.factors]
+    columns = [f.name for f in experiment.factors if f.name == "scenario"] + experiment.run_columns()
     for point in design.itertuples(index=False):
-        values = {name: getattr(point, name) for name in factor_names}
+        values = {name: getattr(point, name) for name in columns}
         values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
+        values = {k: None if _is_missing(v) else v for k, v in values.items()}
         scenario = values.pop("scenario", experiment.scenarios[0])
-        knobs = {**experiment.knobs, **values}
+        knobs = {**experiment.knobs, **{k: v for k, v in values.items()
+                                        if v is not None and k not in PAIRING_COLUMNS}}
+        row = {k: _blank(k) if v is None else v for k, v in values.items()}
         for replication in range(experiment.replications):
             yield RunTask(
                 run_id=int(point.point_id) * experiment.replications + replication,
                 point_id=int(point.point_id), replication=replication,
                 seed=run_seed(experiment.seed, seed_group(experiment, int(point.point_id)), replication),
-                scenario=scenario, knobs=knobs, factors=values, timeseries=experiment.timeseries,
+                scenario=scenario, knobs=knobs, factors=row, timeseries=experiment.timeseries,
             )
 
 
@@ -117,7 +198,7 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
         from distributed import Client, LocalCluster
 
         if scheduler:
-            with Client(scheduler) as client:
+            with _connect(Client, scheduler) as client:
                 yield client.get_executor(pure=False)
         else:
             with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -127,9 +208,36 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
     elif workers == 1:
         yield InlineExecutor()
     else:
-        with cf.ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
+        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
+                                      initializer=prepare_worker)
+        try:
             pool.submit(int).result()  # start every worker now (fork spawns them all at once)
             yield pool
+        except BaseException:
+            _kill_workers(pool)
+            raise
+        pool.shutdown(wait=True)
+
+
+def _connect(client_class: Any, scheduler: str) -> Any:
+    """A Dask client of the scheduler at ``scheduler``, or a clear error within the timeout."""
+    try:
+        return client_class(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise EnvironmentProblem(
+            f"cannot reach a Dask scheduler at {scheduler} within {CONNECT_TIMEOUT:g} s "
+            f"({type(exc).__name__}); check the address and that `dask scheduler` runs there") from None
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop a process pool now: drop queued work, kill the workers (their batches in flight
+    are discarded, to be run again by --resume), and reap them."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
@@ -151,17 +259,23 @@ def batch_size(n_runs: int, workers: int) -> int:
 def output_columns(experiment: Experiment) -> list[str]:
     """The leading columns of runs.parquet, in order; outcomes follow."""
     return (["run_id", "point_id", "replication", "seed", "scenario"]
-            + [f.name for f in experiment.factors if f.name != "scenario"] + ["status", "error"])
+            + experiment.run_columns() + ["status", "error"])
 
 
 def manifest(experiment: Experiment, design: pd.DataFrame, started: str, status: str,
-             counts: dict[str, int], argv: list[str] | None) -> dict[str, Any]:
-    """Provenance: what was run, with which code, seeds and versions, and how it went."""
+             counts: dict[str, int], argv: list[str] | None,
+             identity: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Provenance: what was run, with which code, seeds and versions, and how it went.
+
+    ``identity`` (see :func:`sim.sweeps.provenance.resume_identity`) is what ``--resume``
+    compares: the experiment, every parameter's default and the model's source files.
+    """
     return {
         "experiment": experiment.spec(),
         "experiment_file": experiment.source,
         "experiment_text": _read_text(experiment.source),
         "fingerprint": experiment.fingerprint(),
+        "identity": identity,
         "root_seed": experiment.seed,
         "design": {"kind": experiment.design, "points": len(design),
                    "problem": sensitivity_problem(experiment.factors)},
@@ -177,75 +291,233 @@ def manifest(experiment: Experiment, design: pd.DataFrame, started: str, status:
     }
 
 
+def results_folder(experiment: Experiment, out: Path | str | None = None) -> Path:
+    """Where the results of ``experiment`` go: ``out``, or ``results/<name>/`` in the project."""
+    return Path(out) if out is not None else PROJECT_DIR / "results" / experiment.name
+
+
+Progress = Callable[[int, int], None]
+
+
 def run_experiment(experiment: Experiment, out: Path | None = None, workers: int | None = None,
                    backend: str = "local", scheduler: str | None = None, resume: bool = False,
-                   force: bool = False, progress: bool = True,
-                   argv: list[str] | None = None) -> Summary:
+                   force: bool = False, progress: bool | Progress | None = True,
+                   argv: list[str] | None = None, cancel: threading.Event | None = None,
+                   max_runs: int = MAX_RUNS) -> Summary:
     """Run every missing run of ``experiment`` and merge the results into ``out``.
 
+    The results folder is locked for the whole call (:mod:`sim.sweeps.lock`): a second writer
+    is refused at once, naming this one.
+
+    Args:
+        out: the results folder (default ``results/<name>/``).
+        workers: worker processes (default: the number of cores; 1 runs in this process).
+        resume: run only the runs missing on disk; refused if the experiment, a parameter
+            default or the model's code changed since those runs were made. Damaged chunks
+            are discarded and their runs run again (listed in :attr:`Summary.repaired`).
+        force: replace the results in ``out``: removes only the files this tool wrote there,
+            and refuses a folder that is not a results folder.
+        progress: True for a progress bar on stderr, False or None for none, or a function
+            called with (runs done, runs planned) at the start and as each batch is saved.
+        cancel: when set (from another thread), the sweep stops after the batches already
+            running, shuts its workers down, marks the manifest "cancelled" and raises
+            :class:`SweepCancelled`; ``resume=True`` later finishes it.
+        max_runs: refuse designs of more runs than this, before building anything.
+
     Raises:
-        RunnerError: results already exist and neither ``resume`` nor ``force`` was given,
-            or ``resume`` points at results of a different experiment.
+        RunnerError: the request cannot be carried out as given (exit code 2), or
+            :class:`EnvironmentProblem` (exit code 1) when the disk or the scheduler fails.
+        SweepCancelled: ``cancel`` was set.
+        SweepInterrupted: SIGINT (or SIGTERM, see :func:`stop_on_signals`) arrived; the runs
+            in flight were discarded and the workers killed.
     """
-    folder = Path(out) if out is not None else PROJECT_DIR / "results" / experiment.name
+    folder = results_folder(experiment, out)
     workers = workers or os.cpu_count() or 1
-    store = ResultStore(folder)
-    fingerprint = experiment.fingerprint()
-    if store.existing():
-        previous = store.read_manifest()
-        if resume:
-            if previous is None or previous.get("fingerprint") != fingerprint:
-                raise RunnerError(f"{folder} holds results of a different experiment "
-                                  f"({(previous or {}).get('experiment', {}).get('name', 'unknown')}); "
-                                  "refusing to resume into it (use --force to replace them, "
-                                  "or --out for another folder)")
-        elif force:
-            store.clear()
-        else:
-            raise RunnerError(f"{folder} already holds results; use --resume to finish them "
-                              "or --force to replace them")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise RunnerError(f"workers: {workers} is out of range [1, {MAX_WORKERS}]")
+    try:
+        check_design_size(experiment, max_runs)
+    except DesignTooLarge as exc:
+        raise RunnerError(str(exc)) from None
+    if folder.exists() and not folder.is_dir():
+        raise RunnerError(f"{folder} is a file, not a folder; give --out a folder for the results")
+    identity = resume_identity(experiment.fingerprint())
+    new_folder = not folder.exists()
+    try:
+        with folder_lock(folder, "sweep"):
+            store = ResultStore(folder)
+            _prepare(store, experiment, identity, resume, force)
+            store.claim()
+            return _run(experiment, store, workers, backend, scheduler, resume, progress, argv,
+                        cancel, identity)
+    except FolderBusy as exc:
+        raise RunnerError(str(exc)) from None
+    except DamagedFile as exc:
+        raise RunnerError(f"{exc}; the folder cannot be resumed as it is: use --force to start "
+                          "again, or --out for another folder") from None
+    except OSError as exc:
+        raise disk_problem(folder, exc) from None
+    finally:
+        if new_folder and _is_empty(folder):
+            with suppress(OSError):
+                folder.rmdir()  # refused before anything was written: leave no trace
+
+
+def _prepare(store: ResultStore, experiment: Experiment, identity: dict[str, Any], resume: bool,
+             force: bool) -> None:
+    """Decide, under the folder's lock, whether the sweep may write into the folder."""
+    folder = store.folder
+    if not store.is_results_folder():
+        foreign = store.foreign_entries()
+        if foreign:
+            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+            raise RunnerError(f"{folder} is not a results folder (it holds {shown}); nothing was "
+                              "removed. Give --out a new or empty folder")
+        return
+    if force:
+        store.clear()
+        return
+    if not resume:
+        raise RunnerError(f"{folder} already holds results; use --resume to finish them or "
+                          "--force to replace them")
+    previous = store.read_manifest()
+    if previous is None:
+        raise RunnerError(f"{folder} has no manifest.json (its sweep stopped before it started); "
+                          "use --force to start again")
+    if previous.get("fingerprint") != experiment.fingerprint():
+        name = (previous.get("experiment") or {}).get("name", "unknown")
+        raise RunnerError(f"{folder} holds results of a different experiment ({name}); refusing to "
+                          "resume into it (use --force to replace them, or --out for another folder)")
+    changes = differences(previous.get("identity"), identity)
+    if changes:
+        raise RunnerError(f"cannot resume {folder}: since its runs were made, "
+                          + "; ".join(changes) + " changed, and resuming would mix runs of "
+                          "different code or settings. Use --force to run it again from the start, "
+                          "or --out for a new folder")
+
+
+def _run(experiment: Experiment, store: ResultStore, workers: int, backend: str,
+         scheduler: str | None, resume: bool, progress: bool | Progress | None,
+         argv: list[str] | None, cancel: threading.Event | None,
+         identity: dict[str, Any]) -> Summary:
+    folder = store.folder
     clock = dt.datetime.now()
     # Workers start before this process touches Parquet (whose thread pool would make forking unsafe).
     with open_executor(backend, workers, scheduler) as executor:
         design = design_points(experiment)
         planned = len(design) * experiment.replications
+        repaired = [str(d) for d in store.discard_damaged()] if resume else []
+        for line in repaired:
+            print(f"warning: {line}; its runs are run again", file=sys.stderr)
         done = store.done_run_ids() if resume else set()
         started = _now()
-        folder.mkdir(parents=True, exist_ok=True)
         store.write_design(design)
         counts = {"planned": planned, "already_done": len(done), "ran": 0, "failed": 0}
-        store.write_manifest(manifest(experiment, design, started, "running", counts, argv))
+        store.write_manifest(manifest(experiment, design, started, "running", counts, argv, identity))
         todo = (task for task in plan(experiment, design) if task.run_id not in done)
-        _sweep(executor, store, todo, batch_size(planned - len(done), workers), workers * 4, counts,
-               tqdm(total=planned, initial=len(done), unit="run", disable=not progress,
-                    desc=experiment.name, smoothing=0.1, dynamic_ncols=True))
-    runs = store.merge(output_columns(experiment))
-    counts["failed_total"] = int((runs["status"] == "failed").sum()) if len(runs) else 0
-    store.write_manifest(manifest(experiment, design, started, "complete", counts, argv))
+        bar = tqdm(total=planned, initial=len(done), unit="run", disable=progress is not True,
+                   desc=experiment.name, smoothing=0.1, dynamic_ncols=True)
+        report = progress if callable(progress) else None
+        if report is not None:
+            report(len(done), planned)
+        try:
+            _sweep(executor, store, todo, batch_size(planned - len(done), workers), workers * 4,
+                   counts, bar, report, cancel)
+        except BaseException as exc:
+            status = "cancelled" if isinstance(exc, SweepCancelled) else "interrupted"
+            with _signals_deferred():
+                store.write_manifest(manifest(experiment, design, started, status, counts, argv,
+                                              identity))
+            if isinstance(exc, KeyboardInterrupt):
+                raise SweepInterrupted(folder, len(done) + counts["ran"], planned,
+                                       getattr(exc, "signum", signal.SIGINT)) from None
+            if isinstance(exc, SweepCancelled):
+                raise SweepCancelled(folder, len(done) + counts["ran"], planned, "cancelled") from None
+            raise
+    with _signals_deferred():
+        runs = store.merge(output_columns(experiment))
+        counts["failed_total"] = int((runs["status"] == "failed").sum()) if len(runs) else 0
+        store.write_manifest(manifest(experiment, design, started, "complete", counts, argv, identity))
     return Summary(folder=folder, planned=planned, ran=counts["ran"], skipped=len(done),
                    failed=counts["failed"], seconds=(dt.datetime.now() - clock).total_seconds(),
-                   runs=runs)
+                   runs=runs, repaired=repaired)
 
 
 def _sweep(executor: cf.Executor, store: ResultStore, todo: Iterator[RunTask], size: int,
-           window: int, counts: dict[str, int], bar: tqdm) -> None:
-    """Keep at most ``window`` batches in flight; store each batch as soon as it returns."""
+           window: int, counts: dict[str, int], bar: tqdm, report: Progress | None,
+           cancel: threading.Event | None) -> None:
+    """Keep at most ``window`` batches in flight; store each batch as soon as it returns.
+
+    When ``cancel`` is set, batches not yet started are withdrawn, those running are waited
+    for and stored, and :class:`SweepCancelled` is raised.
+    """
+    def cancelled() -> bool:
+        return cancel is not None and cancel.is_set()
+
     with bar:
         in_flight: set[cf.Future] = set()
         batches = iter(lambda: list(islice(todo, size)), [])
         for batch in islice(batches, window):
+            if cancelled():
+                break
             in_flight.add(executor.submit(execute_batch, batch))
+        withdrawn = False
         while in_flight:
-            finished, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            if cancelled() and not withdrawn:
+                for future in in_flight:
+                    future.cancel()  # succeeds for batches no worker has started
+                withdrawn = True
+            finished, in_flight = cf.wait(in_flight, timeout=0.25, return_when=cf.FIRST_COMPLETED)
             for future in finished:
+                if future.cancelled():
+                    continue
                 results = future.result()
-                store.append([row for row, _ in results], [s for _, s in results if s is not None])
+                with _signals_deferred():
+                    store.append([row for row, _ in results], [s for _, s in results if s is not None])
                 counts["ran"] += len(results)
                 counts["failed"] += sum(row["status"] == "failed" for row, _ in results)
                 bar.update(len(results))
-                batch = next(batches, None)
-                if batch is not None:
-                    in_flight.add(executor.submit(execute_batch, batch))
+                if report is not None:
+                    report(counts["already_done"] + counts["ran"], counts["planned"])
+                if not cancelled():
+                    batch = next(batches, None)
+                    if batch is not None:
+                        in_flight.add(executor.submit(execute_batch, batch))
+        if cancelled() and counts["already_done"] + counts["ran"] < counts["planned"]:
+            raise SweepCancelled(store.folder, 0, 0, "cancelled")
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back while a result file is written, so an interrupt never
+    lands between a chunk's series and its runs (in the main thread; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def disk_problem(folder: Path, exc: OSError) -> RunnerError:
+    """A one-line error for a failed write: bad input (exit 2) or a broken disk (exit 1)."""
+    where = exc.filename or folder
+    if exc.errno in (errno.ENAMETOOLONG, errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
+        return RunnerError(f"cannot write {where}: {exc.strerror}; choose another --out "
+                           "(or a shorter experiment name)")
+    hint = {errno.ENOSPC: "free some space, then finish with --resume",
+            errno.EDQUOT: "free some space, then finish with --resume",
+            errno.EROFS: "the file system is read-only; choose a writable folder with --out",
+            errno.EACCES: "no permission; choose a writable folder with --out",
+            errno.EPERM: "no permission; choose a writable folder with --out"}
+    return EnvironmentProblem(f"cannot write {where}: {exc.strerror or exc}; "
+                              + hint.get(exc.errno or 0, "runs already saved stay; --resume continues"))
+
+
+def _is_empty(folder: Path) -> bool:
+    return folder.is_dir() and not any(folder.iterdir())
 
 
 def _now() -> str:

@@ -6,6 +6,12 @@ storage and progress machinery), which makes workers quick to start and small.
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +20,10 @@ from typing import Any
 import pandas as pd
 
 from sim.model import AllianceModel
+
+#: Seconds between a worker's checks that its runner is still alive.
+PARENT_POLL = 0.5
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -57,3 +67,34 @@ def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
 def execute_batch(tasks: list[RunTask]) -> list[tuple[dict[str, Any], pd.DataFrame | None]]:
     """Run a batch of models in one worker call (fewer round trips for short runs)."""
     return [execute(task) for task in tasks]
+
+
+def prepare_worker() -> None:
+    """Start-up of a pool worker: leave interrupts to the runner, and die with it.
+
+    Ctrl-C reaches every process of the terminal's group; the runner decides what to do, so
+    workers ignore SIGINT. A worker must not outlive its runner, even one killed with SIGKILL
+    (which runs no clean-up): on Linux the kernel sends it SIGKILL when its parent dies
+    (``PR_SET_PDEATHSIG``), and everywhere a thread checks that the parent is still its parent.
+    The copy of the results folder's lock that a forked worker inherits is closed, so only the
+    runner holds the folder.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from sim.sweeps.lock import close_inherited
+
+    close_inherited()
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent or parent == 1:  # the parent died before the watch began
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="watch-parent", daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
