@@ -11,7 +11,7 @@ out. Both work on plain tables of factors and outcomes, so they rerun on saved r
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -31,12 +31,15 @@ class Box:
         coverage: share of all cases of interest that fall inside the box.
         density: share of the box's runs that are cases of interest.
         mass: share of all runs that fall inside the box.
+        dropped: for each restricted categorical factor, the levels the box leaves out
+            (so that a box keeping eight of nine levels can be read as "not the ninth").
     """
 
     limits: dict[str, tuple[float, float] | tuple[str, ...]]
     coverage: float
     density: float
     mass: float
+    dropped: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def describe(self) -> str:
         """The box in words, e.g. ``turbulence between 0.40 and 0.60 and manager is none``."""
@@ -45,8 +48,11 @@ class Box:
         parts = []
         for name, limit in self.limits.items():
             if limit and isinstance(limit[0], str):
-                levels = " or ".join(limit)
-                parts.append(f"{name} is {levels}")
+                dropped = self.dropped.get(name, ())
+                if dropped and len(dropped) < len(limit):
+                    parts.append(f"{name} is not {' or '.join(dropped)}")
+                else:
+                    parts.append(f"{name} is {' or '.join(limit)}")
             else:
                 low, high = limit
                 parts.append(f"{name} between {low:.3g} and {high:.3g}")
@@ -57,13 +63,15 @@ def _as_prim_input(x: pd.DataFrame) -> pd.DataFrame:
     """The factors as the EMA Workbench's PRIM reads them: floats, ints and categories.
 
     Booleans and objects become categories of strings (PRIM peels categories level by
-    level), numbers stay numbers; columns get neutral names (see ``_COLUMN``).
+    level), numbers stay numbers; columns get neutral names (see ``_COLUMN``). A factor
+    that is empty where it does not apply (``manager_position`` without a lead partner's
+    manager) becomes a category with the level ``n/a`` there.
     """
     prepared = {}
     for i, name in enumerate(x.columns):
         column = x[name]
-        if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
-            prepared[_COLUMN.format(i)] = column.astype(str).astype("category")
+        if _is_categorical(column):
+            prepared[_COLUMN.format(i)] = _levels(column).astype("category")
         elif pd.api.types.is_integer_dtype(column):
             prepared[_COLUMN.format(i)] = column.astype(np.int64)
         else:
@@ -71,11 +79,24 @@ def _as_prim_input(x: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(prepared).reset_index(drop=True)
 
 
+def _is_categorical(column: pd.Series) -> bool:
+    """Booleans, strings, and numbers that are empty in some runs are read as levels."""
+    return (pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column)
+            or bool(column.isna().any()))
+
+
+def _levels(column: pd.Series) -> pd.Series:
+    """A factor's values as strings, ``n/a`` where it does not apply."""
+    return column.map(lambda v: "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+
+
 def _box_limits(
     limits: pd.DataFrame, initial: pd.DataFrame, names: list[str]
-) -> dict[str, tuple[float, float] | tuple[str, ...]]:
-    """The restricted factors of a box, under their own names, in the order of ``x``."""
+) -> tuple[dict[str, tuple[float, float] | tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """The restricted factors of a box under their own names, in the order of ``x``, and the
+    levels it drops from each restricted categorical factor."""
     restricted: dict[str, tuple[float, float] | tuple[str, ...]] = {}
+    dropped: dict[str, tuple[str, ...]] = {}
     for i, name in enumerate(names):
         column = _COLUMN.format(i)
         low, high = limits[column].iloc[0], limits[column].iloc[1]
@@ -83,9 +104,10 @@ def _box_limits(
         if isinstance(low, set):
             if low != first:
                 restricted[name] = tuple(sorted(str(level) for level in low))
+                dropped[name] = tuple(sorted(str(level) for level in first - low))
         elif low != first or high != last:
             restricted[name] = (float(low), float(high))
-    return restricted
+    return restricted, dropped
 
 
 def prim_box(
@@ -129,12 +151,9 @@ def prim_box(
         return None
     best = dense.sort_values(["coverage", "res_dim"], ascending=[False, True]).index[0]
     row = trajectory.loc[best]
-    return Box(
-        limits=_box_limits(found.box_lims[best], prim.box_init, list(x.columns)),
-        coverage=float(row["coverage"]),
-        density=float(row["density"]),
-        mass=float(row["mass"]),
-    )
+    limits, dropped = _box_limits(found.box_lims[best], prim.box_init, list(x.columns))
+    return Box(limits=limits, coverage=float(row["coverage"]), density=float(row["density"]),
+               mass=float(row["mass"]), dropped=dropped)
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.Series:
@@ -154,8 +173,8 @@ def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.Series:
     encoded = pd.DataFrame(index=range(len(x)))
     for name in x.columns:
         column = x[name].reset_index(drop=True)
-        if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
-            encoded[name] = pd.Categorical(column.astype(str)).codes
+        if _is_categorical(column):
+            encoded[name] = pd.Categorical(_levels(column)).codes
         else:
             encoded[name] = column.astype(float)
     classify = target.dtype == bool or set(np.unique(target)) <= {0, 1}
