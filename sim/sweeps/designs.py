@@ -6,6 +6,11 @@ samples (SALib) for global sensitivity analysis. Every design works on the unit
 cube and maps each coordinate to a factor value: ranges linearly (rounded for
 whole-number knobs), lists of levels by equal slices, so categorical factors
 such as the manager mode can sit in any design.
+
+A factorial design leaves out the cells where a factor cannot act (the manager's position
+without a lead partner's manager, interventions without a manager: see
+:mod:`sim.config.relevance`); such a factor's value is empty (null) in those rows.
+A paired design crosses every policy with the same sampled futures.
 """
 
 from __future__ import annotations
@@ -16,8 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.config.knobs import KNOBS, resolve_knobs
+from sim.config.relevance import inert_knobs
+from sim.config.scenario import load_scenario
 from sim.sweeps.experiment import Experiment, Factor
-from sim.config.knobs import KNOBS
 
 #: spawn_key reserved for the design's own randomness, apart from the runs' seeds.
 DESIGN_STREAM = 2**32 - 1
@@ -63,10 +70,25 @@ def factor_value(factor: Factor, u: float) -> Any:
 
 def design_points(experiment: Experiment) -> pd.DataFrame:
     """One row per design point: ``point_id``, each factor's value, and for sampled
-    designs the unit-cube coordinates (``u_<factor>``) that sensitivity analysis needs."""
+    designs the unit-cube coordinates (``u_<factor>``) that sensitivity analysis needs.
+
+    In a paired experiment the rows are policy-major: ``policy``, ``future`` and the
+    policy's knobs, then the future's uncertainties; future *k* is the same for every policy.
+    """
+    if experiment.is_paired:
+        return _paired_points(experiment)
+    frame = _points(experiment)
+    if experiment.design == "factorial":
+        frame = _without_inert_cells(experiment, frame)
+    frame.insert(0, "point_id", np.arange(len(frame)))
+    return frame
+
+
+def _points(experiment: Experiment) -> pd.DataFrame:
+    """The factors' values at every point of the design (no ids)."""
     factors = experiment.factors
     if not factors:
-        return pd.DataFrame({"point_id": [0]})
+        return pd.DataFrame(index=[0])
     unit = unit_sample(experiment)
     if unit is None:
         rows = [dict(zip((f.name for f in factors), combo, strict=True))
@@ -79,6 +101,55 @@ def design_points(experiment: Experiment) -> pd.DataFrame:
             frame[f"u_{f.name}"] = unit[:, j]
     for f in factors:
         if f.name == "interventions":
-            frame[f.name] = frame[f.name].map(lambda v: "+".join(v) if v else "none")
+            frame[f.name] = frame[f.name].map(_interventions_label)
+    return frame
+
+
+def _interventions_label(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return "+".join(value) if value else "none"
+
+
+def _without_inert_cells(experiment: Experiment, frame: pd.DataFrame) -> pd.DataFrame:
+    """Blank each factor that cannot act in a row, then keep one row per distinct cell."""
+    names = [f.name for f in experiment.factors]
+    candidates = [n for n in names if n in ("manager_position", "interventions")]
+    if not candidates:
+        return frame
+    scenarios = {s: load_scenario(s).knobs for s in experiment.scenarios}
+    frame = frame.astype(object)
+    for i, row in frame.iterrows():
+        values = {k: v for k, v in row.items() if k in KNOBS}
+        scenario = row.get("scenario", experiment.scenarios[0])
+        inert = inert_knobs(resolve_knobs(scenarios[scenario], experiment.knobs, values))
+        for name in candidates:
+            if name in inert:
+                frame.at[i, name] = None
+    frame = frame.drop_duplicates(subset=names, ignore_index=True)
+    return frame.infer_objects()
+
+
+def _paired_points(experiment: Experiment) -> pd.DataFrame:
+    futures = _points(experiment)
+    futures.insert(0, "future", np.arange(len(futures)))
+    base = resolve_knobs(load_scenario(experiment.scenarios[0]).knobs, experiment.knobs)
+    blocks = []
+    for policy in experiment.policies:
+        block = futures.copy()
+        settings = {**{k: base[k] for k in experiment.policy_knobs}, **policy.knobs}
+        for j, name in enumerate(experiment.policy_knobs):
+            value = settings[name]
+            block.insert(1 + j, name, _interventions_label(value) if name == "interventions" else value)
+        block.insert(0, "policy", policy.name)
+        blocks.append(block)
+    frame = pd.concat(blocks, ignore_index=True).infer_objects()
     frame.insert(0, "point_id", np.arange(len(frame)))
     return frame
+
+
+def n_futures(experiment: Experiment) -> int:
+    """How many futures each policy of a paired experiment runs on."""
+    if experiment.design == "factorial":
+        return int(np.prod([len(f.levels) for f in experiment.factors]))
+    return experiment.samples

@@ -1,22 +1,32 @@
 """Experiment files: which scenario, which factors, which design, how many replications.
 
-An experiment is a TOML file (see ``experiments/``) read into an immutable
-:class:`Experiment`. Factors are the model's knobs (plus ``scenario``, to cross
-scenarios); a factor is a list of values, or for sampled designs a range
-``{ low = .., high = .. }``. Everything is validated before any run starts, so
-a bad file stops the command with exit code 2 and nothing written.
+An experiment is a TOML file (see ``experiments/``) or a dict of the same shape, read
+into an immutable :class:`Experiment`. Factors are the model's knobs (plus ``scenario``, to
+cross scenarios); a factor is a list of values, or for sampled designs a range
+``{ low = .., high = .. }``.
+
+An experiment may instead name *policies* (what a decision maker chooses: ``[[policy]]``
+tables with a name and knob settings, or a ``[policies]`` table of levels crossed
+factorially) and *uncertainties* (what nobody chooses: ``[uncertainties]``, sampled by the
+design into futures). Every policy then runs on the same futures with the same seeds, so
+comparisons between policies are paired (common random numbers).
+
+Everything is validated before any run starts, so a bad file stops the command with exit
+code 2 and nothing written.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sim.config.knobs import KNOBS, did_you_mean
+from sim.config.knobs import KNOBS, did_you_mean, resolve_knobs
+from sim.config.relevance import inert_knobs
 from sim.config.scenario import Scenario, load_scenario
 from sim.config.validation import ConfigError, Table, load_toml
 from sim.model.outcomes import OUTCOMES
@@ -25,6 +35,12 @@ DESIGNS = ("factorial", "lhs", "sobol", "morris")
 #: Outcomes a robustness table can rank designs by: the registry's numeric outcomes.
 ANALYSIS_OUTCOMES = tuple(name for name, o in OUTCOMES.items() if o.kind in (float, int))
 SAMPLED = ("lhs", "sobol", "morris")
+#: Designs that can sample the futures of a policies-by-futures experiment.
+FUTURE_DESIGNS = ("factorial", "lhs")
+#: Languages a report's summary can be written in.
+LANGUAGES = ("en", "nl")
+#: Run columns a paired experiment adds: which policy, which future.
+PAIRING_COLUMNS = ("policy", "future")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -40,6 +56,14 @@ class Factor:
     @property
     def is_range(self) -> bool:
         return self.low is not None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named option a decision maker could choose: settings of the levers (knobs)."""
+
+    name: str
+    knobs: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -59,6 +83,30 @@ class Experiment:
     timeseries: bool = False
     levels: int = 4
     analysis: dict[str, Any] = field(default_factory=dict)
+    policies: tuple[Policy, ...] = ()
+    language: str = "en"
+
+    @property
+    def is_paired(self) -> bool:
+        """True when policies run on shared futures (the factors are then the uncertainties)."""
+        return bool(self.policies)
+
+    @property
+    def uncertainties(self) -> tuple[Factor, ...]:
+        """The sampled uncertainties of a paired experiment (empty otherwise)."""
+        return self.factors if self.is_paired else ()
+
+    @property
+    def policy_knobs(self) -> tuple[str, ...]:
+        """Every knob some policy sets, in first-mentioned order."""
+        return tuple(dict.fromkeys(k for p in self.policies for k in p.knobs))
+
+    def run_columns(self) -> list[str]:
+        """The design's columns in runs.parquet, after the scenario and before the outcomes."""
+        names = [f.name for f in self.factors if f.name != "scenario"]
+        if self.is_paired:
+            return [*PAIRING_COLUMNS, *self.policy_knobs, *names]
+        return names
 
     def spec(self) -> dict[str, Any]:
         """A canonical, JSON-ready description, including the scenarios as resolved."""
@@ -76,6 +124,20 @@ class Experiment:
         return replace(self, name=self.name + "-quick", replications=min(self.replications, 3),
                        samples=min(self.samples, 16))
 
+    @classmethod
+    def from_file(cls, path: str | Path) -> Experiment:
+        """Read and validate an experiment file (see :func:`load_experiment`)."""
+        return load_experiment(path)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str = "<dict>") -> Experiment:
+        """Validate an experiment given as a dict shaped like the TOML file.
+
+        Errors name ``source`` in place of a file; scenario paths resolve as in a file
+        in the working directory.
+        """
+        return experiment_from_dict(data, source)
+
 
 def _scenario_dict(scenario: Scenario) -> dict[str, Any]:
     data = asdict(scenario)
@@ -91,7 +153,13 @@ def load_experiment(path: str | Path) -> Experiment:
             factor values outside a knob's range and scenarios that do not exist.
     """
     path = Path(path)
-    top = Table(load_toml(path), str(path))
+    return experiment_from_dict(load_toml(path), path)
+
+
+def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> Experiment:
+    """Validate the contents of an experiment file, given as a dict (``path`` names it in errors)."""
+    path = Path(path)
+    top = Table(data, str(path))
     exp = top.table("experiment")
     name = exp.string("name")
     if not _NAME.match(name):
@@ -102,6 +170,7 @@ def load_experiment(path: str | Path) -> Experiment:
     seed = exp.number("seed", 0, 2**63 - 1, integer=True)
     steps = exp.number("steps", 1, KNOBS["horizon"].high, None, integer=True)
     timeseries = exp.boolean("timeseries", False)
+    language = exp.string("language", "en", choices=LANGUAGES)
     scenario = exp.raw("scenario", None)
 
     design_table = top.table("design", None)
@@ -116,12 +185,16 @@ def load_experiment(path: str | Path) -> Experiment:
 
     factor_table = top.table("factors", None)
     factors = _factors(factor_table, design) if factor_table is not None else ()
+    uncertainty_table = top.table("uncertainties", None)
+    named_policies = top.tables("policy") if top.has("policy") else None
+    policy_table = top.table("policies", None)
+    paired = named_policies is not None or policy_table is not None
+    if paired or uncertainty_table is not None:
+        _check_paired(top, factor_table, uncertainty_table, named_policies, policy_table, design)
+        factors = _factors(uncertainty_table, design)
     knob_table = top.table("knobs", None)
     knobs = _fixed_knobs(knob_table) if knob_table is not None else {}
-    analysis_table = top.table("analysis", None)
-    analysis = _analysis(analysis_table, factors) if analysis_table is not None else {}
     exp.done()
-    top.done()
 
     scenario_factor = next((f for f in factors if f.name == "scenario"), None)
     if scenario_factor is not None and scenario is not None:
@@ -144,7 +217,24 @@ def load_experiment(path: str | Path) -> Experiment:
                 raise
             raise ConfigError(path, key, f"no scenario {s!r}; known: "
                               + str(exc).rsplit("known scenarios: ", 1)[-1]) from None
-    varied = {f.name for f in factors}
+    policies: tuple[Policy, ...] = ()
+    if named_policies is not None:
+        policies = _named_policies(named_policies)
+    elif policy_table is not None:
+        policies = _crossed_policies(policy_table, loaded[scenarios[0]], knobs)
+    policy_knobs = {k for p in policies for k in p.knobs}
+    for name in sorted(policy_knobs & {f.name for f in factors}):
+        raise ConfigError(path, f"uncertainties.{name}", "is also set by a policy; a knob is a "
+                          "lever or an uncertainty, not both")
+    for name in sorted(policy_knobs & knobs.keys()):
+        raise ConfigError(path, f"knobs.{name}", "is also set by a policy; fix it or let the "
+                          "policies set it, not both")
+    analysis_table = top.table("analysis", None)
+    analysis_names = [f.name for f in factors] + (["policy", *sorted(policy_knobs)] if policies else [])
+    analysis = _analysis(analysis_table, analysis_names) if analysis_table is not None else {}
+    top.done()
+
+    varied = {f.name for f in factors} | policy_knobs
     if steps is not None:
         if "horizon" in knobs or "horizon" in varied:
             raise exp.error("steps", "give steps or a horizon knob, not both")
@@ -164,20 +254,94 @@ def load_experiment(path: str | Path) -> Experiment:
             raise ConfigError(path, "factors.manager_position", "only a lead partner's manager has a "
                               "position between home and joint interest; with manager "
                               f"{', '.join(map(repr, modes))} varying it changes nothing")
-    if design in SAMPLED and not any(f.is_range for f in factors):
+    if design in SAMPLED and not policies and not any(f.is_range for f in factors):
         raise ConfigError(path, "factors", f"a {design} design needs at least one range factor "
                           "({ low = .., high = .. })")
     return Experiment(
         name=name, source=str(path), description=description, scenarios=scenarios,
         replications=replications, seed=seed, design=design, samples=samples, factors=factors,
         knobs=knobs, timeseries=timeseries, levels=levels, analysis=analysis,
+        policies=policies, language=language,
     )
 
 
-def _analysis(table: Table, factors: tuple[Factor, ...]) -> dict[str, Any]:
+def _check_paired(top: Table, factor_table: Table | None, uncertainty_table: Table | None,
+                  named: list[Table] | None, crossed: Table | None, design: str) -> None:
+    """The shape rules of a policies-by-futures experiment."""
+    if factor_table is not None:
+        raise top.error("factors", "an experiment with policies and uncertainties has no "
+                        "[factors]: put levers in [[policy]] or [policies], the rest in "
+                        "[uncertainties]")
+    if named is not None and crossed is not None:
+        raise top.error("policies", "name the policies ([[policy]]) or cross levels "
+                        "([policies]), not both")
+    if named is not None and not named:
+        raise top.error("policy", "expected at least one [[policy]] table")
+    if named is None and crossed is None:
+        raise top.error("policy", "[uncertainties] need policies to compare: add [[policy]] "
+                        "tables (a name and knob settings) or a [policies] table of levels")
+    if uncertainty_table is None:
+        raise top.error("uncertainties", "policies need futures to run on: add an "
+                        "[uncertainties] table (knob = [low, high] or a list of levels)")
+    if design not in FUTURE_DESIGNS:
+        raise top.error("design.kind", f"futures are sampled by a {' or '.join(FUTURE_DESIGNS)} "
+                        f"design, not {design!r}")
+    if "scenario" in uncertainty_table.data:
+        raise uncertainty_table.error("scenario", "a paired experiment runs one scenario; "
+                                      "compare scenarios in separate experiments")
+
+
+def _named_policies(tables: list[Table]) -> tuple[Policy, ...]:
+    """``[[policy]]`` tables: each a unique ``name`` and knob settings."""
+    policies, seen = [], set()
+    for table in tables:
+        name = table.string("name")
+        if not name.strip() or len(name) > 80:
+            raise table.error("name", "a policy needs a name of 1-80 characters")
+        if name in seen:
+            raise table.error("name", f"two policies are called {name!r}; names must differ")
+        seen.add(name)
+        settings = {k: v for k, v in table.data.items() if k != "name"}
+        knobs = _fixed_knobs(Table(settings, table.file, table.path))
+        table.used.update(settings)
+        table.done()
+        policies.append(Policy(name, knobs))
+    return tuple(policies)
+
+
+def _crossed_policies(table: Table, scenario: Scenario, fixed: dict[str, Any]) -> tuple[Policy, ...]:
+    """``[policies]``: every combination of the listed levels that can make a difference.
+
+    A lever that cannot act under a combination (see :mod:`sim.config.relevance`) is left
+    out of it, and the combinations that then coincide are run once.
+    """
+    levers = _factors(table, "factorial")
+    for lever in levers:
+        if lever.name == "scenario":
+            raise table.error("scenario", "a paired experiment runs one scenario")
+    policies: dict[tuple[tuple[str, Any], ...], Policy] = {}
+    for combo in itertools.product(*(f.levels for f in levers)):
+        knobs = dict(zip((f.name for f in levers), combo, strict=True))
+        inert = inert_knobs(resolve_knobs(scenario.knobs, fixed, knobs))
+        knobs = {k: v for k, v in knobs.items() if k not in inert}
+        key = tuple(knobs.items())
+        if key not in policies:
+            policies[key] = Policy(_policy_name(knobs), knobs)
+    return tuple(policies.values())
+
+
+def _policy_name(knobs: dict[str, Any]) -> str:
+    """A readable name for a combination of lever settings."""
+    def show(value: Any) -> str:
+        if isinstance(value, tuple):
+            return "+".join(value) or "none"
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return ", ".join(f"{k}={show(v)}" for k, v in knobs.items()) or "baseline"
+
+
+def _analysis(table: Table, names: list[str]) -> dict[str, Any]:
     """How the report should read the sweep: the main grouping, and for robustness
     tables which factors are design levers and which are uncertainties."""
-    names = [f.name for f in factors]
     analysis: dict[str, Any] = {}
     group = table.string("group", None, choices=tuple(names))
     if group is not None:
@@ -257,4 +421,4 @@ def _fixed_knobs(table: Table) -> dict[str, Any]:
     return knobs
 
 
-__all__ = ["DESIGNS", "Experiment", "Factor", "load_experiment"]
+__all__ = ["DESIGNS", "Experiment", "Factor", "Policy", "experiment_from_dict", "load_experiment"]
