@@ -313,9 +313,15 @@ def _best(table: pd.DataFrame, higher_is_better: bool) -> str:
 def _levers(experiment: dict[str, Any], designs: list[str]) -> pd.DataFrame:
     """The knobs each design sets, one column per design (fixed knobs of the experiment and
     unset levers shown as such)."""
+    from sim.config.knobs import KNOBS
+
     policies = {p["name"]: p.get("knobs", {}) for p in experiment.get("policies", [])}
     knobs = list(dict.fromkeys(k for d in designs for k in policies.get(d, {})))
-    fixed = experiment.get("knobs", {})
+    fixed = {k: knob.default for k, knob in KNOBS.items()}
+    for scenario in (experiment.get("resolved_scenarios") or {}).values():
+        fixed.update(scenario.get("knobs") or {})
+        break  # a paired experiment has one scenario
+    fixed.update(experiment.get("knobs") or {})
     return pd.DataFrame({d: pd.Series([policies.get(d, {}).get(k, fixed.get(k)) for k in knobs],
                                       index=knobs, dtype=object) for d in designs},
                         index=pd.Index(knobs, name="lever"), dtype=object)
@@ -379,7 +385,8 @@ def verdicts(summary: PolicySummary) -> dict[str, list[str]]:
                  "diff": _fmt(summary, m.key, c.diff), "low": _fmt(summary, m.key, c.low),
                  "high": _fmt(summary, m.key, c.high),
                  "needed": f"{c.needed:,}".replace(",", ".") if c.needed else "?"}
-            key = "same" if c.identical else ("better" if c.told_apart else "apart")
+            key = ("same" if c.identical else "better" if c.told_apart
+                   else "apart" if c.needed else "apart_even")
             lines.append(t[key].format(**f))
         if m.key == "exposure":
             values = "; ".join(f"{d} {_fmt(summary, m.key, table.loc[d, 'worst_decile'])}"
@@ -411,6 +418,8 @@ def breaking_words(summary: PolicySummary) -> list[str]:
         rate = _number(b.rate, lang, percent=True)
         if b.rate == 0:
             lines.append(t["breaks_never"].format(design=b.design))
+        elif b.rate == 1:
+            lines.append(t["breaks_always"].format(design=b.design))
         elif b.box is None:
             lines.append(t["breaks_none"].format(design=b.design, rate=rate))
         else:
@@ -516,7 +525,7 @@ def exposure_figure(summary: PolicySummary) -> str:
     import matplotlib.pyplot as plt
 
     t = summary.text
-    table = summary.per_future["exposure"]
+    table = summary.per_future["exposure"].iloc[:, ::-1]  # the first design on top
     fig, ax = plt.subplots(figsize=(4.2, 2.6))
     ax.boxplot([table[d].to_numpy() for d in table.columns], orientation="horizontal", whis=(5, 95),
                showfliers=False)
@@ -563,11 +572,15 @@ def assumptions(summary: PolicySummary) -> list[tuple[str, str]]:
     ]
 
 
+#: Inline, so the warning stands out wherever the fragment is shown (report, dashboard, memo).
+WARNING_STYLE = "border:2px solid #b00;background:#fee;padding:4px 8px;font-weight:bold"
+
+
 def summary_html(summary: PolicySummary, figures: bool = True) -> str:
     """The policy summary as an HTML fragment: warnings, designs, table, verdicts, what
     breaks each design, figures and the glossary (for the report and the dashboard)."""
     t = summary.text
-    parts = [f'<p class="warning">{_e(w)}</p>' for w in warnings_for(summary)]
+    parts = [f'<p class="warning" style="{WARNING_STYLE}">{_e(w)}</p>' for w in warnings_for(summary)]
     parts += [f"<h2>{_e(t['designs'])}</h2>", levers_html(summary),
               f"<h2>{_e(t['results'])}</h2>", robustness_html(summary),
               f"<h2>{_e(t['verdicts'])}</h2>"]
@@ -591,7 +604,8 @@ def summary_html(summary: PolicySummary, figures: bool = True) -> str:
 MEMO_CSS = """
 body { font: 10pt/1.35 system-ui, sans-serif; margin: 1.5cm; color: #111; }
 h1 { font-size: 15pt; margin: 0 0 .3em; } h2 { font-size: 11.5pt; margin: .9em 0 .3em; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; table-layout: fixed;
+  overflow-wrap: break-word; hyphens: auto; }
 th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; vertical-align: top; }
 small { color: #555; } ul { margin: .2em 0; padding-left: 1.2em; }
 .warning { border: 2px solid #b00; background: #fee; padding: 4px 8px; font-weight: bold; }
@@ -630,3 +644,13 @@ def write_memo(folder: Path, language: str | None = None) -> Path:
     path.write_text(memo_html(summary), encoding="utf-8")
     return path
 
+
+
+def policy_opening(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> str:
+    """The policy summary that opens a paired experiment's report, in the experiment's
+    language; also writes the printable ``memo.html`` next to it and links to it."""
+    summary = summarise(runs, manifest)
+    (Path(folder) / "memo.html").write_text(memo_html(summary), encoding="utf-8")
+    memo = "Printbare memo" if summary.language == "nl" else "Printable memo"
+    return (f'<section class="policy" lang="{summary.language}"><h2>{_e(summary.text["title"])}</h2>'
+            f'<p><a href="memo.html">{memo} (memo.html)</a></p>{summary_html(summary)}</section>')

@@ -42,6 +42,9 @@ TEXT: dict[str, dict[str, str]] = {
                  "the 95% interval of their paired difference ({low} to {high}) includes zero. "
                  "An estimated {needed} futures would separate them, if the difference seen "
                  "here ({diff}) is real.",
+        "apart_even": "{best} and {other} cannot be told apart with this many futures "
+                      "({futures}): the 95% interval of their paired difference ({low} to {high}) "
+                      "includes zero, and on average they do not differ at all.",
         "same": "{best} and {other} cannot be told apart: they gave the same result in every "
                 "future, so no number of futures would separate them.",
         "tail": "In its worst 10% of futures the public partner's exposure averages {values}.",
@@ -51,6 +54,8 @@ TEXT: dict[str, dict[str, str]] = {
         "breaks_none": "{design} fails in {rate} of the futures, and no simple range of the "
                        "uncertainties describes where: its failures are spread over the futures.",
         "breaks_never": "{design} never fails in these futures.",
+        "breaks_always": "{design} fails in every one of these futures: the partnership does not "
+                         "run the full contract term in any of them.",
         "between": "{name} is between {low} and {high}",
         "is": "{name} is {levels}",
         "and": " and ",
@@ -169,6 +174,9 @@ TEXT: dict[str, dict[str, str]] = {
                  "onderscheiden: het 95%-interval van hun gepaarde verschil ({low} tot {high}) "
                  "bevat nul. Naar schatting {needed} toekomsten zouden ze onderscheiden, als het "
                  "verschil dat we hier zien ({diff}) echt is.",
+        "apart_even": "{best} en {other} zijn met dit aantal toekomsten ({futures}) niet van "
+                      "elkaar te onderscheiden: het 95%-interval van hun gepaarde verschil ({low} "
+                      "tot {high}) bevat nul, en gemiddeld verschillen ze helemaal niet.",
         "same": "{best} en {other} zijn niet van elkaar te onderscheiden: ze gaven in elke "
                 "toekomst hetzelfde resultaat, dus geen aantal toekomsten zou ze onderscheiden.",
         "tail": "In de slechtste 10% van de toekomsten is het financiële risico van de publieke "
@@ -181,6 +189,8 @@ TEXT: dict[str, dict[str, str]] = {
                        "de onzekerheden beschrijft waar: de mislukkingen zijn over de toekomsten "
                        "verspreid.",
         "breaks_never": "{design} faalt in geen van deze toekomsten.",
+        "breaks_always": "{design} faalt in elk van deze toekomsten: de samenwerking haalt in "
+                         "geen ervan de volle contractduur.",
         "between": "{name} tussen {low} en {high} ligt",
         "is": "{name} {levels} is",
         "and": " en ",

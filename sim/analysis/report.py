@@ -20,6 +20,7 @@ import pandas as pd
 
 from sim.analysis import figures
 from sim.analysis.discovery import discover
+from sim.analysis.policy import is_paired, policy_opening
 from sim.analysis.robustness import robustness_table
 from sim.analysis.sensitivity import morris_effects, sobol_indices, switch_effects
 from sim.analysis.statistics import conditional_effects, effects_against, summary_table
@@ -60,6 +61,8 @@ class Report:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: list[figures.Figure] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)
+    #: HTML that opens the report before the headline findings (a paired experiment's policy summary).
+    opening: str = ""
 
 
 def load_results(folder: Path) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None,
@@ -116,6 +119,8 @@ def build(folder: Path) -> Report:
 
     report = Report(title=f"Experiment {experiment['name']}", setup=_setup(manifest, len(runs), failed),
                     headline=[])
+    if is_paired(manifest):  # named designs on shared futures: the policy summary opens the report
+        report.opening = policy_opening(folder, runs, manifest)
     surv = survival_table(runs, group, horizon)
     ranks = logrank_tests(runs, group)
     hazard = hazard_by_year(runs, group, horizon)
@@ -295,7 +300,7 @@ def write(report: Report, folder: Path) -> Path:
     tables.mkdir(parents=True, exist_ok=True)
     for name, table in report.tables.items():
         table.to_csv(tables / f"{name}.csv", index=False)
-    body = [f"<h1>{html.escape(report.title)}</h1>", "<h2>Headline findings</h2>"]
+    body = [f"<h1>{html.escape(report.title)}</h1>", report.opening, "<h2>Headline findings</h2>"]
     body += [f"<p class='headline'>{html.escape(line)}</p>" for line in report.headline]
     body.append("<h2>What was run</h2><table class='setup'>"
                 + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.setup)
