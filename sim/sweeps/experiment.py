@@ -27,7 +27,7 @@ from typing import Any
 
 from sim.config.knobs import KNOBS, did_you_mean, resolve_knobs
 from sim.config.relevance import inert_knobs
-from sim.config.scenario import Scenario, load_scenario
+from sim.config.scenario import Scenario, load_scenario, scenario_reference
 from sim.config.validation import ConfigError, Table, load_toml
 from sim.model.outcomes import OUTCOMES
 
@@ -207,6 +207,10 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
         raise exp.error("scenario", "required key is missing (or vary it as a factor)")
     else:
         raise exp.error("scenario", f"expected a scenario name, got {scenario!r}")
+    # A scenario path means a file beside the experiment file, from any working folder.
+    scenarios = tuple(scenario_reference(s, path.parent) for s in scenarios)
+    if scenario_factor is not None:
+        factors = tuple(replace(f, levels=scenarios) if f is scenario_factor else f for f in factors)
     loaded = {}
     for i, s in enumerate(scenarios):
         key = "experiment.scenario" if scenario_factor is None else f"factors.scenario[{i}]"
@@ -248,7 +252,7 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
                                   "that generate them take n_partners")
     for overlap in varied & knobs.keys():
         raise ConfigError(path, f"knobs.{overlap}", "is also a factor; fix it or vary it, not both")
-    if "manager_position" in varied:
+    if "manager_position" in {f.name for f in factors}:
         modes = next((f.levels for f in factors if f.name == "manager"), (knobs.get("manager", "none"),))
         if "lead_partner" not in modes:
             raise ConfigError(path, "factors.manager_position", "only a lead partner's manager has a "
