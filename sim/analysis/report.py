@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis import figures
+from sim.analysis import figures, sections
 from sim.analysis.discovery import discover
 from sim.analysis.policy import is_paired, policy_opening
 from sim.analysis.robustness import robustness_table
 from sim.analysis.sensitivity import morris_effects, sobol_indices, switch_effects
 from sim.analysis.statistics import conditional_effects, effects_against, summary_table
-from sim.analysis.survival import hazard_by_year, logrank_tests, survival_table
+from sim.analysis.survival import hazard_by_year, logrank_tests, median_label, survival_table
 from sim.model.outcomes import OUTCOMES
 
 #: The outcomes of the summary and effects tables: the registry's headline outcomes
@@ -61,6 +61,8 @@ class Report:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     figures: list[figures.Figure] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)
+    #: The researcher's sections (adjusted survival, exploration, ...), with tables inline.
+    parts: list[sections.Section] = field(default_factory=list)
     #: HTML that opens the report before the headline findings (a paired experiment's policy summary).
     opening: str = ""
 
@@ -85,11 +87,14 @@ def horizon_of(runs: pd.DataFrame) -> int:
 
 
 def main_group(runs: pd.DataFrame, experiment: dict[str, Any]) -> str:
-    """The factor to compare groups by: the one named in [analysis], the manager mode, or the first."""
+    """The factor to compare groups by: the one named in [analysis], the policy in a paired
+    design, the manager mode, or the first."""
     chosen = (experiment.get("analysis") or {}).get("group")
     factors = [f["name"] for f in experiment["factors"]]
     if chosen:
         return chosen
+    if paired(runs, experiment):
+        return "policy"
     if "manager" in factors:
         return "manager"
     discrete = [f["name"] for f in experiment["factors"] if f["levels"]]
@@ -98,9 +103,46 @@ def main_group(runs: pd.DataFrame, experiment: dict[str, Any]) -> str:
     return "scenario"
 
 
-def baseline_of(runs: pd.DataFrame, group: str) -> Any:
+def baseline_of(runs: pd.DataFrame, group: str, experiment: dict[str, Any] | None = None) -> Any:
+    """The reference level: ``none`` when there is one, the first policy named, else the first level."""
     levels = sorted(runs[group].unique(), key=str)
-    return "none" if "none" in levels else levels[0]
+    if "none" in levels:
+        return "none"
+    if group == "policy" and experiment and experiment.get("policies"):
+        return experiment["policies"][0]["name"]
+    return levels[0]
+
+
+def paired(runs: pd.DataFrame, experiment: dict[str, Any]) -> bool:
+    """Whether the runs come from a policies-by-futures design (policies on shared futures)."""
+    return bool(experiment.get("policies")) and {"policy", "future"} <= set(runs.columns)
+
+
+def design_factors(runs: pd.DataFrame, experiment: dict[str, Any]) -> list[str]:
+    """The columns that describe a run's design: the policy and the uncertainties in a
+    paired design, the factors otherwise (only those that vary)."""
+    names = [f["name"] for f in experiment["factors"]]
+    if paired(runs, experiment):
+        names = ["policy", *names]
+    return [n for n in names if n in runs and runs[n].nunique(dropna=False) > 1]
+
+
+def heatmap_pairs(runs: pd.DataFrame, experiment: dict[str, Any], group: str) -> list[tuple[str, str]]:
+    """The factor pairs to draw heatmaps for: ``[analysis] heatmaps`` (a list of pairs) when
+    given, else the main group against the first other discrete factor."""
+    named = (experiment.get("analysis") or {}).get("heatmaps")
+    if named:
+        return [(a, b) for a, b in named if a in runs and b in runs]
+    discrete = [f["name"] for f in experiment["factors"] if f["levels"] and f["name"] != group]
+    return [(group, discrete[0])] if discrete else []
+
+
+def _binned(runs: pd.DataFrame, factor: str, bins: int = 4) -> pd.Series:
+    """A factor as heatmap rows or columns: numbers with many values in quartile ranges."""
+    values = runs[factor]
+    if pd.api.types.is_numeric_dtype(values) and values.nunique() > 6:
+        return pd.qcut(values.astype(float), bins, duplicates="drop").astype(str)
+    return values.astype(str).where(values.notna(), "n/a")
 
 
 def build(folder: Path) -> Report:
@@ -113,9 +155,11 @@ def build(folder: Path) -> Report:
     horizon = horizon_of(runs)
     group = main_group(runs, experiment)
     runs[group] = runs[group].astype(str) if runs[group].dtype == object else runs[group]
-    baseline = baseline_of(runs, group)
+    baseline = baseline_of(runs, group, experiment)
     figure_dir = folder / "figures"
     factor_names = [f["name"] for f in experiment["factors"]]
+    is_paired_design = paired(runs, experiment)
+    varied = design_factors(runs, experiment)
 
     report = Report(title=f"Experiment {experiment['name']}", setup=_setup(manifest, len(runs), failed),
                     headline=[])
@@ -137,9 +181,22 @@ def build(folder: Path) -> Report:
 
     both = _value_and_duration(runs, [f for f in factor_names if f != "scenario"] or [group])
     report.tables["value_duration"] = both
-    discrete = [f["name"] for f in experiment["factors"] if f["levels"] and f["name"] != group]
-    if discrete:
-        report.figures.append(figures.heatmaps(runs, group, discrete[0], figure_dir))
+    for rows, columns in heatmap_pairs(runs, experiment, group):
+        binned = runs.assign(**{rows: _binned(runs, rows), columns: _binned(runs, columns)})
+        report.figures.append(figures.heatmaps(binned, rows, columns, figure_dir))
+
+    if "end_cause" in runs and group in varied:
+        report.parts.append(sections.survival_section(
+            runs, varied if not is_paired_design else [group], group, baseline, horizon, figure_dir,
+            strata=["future"] if is_paired_design else None))
+    if is_paired_design:
+        report.parts.append(sections.paired_section(runs, group, baseline, headline_outcomes))
+    if varied:
+        report.parts.append(sections.exploration_section(runs, varied, horizon, figure_dir))
+    if is_paired_design:
+        report.parts.append(sections.convergence_section(runs, [group], horizon, figure_dir, by="future"))
+    else:
+        report.parts.append(sections.convergence_section(runs, varied, horizon, figure_dir))
 
     if experiment["design"] in ("sobol", "morris") and design is not None:
         problem = manifest["design"]["problem"]
@@ -220,8 +277,7 @@ def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int,
     base_row = surv[surv[group] == baseline].iloc[0]
     lines = [f"Compared with {group} = {baseline}: of {len(base)} alliances there, "
              f"{base_row['dissolved']:.0%} dissolved within {horizon} months"
-             + (f" (median lifetime {base_row['median_lifetime']:.0f} months)."
-                if np.isfinite(base_row["median_lifetime"]) else ".")]
+             f" (median lifetime {median_label(base_row['median_months'], horizon)} months)."]
     for level, part in runs.groupby(group, sort=True):
         if level == baseline:
             continue
@@ -273,7 +329,11 @@ def _discovery_html(results: list[dict]) -> str:
     parts = []
     for r in results:
         importance = r["importance"].head(6)
-        parts.append(f"<h3>{html.escape(r['label'])}: {r['share']:.0%} of runs</h3>"
+        quality = ("" if "accuracy" not in r else
+                   f"<p>The tree classifies {r['accuracy']:.0%} of runs right (accuracy); its leaves "
+                   f"labelled {html.escape(r['label'])} hold {r['coverage']:.0%} of such runs "
+                   f"(coverage), and {r['density']:.0%} of the runs in them are such runs (density).</p>")
+        parts.append(f"<h3>{html.escape(r['label'])}: {r['share']:.0%} of runs</h3>{quality}"
                      f"<pre>{html.escape(r['rules'])}</pre>"
                      + (importance.to_html(index=False, float_format="%.2f", border=0) if len(importance) else ""))
     return "".join(parts)
@@ -300,6 +360,9 @@ def write(report: Report, folder: Path) -> Path:
     tables.mkdir(parents=True, exist_ok=True)
     for name, table in report.tables.items():
         table.to_csv(tables / f"{name}.csv", index=False)
+    for part in report.parts:
+        for name, table in part.tables.items():
+            table.to_csv(tables / f"{name}.csv", index=False)
     body = [f"<h1>{html.escape(report.title)}</h1>", report.opening, "<h2>Headline findings</h2>"]
     body += [f"<p class='headline'>{html.escape(line)}</p>" for line in report.headline]
     body.append("<h2>What was run</h2><table class='setup'>"
@@ -315,11 +378,12 @@ def write(report: Report, folder: Path) -> Path:
         "robustness": "Robustness of each design across futures: mean, worst decile and maximum regret.",
         "conditional_effects": "Effect of each group against the baseline within the low and high half of each range factor.",
     }
+    for part in report.parts:
+        body.append(f"<h2>{html.escape(part.title)}</h2>{part.html}")
     body.append("<h2>Tables</h2>")
     for name, table in report.tables.items():
         caption = report.captions.get(name) or captions.get(name, name.replace("_", " ").capitalize() + ".")
-        body.append(f"<h3>{html.escape(name)}</h3><p class='caption'>{html.escape(caption)} "
-                    f"(tables/{name}.csv)</p>" + table.head(40).to_html(index=False, float_format="%.3g", border=0)
+        body.append(f"<h3>{html.escape(name)}</h3>" + sections.table_html(name, table, caption)
                     + _glossary(table))
     for title, content in report.sections:
         body.append(f"<h2>{html.escape(title)}</h2>{content}")
@@ -347,6 +411,8 @@ th, td { padding: 0.2em 0.6em; border-bottom: 1px solid #ddd; text-align: left; 
 .headline { font-size: 1.05em; background: #f4f7fb; padding: 0.6em; border-left: 4px solid #3a6ea5; }
 figure img { max-width: 100%; } figcaption, .caption { color: #555; font-size: 0.9em; }
 pre { background: #f6f6f6; padding: 0.6em; font-size: 0.8em; }
+div.scroll { max-height: 28em; overflow: auto; margin-bottom: 1.5em; } div.scroll table { margin: 0; }
+div.scroll th { position: sticky; top: 0; background: #fff; }
 dl.glossary { display: grid; grid-template-columns: max-content auto; gap: 0.1em 1em; color: #555;
               font-size: 0.85em; margin: -1em 0 1.5em; } dl.glossary dd { margin: 0; }
 """

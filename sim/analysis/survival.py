@@ -57,14 +57,19 @@ def kaplan_meier(runs: pd.DataFrame, horizon: int) -> SurvivalCurve:
 
 
 def survival_table(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame:
-    """Per group: runs, share dissolved, survival at the horizon with its band, median lifetime."""
+    """Per group: runs, share dissolved, survival at the horizon with its band, median lifetime.
+
+    ``median_months`` is the Kaplan-Meier median (NaN when more than half survive);
+    ``median_lifetime`` says the same for a reader, ``> horizon`` rather than a blank.
+    """
     rows = []
     for level, part in runs.groupby(group, sort=True):
         curve = kaplan_meier(part, horizon)
         end = len(curve.months) - 1
         rows.append({group: level, "runs": len(part), "dissolved": part["dissolved"].astype(bool).mean(),
                      "survival_at_horizon": curve.survival[end], "survival_low": curve.low[end],
-                     "survival_high": curve.high[end], "median_lifetime": curve.median})
+                     "survival_high": curve.high[end], "median_months": curve.median,
+                     "median_lifetime": median_label(curve.median, horizon)})
     return pd.DataFrame(rows)
 
 
@@ -133,7 +138,7 @@ def median_label(median: float, horizon: int) -> str:
 
 def cause_table(runs: pd.DataFrame, group: str) -> pd.DataFrame:
     """Per group: how many runs ended by each cause (counts and shares), censored included."""
-    counts = pd.crosstab(runs[group], runs["end_cause"].astype(str))
+    counts = pd.crosstab(runs[group], runs["end_cause"].astype(str)).rename_axis(columns=None)
     from sim.model.outcomes import END_CAUSES
 
     order = [c for c in END_CAUSES if c in counts] + sorted(set(counts) - set(END_CAUSES))
