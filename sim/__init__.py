@@ -7,6 +7,13 @@ and intervenes. ``AllianceModel`` is the entry point::
     from sim import AllianceModel
     model = AllianceModel(scenario="pps_infrastructure", rng=7, manager="independent")
     outcomes = model.run()
+
+Experiments, from a notebook as from the command line (see ``sim.api`` and
+docs/notebook.ipynb)::
+
+    from sim import Experiment, run
+    results = run(Experiment.from_file("experiments/demo.toml"), force=True)
+    results.runs  # one row per run: design, seed, outcomes
 """
 
 from sim.config.configuration import Configuration, configure
@@ -14,7 +21,9 @@ from sim.config.knobs import KNOBS, Knob
 from sim.model import AllianceModel
 from sim.config.scenario import available_scenarios, load_scenario
 from sim.config.validation import ConfigError
+from sim.api import Results, load, run
+from sim.sweeps.experiment import Experiment
 
-__all__ = ["KNOBS", "AllianceModel", "ConfigError", "Configuration", "Knob", "available_scenarios",
-           "configure", "load_scenario"]
+__all__ = ["KNOBS", "AllianceModel", "ConfigError", "Configuration", "Experiment", "Knob",
+           "Results", "available_scenarios", "configure", "load", "load_scenario", "run"]
 __version__ = "0.2.0"
