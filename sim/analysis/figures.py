@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 
@@ -163,15 +164,19 @@ def cumulative_incidence_curves(runs: pd.DataFrame, group: str, horizon: int, fo
 def hazard_ratio_forest(table: pd.DataFrame, title: str, folder: Path, name: str) -> Figure:
     """Hazard ratios with 95% intervals on a log scale; 1 means no difference."""
     shown = table.dropna(subset=["hazard_ratio"])
-    fig, ax = plt.subplots(figsize=(7, 0.45 * len(shown) + 1.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(10, 0.42 * len(shown) + 1.8), layout="constrained")
     y = np.arange(len(shown))[::-1]
     ax.errorbar(shown["hazard_ratio"], y, xerr=[shown["hazard_ratio"] - shown["low"],
                                                 shown["high"] - shown["hazard_ratio"]],
                 fmt="o", color="C0", ecolor="0.3", capsize=3)
     ax.axvline(1.0, color="0.5", linestyle="--")
     ax.set_xscale("log")
-    ax.set_yticks(y, shown["term"])
-    ax.set(xlabel="hazard ratio (log scale; < 1: alliances last longer)", title=title)
+    low, high = float(np.nanmin(shown["low"])), float(np.nanmax(shown["high"]))
+    ticks = [t for t in (0.1, 0.2, 0.25, 0.5, 1, 2, 4, 5, 10) if low / 1.5 <= t <= high * 1.5] or [1]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax.set_yticks(y, [t if len(t) <= 48 else t[:45] + "..." for t in shown["term"]], fontsize="small")
+    ax.set(xlabel="hazard ratio (log scale); below 1: alliances last longer", title=title)
     return _save(fig, folder, name, f"{title}: hazard ratios with 95% intervals; below 1 the "
                  "alliance ends less often at any moment than at the reference level.")
 

@@ -108,7 +108,8 @@ def survival_section(runs: pd.DataFrame, factors: list[str], group: str, baselin
             "the named reference level; a numeric factor's ratio compares its highest value with its "
             "lowest. A factor that acts only under another's setting (manager_position with a lead "
             "partner's manager, interventions with a manager) is empty elsewhere and coded within the "
-            "runs where it acts. " + fit.note))
+            "runs where it acts (nested), so the manager's own ratio is that of a manager at the "
+            "reference levels of those factors. " + fit.note))
         parts.append(table_html("hazard_ratios", fit.hazard_ratios,
                                 "Hazard ratios with 95% confidence intervals (statsmodels PHReg, Efron ties)."))
         figure = figures.hazard_ratio_forest(fit.hazard_ratios, "Adjusted hazard ratios", figure_dir,

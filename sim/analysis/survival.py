@@ -358,7 +358,7 @@ def _stratum_labels(runs: pd.DataFrame, factors: list[str]) -> np.ndarray | None
         values = runs[factor]
         if pd.api.types.is_numeric_dtype(values) and values.nunique() > 4:
             values = pd.qcut(values.astype(float), 4, labels=False, duplicates="drop")
-        parts.append(values.astype(str).to_numpy())
+        parts.append(np.array([str(v) for v in values], dtype=object))
     return np.array(["|".join(p) for p in zip(*parts, strict=True)])
 
 
