@@ -160,3 +160,10 @@ turbulence = { low = 0.05, high = 0.6 }
 political_cycle = [0.0, 0.8]
 """)
     assert Experiment.from_file(path).fingerprint() == Experiment.from_dict(PAIRED).fingerprint()
+
+
+def test_crossing_too_many_policy_levels_is_refused_before_anything_is_built():
+    levels = {name: [0.1 * i for i in range(1, 10)] for name in
+              ("goal_diversity", "risk_allocation", "manager_skill", "formalisation", "manager_position")}
+    with pytest.raises(ConfigError, match="59,049 combinations"):
+        paired(policy=None, uncertainties={"political_cycle": [0.0, 0.8]}, policies=levels)

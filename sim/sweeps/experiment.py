@@ -41,6 +41,8 @@ FUTURE_DESIGNS = ("factorial", "lhs")
 LANGUAGES = ("en", "nl")
 #: Run columns a paired experiment adds: which policy, which future.
 PAIRING_COLUMNS = ("policy", "future")
+#: Most policies a [policies] table may cross (each runs on every future).
+MAX_POLICIES = 10_000
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -323,6 +325,13 @@ def _crossed_policies(table: Table, scenario: Scenario, fixed: dict[str, Any]) -
     for lever in levers:
         if lever.name == "scenario":
             raise table.error("scenario", "a paired experiment runs one scenario")
+    combinations = 1
+    for lever in levers:
+        combinations *= len(lever.levels)
+    if combinations > MAX_POLICIES:
+        raise table.error(levers[0].name, f"{combinations:,} combinations of levels; a comparison "
+                          f"of policies takes at most {MAX_POLICIES:,} (name the policies worth "
+                          "comparing in [[policy]] tables instead)")
     policies: dict[tuple[tuple[str, Any], ...], Policy] = {}
     for combo in itertools.product(*(f.levels for f in levers)):
         knobs = dict(zip((f.name for f in levers), combo, strict=True))
