@@ -63,7 +63,7 @@ def _as_prim_input(x: pd.DataFrame) -> pd.DataFrame:
     """The factors as the EMA Workbench's PRIM reads them: floats, ints and categories.
 
     Booleans and objects become categories of strings (PRIM peels categories level by
-    level), numbers stay numbers; columns get neutral names (see ``_COLUMN``). A factor
+    level), numbers become floats; columns get neutral names (see ``_COLUMN``). A factor
     that is empty where it does not apply (``manager_position`` without a lead partner's
     manager) becomes a category with the level ``n/a`` there.
     """
@@ -72,9 +72,7 @@ def _as_prim_input(x: pd.DataFrame) -> pd.DataFrame:
         column = x[name]
         if _is_categorical(column):
             prepared[_COLUMN.format(i)] = _levels(column).astype("category")
-        elif pd.api.types.is_integer_dtype(column):
-            prepared[_COLUMN.format(i)] = column.astype(np.int64)
-        else:
+        else:  # integers too: the Workbench's integer peeling writes floats into int columns
             prepared[_COLUMN.format(i)] = column.astype(np.float64)
     return pd.DataFrame(prepared).reset_index(drop=True)
 

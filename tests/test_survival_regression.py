@@ -1,0 +1,143 @@
+"""Adjusted survival analysis on data where the answer is known: hazard ratios, competing
+causes of ending, restricted mean survival time."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.analysis.survival import (
+    cause_specific_hazards,
+    cause_table,
+    cox_model,
+    cumulative_incidence,
+    kaplan_meier,
+    median_label,
+    restricted_mean,
+    rmst_table,
+    survival_table,
+)
+
+HORIZON = 120
+
+
+def exponential_runs(rng: np.random.Generator, rates: dict[str, float], n: int,
+                     horizon: int = HORIZON) -> pd.DataFrame:
+    """Alliances whose ending is exponential with a rate per manager mode, in whole months,
+    censored at the horizon, plus a numeric factor (turbulence) that does nothing."""
+    frames = []
+    for manager, rate in rates.items():
+        months = np.ceil(rng.exponential(1 / rate, n))
+        frames.append(pd.DataFrame({
+            "manager": manager, "turbulence": rng.uniform(0.05, 0.6, n),
+            "duration": np.minimum(months, horizon).astype(int), "dissolved": months <= horizon,
+        }))
+    runs = pd.concat(frames, ignore_index=True)
+    runs["end_cause"] = np.where(runs["dissolved"], "essential_left", "censored")
+    return runs
+
+
+def test_cox_recovers_a_hazard_ratio_of_two_and_finds_no_effect_where_there_is_none():
+    runs = exponential_runs(np.random.default_rng(1), {"none": 0.01, "independent": 0.02}, 1500)
+    fit = cox_model(runs, ["manager", "turbulence"], "manager")
+    table = fit.hazard_ratios.set_index("term")
+    manager = table.loc["manager = independent (vs none)"]
+    assert manager["hazard_ratio"] == pytest.approx(2.0, rel=0.1)
+    assert manager["low"] < 2.0 < manager["high"]
+    turbulence = table.loc[[t for t in table.index if t.startswith("turbulence")][0]]
+    assert turbulence["low"] < 1.0 < turbulence["high"]
+    assert fit.strata == () and "No term violated" in fit.note
+
+
+def test_a_factor_whose_hazards_cross_is_stratified_and_the_manager_still_recovered():
+    """In one scenario alliances end early (Weibull shape 0.5), in the other late (shape 3):
+    hazards that cross violate proportional hazards, so the scenario becomes a stratum."""
+    rng = np.random.default_rng(2)
+    frames = []
+    for scenario, shape in (("early", 0.5), ("late", 3.0)):
+        for manager, ratio in (("none", 1.0), ("independent", 0.5)):
+            scale = 60 * ratio ** (-1 / shape)  # hazard ratio `ratio` under a Weibull model
+            months = np.ceil(scale * rng.weibull(shape, 1000))
+            frames.append(pd.DataFrame({"scenario": scenario, "manager": manager,
+                                        "duration": np.minimum(months, HORIZON).astype(int),
+                                        "dissolved": months <= HORIZON}))
+    runs = pd.concat(frames, ignore_index=True)
+    fit = cox_model(runs, ["scenario", "manager"], "manager")
+    assert fit.strata == ("scenario",)
+    assert fit.ph_test.set_index("term").loc["scenario = late (vs early)", "p_value"] < 0.01
+    assert "stratified on it" in fit.note
+    manager = fit.hazard_ratios.set_index("term").loc["manager = independent (vs none)"]
+    assert manager["hazard_ratio"] == pytest.approx(0.5, rel=0.12)
+
+
+def test_cause_specific_hazards_separate_a_cause_the_manager_halves_from_one_it_leaves_alone():
+    rng = np.random.default_rng(3)
+    frames = []
+    for manager, essential_rate in (("none", 0.02), ("independent", 0.01)):
+        n = 2000
+        essential = np.ceil(rng.exponential(1 / essential_rate, n))
+        quorum = np.ceil(rng.exponential(1 / 0.01, n))
+        first = np.minimum(essential, quorum)
+        cause = np.where(first > HORIZON, "censored",
+                         np.where(essential <= quorum, "essential_left", "below_quorum"))
+        frames.append(pd.DataFrame({"manager": manager, "duration": np.minimum(first, HORIZON).astype(int),
+                                    "dissolved": first <= HORIZON, "end_cause": cause}))
+    runs = pd.concat(frames, ignore_index=True)
+    table = cause_specific_hazards(runs, ["manager"], "manager").set_index("cause")
+    assert table.loc["essential_left", "hazard_ratio"] == pytest.approx(0.5, rel=0.12)
+    assert table.loc["below_quorum", "low"] < 1.0 < table.loc["below_quorum", "high"]
+
+
+# Six runs with two causes and censoring before the horizon (month 5).
+COMPETING = pd.DataFrame({
+    "duration": [1, 2, 2, 3, 4, 5],
+    "dissolved": [True, True, False, True, True, False],
+    "end_cause": ["essential_left", "below_quorum", "censored", "essential_left", "below_quorum",
+                  "censored"],
+    "group": "g",
+})
+
+
+def test_cumulative_incidence_matches_the_hand_computed_aalen_johansen_estimate():
+    cif = cumulative_incidence(COMPETING, horizon=5)
+    # t=1: 6 at risk, one essential_left: I_e = 1/6, S = 5/6.
+    # t=2: 5 at risk, one below_quorum: I_b = 5/6 * 1/5 = 1/6, S = 2/3; one censored leaves.
+    # t=3: 3 at risk, one essential_left: I_e = 1/6 + 2/3 * 1/3 = 7/18, S = 4/9.
+    # t=4: 2 at risk, one below_quorum: I_b = 1/6 + 4/9 * 1/2 = 7/18, S = 2/9.
+    assert cif.at("essential_left", 1) == pytest.approx(1 / 6)
+    assert cif.at("below_quorum", 2) == pytest.approx(1 / 6)
+    assert cif.at("essential_left", 3) == pytest.approx(7 / 18)
+    assert cif.at("below_quorum", 4) == pytest.approx(7 / 18)
+    survival = kaplan_meier(COMPETING, horizon=5).survival
+    total = cif.incidence["essential_left"] + cif.incidence["below_quorum"] + survival
+    assert np.allclose(total, 1.0), "every run either still runs or ended for one of the causes"
+
+
+def test_never_formed_is_a_cause_of_its_own_in_the_causes_table():
+    runs = COMPETING.assign(end_cause=["never_formed", *COMPETING["end_cause"][1:]])
+    table = cause_table(runs, "group").iloc[0]
+    assert table["never_formed"] == 1 and table["censored"] == 2 and table["runs"] == 6
+    assert table["share_censored"] == pytest.approx(1 / 3)
+
+
+def test_restricted_mean_survival_time_is_the_area_under_the_kaplan_meier_curve():
+    curve = kaplan_meier(COMPETING, horizon=5)
+    # The curve is a step function on whole months: the area to month 5 is S(0) + ... + S(4).
+    area = float(curve.survival[:-1].sum())
+    assert restricted_mean(COMPETING["duration"], COMPETING["dissolved"], 5) == pytest.approx(area)
+    assert area == pytest.approx(1 + 5 / 6 + 2 / 3 + 4 / 9 + 2 / 9)
+
+
+def test_without_censoring_before_the_horizon_rmst_is_the_mean_duration_with_an_interval():
+    runs = exponential_runs(np.random.default_rng(4), {"none": 0.02}, 300)
+    table = rmst_table(runs, "manager", HORIZON).iloc[0]
+    assert table["rmst"] == pytest.approx(runs["duration"].mean())
+    assert table["low"] < table["rmst"] < table["high"]
+    # Exponential with rate 0.02 in whole months, cut at 120: E[min(ceil(T), 120)] ≈ 46.2.
+    assert table["low"] < 1 / (1 - np.exp(-0.02)) * (1 - np.exp(-0.02 * HORIZON)) < table["high"]
+
+
+def test_a_median_beyond_the_horizon_is_shown_as_such_not_blank():
+    runs = pd.DataFrame({"duration": [10, 120, 120], "dissolved": [True, False, False], "group": "a"})
+    row = survival_table(runs, "group", 120).iloc[0]
+    assert np.isnan(row["median_months"]) and row["median_lifetime"] == "> 120"
+    assert median_label(36.0, 120) == "36"
