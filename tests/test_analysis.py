@@ -150,3 +150,145 @@ def test_the_report_is_self_contained_and_contains_every_figure_it_lists(tmp_pat
     assert (out / "tables" / "survival.csv").exists() and (out / "tables" / "effects.csv").exists()
     headline = re.findall(r"<p class='headline'>(.*?)</p>", page)
     assert any("manager = independent" in line and "95% CI" in line for line in headline)
+
+
+def test_paired_differences_see_a_small_shift_that_the_spread_between_futures_hides():
+    """Two policies on 60 futures: the futures differ a lot (sd 50), the policy adds 2 in
+    every future. Paired, the shift is clear; it is the mean of the per-future differences."""
+    from sim.analysis.statistics import paired_differences
+
+    rng = np.random.default_rng(8)
+    future_value = rng.normal(100.0, 50.0, 60)
+    runs = pd.concat([
+        pd.DataFrame({"policy": "A", "future": range(60), "replication": 0, "total_value": future_value}),
+        pd.DataFrame({"policy": "B", "future": range(60), "replication": 0,
+                      "total_value": future_value + 2.0 + rng.normal(0, 0.5, 60)}),
+    ])
+    row = paired_differences(runs, "policy", "A", ["total_value"]).iloc[0]
+    assert row["pairs"] == 60 and row["low"] > 1.5 and row["high"] < 2.5
+    assert row["wilcoxon_p"] < 1e-6 and row["share_better"] > 0.95
+    _, low, high = difference_interval(runs.loc[runs.policy == "B", "total_value"].to_numpy(),
+                                       runs.loc[runs.policy == "A", "total_value"].to_numpy())
+    assert low < 0 < high  # unpaired, the same shift is lost in the spread between futures
+
+
+def test_convergence_half_width_shrinks_like_one_over_root_n_and_says_whether_it_is_enough():
+    from sim.analysis.statistics import convergence, enough_replications
+
+    rng = np.random.default_rng(9)
+    runs = pd.DataFrame({"cell": np.repeat(["a", "b"], 400), "replication": np.tile(range(400), 2),
+                         "duration": rng.normal(60.0, 10.0, 800)})
+    table = convergence(runs, ["cell"], ["duration"], steps=4).set_index("n")
+    assert table.loc[400, "half_width"] == pytest.approx(1.96 * 10 / np.sqrt(400), rel=0.1)
+    assert table.loc[400, "half_width"] < table.index.min() and table["half_width"].is_monotonic_decreasing
+    assert enough_replications(table.reset_index(), "duration", 2.0).startswith(
+        "400 replications were enough for ±2 in the mean duration")
+    sentence = enough_replications(table.reset_index(), "duration", 0.5)
+    assert "were not enough" in sentence and "about 1" in sentence  # (0.98 / 0.5)^2 * 400 ≈ 1,5xx
+
+
+def test_discovery_reports_accuracy_coverage_and_density_of_its_rules():
+    from sim.analysis.discovery import discover
+
+    runs = pd.DataFrame({"manager": ["none"] * 50 + ["independent"] * 50,
+                         "turbulence": np.tile([0.2, 0.6], 50)})
+    bad = pd.Series((runs["manager"] == "none") & (runs["turbulence"] == 0.6))
+    result = discover(runs, ["manager", "turbulence"], bad, "short-lived")
+    assert result["accuracy"] == 1.0 and result["coverage"] == 1.0 and result["density"] == 1.0
+
+
+SHORT = """
+[experiment]
+name = "short"
+scenario = "pps_infrastructure"
+steps = 36
+replications = 20
+seed = 5
+
+[factors]
+manager = ["none", "lead_partner", "independent"]
+manager_position = [0.0, 1.0]
+turbulence = [0.2, 0.6]
+"""
+
+
+def _text(page: str) -> str:
+    page = re.sub(r"data:image/png;base64,[^'\"]+", "", page)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_report_of_a_few_hundred_short_runs_has_the_researchers_sections(tmp_path):
+    from sim.analysis.methods import methods_paragraph
+
+    path = tmp_path / "short.toml"
+    path.write_text(SHORT)
+    out = tmp_path / "short"
+    run_experiment(load_experiment(path), out=out, workers=1, progress=False)
+    page = make_report(out).read_text()
+    text = _text(page)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 160  # 8 cells: the position is crossed with the lead partner's manager only
+    for title in ("Survival: adjusted hazards", "Causes of ending", "Restricted mean survival time",
+                  "Exploratory analysis", "Enough replications?"):
+        assert title in text
+    ratios = pd.read_csv(out / "tables" / "hazard_ratios.csv").set_index("term")
+    assert {"manager = independent (vs none)", "manager = lead_partner (vs none)"} <= set(ratios.index)
+    assert (ratios["low"] <= ratios["hazard_ratio"]).all() and (ratios["hazard_ratio"] <= ratios["high"]).all()
+    causes = pd.read_csv(out / "tables" / "causes.csv")
+    assert causes["runs"].sum() == len(runs)
+    assert re.search(r"20 replications were (not )?enough for ±0\.1 in the mean dissolved", text)
+    for name in ("cumulative_incidence_by_manager", "hazard_ratios", "parallel_coordinates", "convergence"):
+        assert f"id='{name}'" in page
+    assert "tables/convergence.csv" in page
+    paragraph = methods_paragraph(out)
+    assert "a full factorial design of 8 design points" in paragraph
+    assert "20 replications per point (160 runs)" in paragraph and "root seed 5" in paragraph
+
+
+def test_report_tables_are_complete_not_cut_at_forty_rows():
+    from sim.analysis.sections import HTML_ROWS, table_html
+
+    table = pd.DataFrame({"row": range(100)})
+    assert table_html("t", table).count("<tr") == 101  # the header and every row
+    long = pd.DataFrame({"row": range(HTML_ROWS + 5)})
+    assert f"The first {HTML_ROWS} of {HTML_ROWS + 5} rows are shown; the CSV has them all." in table_html("t", long)
+
+
+PAIRED = """
+[experiment]
+name = "paired"
+scenario = "pps_infrastructure"
+steps = 36
+replications = 1
+seed = 6
+
+[design]
+kind = "lhs"
+samples = 40
+
+[[policy]]
+name = "no manager"
+manager = "none"
+
+[[policy]]
+name = "independent manager"
+manager = "independent"
+
+[uncertainties]
+turbulence = [0.05, 0.6]
+"""
+
+
+def test_a_paired_design_is_compared_future_by_future(tmp_path):
+    path = tmp_path / "paired.toml"
+    path.write_text(PAIRED)
+    out = tmp_path / "paired"
+    run_experiment(load_experiment(path), out=out, workers=1, progress=False)
+    text = _text(make_report(out).read_text())
+    assert "Paired comparison of policies" in text and "stratified on future" in text
+    paired = pd.read_csv(out / "tables" / "paired_differences.csv").set_index("outcome")
+    assert paired.loc["duration", "pairs"] == 40 and paired.loc["duration", "baseline"] == "no manager"
+    runs = pd.read_parquet(out / "runs.parquet")
+    by_future = runs.pivot(index="future", columns="policy", values="duration")
+    expected = (by_future["independent manager"] - by_future["no manager"]).mean()
+    assert paired.loc["duration", "mean_difference"] == pytest.approx(expected)

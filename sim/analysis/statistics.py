@@ -113,7 +113,8 @@ def paired_differences(runs: pd.DataFrame, group: str, baseline, outcomes: list[
     for level, part in runs.groupby(group, sort=True):
         if level == baseline:
             continue
-        joined = part.set_index(keys).join(base[outcomes], rsuffix="__base", how="inner")
+        joined = part.set_index(keys)[outcomes].merge(base[outcomes], left_index=True, right_index=True,
+                                                      suffixes=("", "__base"))
         for outcome in outcomes:
             d = (joined[outcome].astype(float) - joined[f"{outcome}__base"].astype(float)).to_numpy()
             d = d[np.isfinite(d)]

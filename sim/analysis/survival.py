@@ -413,14 +413,17 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
                      "restricted mean survival time for the difference in months.")
     if not notes:
         notes.append(f"No term violated proportional hazards (Schoenfeld test, p ≥ {PH_ALPHA}).")
-    interval = np.asarray(fit.conf_int())
+    with warnings.catch_warnings():  # a level without events has an undefined standard error
+        warnings.simplefilter("ignore", RuntimeWarning)
+        interval = np.asarray(fit.conf_int())
+        pvalues = np.asarray(fit.pvalues)
     with np.errstate(over="ignore"):
         table = pd.DataFrame({
             "term": list(exog.columns),
             "hazard_ratio": np.exp(np.asarray(fit.params)),
             "low": np.exp(interval[:, 0]),
             "high": np.exp(interval[:, 1]),
-            "p_value": np.asarray(fit.pvalues),
+            "p_value": pvalues,
         })
     # a dummy whose level has no event at all has no estimable ratio (the fit runs off to 0)
     silent = [t for t in exog.columns if term_factor[t] != t and exog[t].nunique() == 2
