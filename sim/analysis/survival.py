@@ -114,7 +114,6 @@ def hazard_by_year(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame
 # Aalen-Johansen estimator (``CumIncidenceRight``): it is already pulled in by the EMA
 # Workbench and works with pandas 3, which lifelines (pandas < 3) does not.
 
-#: Ending causes that are events (everything but reaching the horizon).
 def ending_causes(runs: pd.DataFrame) -> list[str]:
     """The causes of ending present in ``runs``, in the registry's order, without ``censored``."""
     from sim.model.outcomes import END_CAUSES
