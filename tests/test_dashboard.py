@@ -1,18 +1,22 @@
-"""The dashboard's plain-Python parts: wording, presets, play mode, texts in both languages."""
+"""The dashboard's plain-Python parts: wording, dilemma cards, lesson presets, the manager game."""
 
-import tomllib
-
+import numpy as np
+import pandas as pd
 import pytest
 
-from sim.dashboard.dilemmas import compare, dilemmas
+from sim.config.scenario import available_scenarios
+from sim.config.vocabulary import INTERVENTIONS, SECTORS
+from sim.dashboard.app import PAGES, builtin_scenario, preset_settings, scenario_from_label
+from sim.dashboard.dilemmas import (MEASURES, compare, dilemmas, format_lifetime, paired_difference,
+                                    run_option)
 from sim.dashboard.events import describe, event_log
-from sim.dashboard.i18n import LANGUAGES, TEXT_DIR, t, texts
-from sim.dashboard.play import PlayedAlliance
+from sim.dashboard.i18n import LANGUAGES, load_texts, name, t, texts
+from sim.dashboard.lessons import MOMENTS, lessons
+from sim.dashboard.play import WEAR, PlayedAlliance
 from sim.dashboard.server import server_command, server_environment
+from sim.model import AllianceModel
 from sim.model.interventions import LEVERS, capacity_costs
 from sim.model.outcomes import END_CAUSES
-from sim.model import AllianceModel
-from sim.config.vocabulary import INTERVENTIONS
 
 
 def keys(table, prefix=""):
@@ -23,26 +27,55 @@ def keys(table, prefix=""):
             yield f"{prefix}{key}"
 
 
+# --- texts ---------------------------------------------------------------------------------
+
 def test_every_text_exists_in_dutch_and_english():
     dutch, english = set(keys(texts("nl"))), set(keys(texts("en")))
-    assert dutch == english
+    assert dutch == english, sorted(dutch ^ english)
     for lever in INTERVENTIONS:
         assert t("nl", f"levers.{lever}") != t("en", f"levers.{lever}")
 
 
-def test_text_files_are_data_not_code():
-    for language in LANGUAGES:
-        tomllib.loads((TEXT_DIR / f"{language}.toml").read_text())
+def test_a_page_brings_its_own_text_files_as_a_namespace(tmp_path):
+    (tmp_path / "en.toml").write_text('[ui]\nstep = "Step"\n')
+    (tmp_path / "extra_en.toml").write_text('tab = "Extra page"\n[help]\nintro = "Hello"\n')
+    (tmp_path / "extra_nl.toml").write_text('tab = "Extra pagina"\n')
+    english = load_texts(tmp_path, "en")
+    assert english["ui"]["step"] == "Step"
+    assert english["extra"] == {"tab": "Extra page", "help": {"intro": "Hello"}}
 
 
-def test_events_read_as_plain_sentences_in_both_languages():
-    event = (14, "exit", {"partner": "Financier"})
-    assert describe(event, "en") == "Month 14: Financier leaves the alliance."
-    assert describe(event, "nl") == "Maand 14: Financier verlaat de alliantie."
+def test_a_page_text_file_may_not_overwrite_a_table_of_the_main_file(tmp_path):
+    (tmp_path / "en.toml").write_text('[ui]\nstep = "Step"\n')
+    (tmp_path / "ui_en.toml").write_text('step = "Stride"\n')
+    with pytest.raises(ValueError, match="ui_en.toml.*en.toml"):
+        load_texts(tmp_path, "en")
+
+
+def test_scenario_partner_and_sector_names_are_translated():
+    for scenario in available_scenarios():
+        assert name("nl", "scenarios", scenario) != scenario
+        model = AllianceModel(scenario, rng=0, collect=False)
+        for partner in model.partners.names:
+            dutch = name("nl", "partners", partner)
+            assert dutch != partner or partner in ("Consortium", "Financier", "Start-up"), partner
+    for sector in SECTORS:
+        assert name("nl", "sectors", sector) and name("en", "sectors", sector)
+    assert name("nl", "partners", "public 2") == "publiek 2"
+    assert name("nl", "partners", "Province") == "Provincie"
+
+
+# --- events --------------------------------------------------------------------------------
+
+def test_events_read_as_plain_sentences_with_partner_names_in_the_page_language():
+    event = (14, "exit", {"partner": "Province"})
+    assert describe(event, "en") == "Month 14: Province leaves the alliance."
+    assert describe(event, "nl") == "Maand 14: Provincie verlaat de alliantie."
     shock = (3, "shock", {"kind": "crisis"})
     assert "crisis" in describe(shock, "en") and "crisis" in describe(shock, "nl")
     ended = (20, "dissolution", {"reason": "essential_left", "partner": "Province"})
     assert describe(ended, "en").startswith("Month 20: The alliance dissolves (Province left")
+    assert "Provincie" in describe(ended, "nl")
 
 
 def test_every_kind_and_detail_the_model_logs_has_a_text():
@@ -53,8 +86,8 @@ def test_every_kind_and_detail_the_model_logs_has_a_text():
               *((6, "dissolution", {"reason": cause}) for cause in END_CAUSES),
               *((6, "dissolution", {"reason": cause, "partner": "Province"}) for cause in END_CAUSES)]
     for language in LANGUAGES:
-        for event in events:
-            assert describe(event, language).strip()
+        texts_ = [describe(event, language) for event in events]
+        assert all(len(text) > len("Month 1: ") for text in texts_)
     assert "Province" in describe((2, "call", {"by": "Province"}), "en")
     assert "manager" in describe((2, "call", {"by": "manager"}), "en")
     assert describe((1, "deadlock", {"room": True}), "en") != describe((1, "deadlock", {"room": False}), "en")
@@ -70,7 +103,7 @@ def test_every_event_a_model_produces_can_be_described():
         for event in model.events:
             kinds.add(event[1])
             for language in LANGUAGES:
-                assert describe(event, language).strip()
+                assert describe(event, language).startswith(t(language, "ui.month"))
     assert {"agreement", "shock", "intervention", "election"} <= kinds
 
 
@@ -82,26 +115,114 @@ def test_the_event_log_shows_the_newest_first_and_hides_interventions_unless_ask
     assert len(event_log(events, "en", interventions=True)) == 3
 
 
-def test_there_are_six_dilemma_presets_with_texts_in_both_languages():
+# --- the page's inputs -------------------------------------------------------------------
+
+def test_the_scenario_picker_accepts_only_listed_built_in_names():
+    assert scenario_from_label(name("nl", "scenarios", "pps_care"), "nl") == "pps_care"
+    for crafted in ("/dev/zero", "scenarios/pps_care.toml", "../scenarios/pps_care", "/etc/passwd",
+                    "pps_care.toml", None, 3, ["pps_care"]):
+        assert scenario_from_label(crafted, "nl") is None
+        assert builtin_scenario(crafted) is None
+    assert builtin_scenario("pps_care") == "pps_care"
+
+
+def test_the_pages_are_one_list_with_a_title_in_both_languages():
+    assert [page.key for page in PAGES][:3] == ["simulation", "dilemmas", "play"]
+    assert len({page.key for page in PAGES}) == len(PAGES)
+    for page in PAGES:
+        for language in LANGUAGES:
+            assert t(language, page.title)
+
+
+# --- dilemma cards -------------------------------------------------------------------------
+
+def test_every_dilemma_card_has_two_sided_texts_and_known_outcomes_in_both_languages():
     cards = dilemmas()
-    assert len(cards) >= 6
     assert {"double_loyalty", "control_versus_trust", "inclusion_versus_speed",
             "stability_versus_adaptation", "equality_versus_the_strongest",
             "creation_versus_capture"} <= {c.key for c in cards}
     for card in cards:
-        assert card.a != card.b
+        a, b = card.knobs("a"), card.knobs("b")
+        assert [k for k in a if a[k] != b[k]] == [card.knob]
+        assert len(card.outcomes) >= 3 and set(card.outcomes) <= set(MEASURES)
         for language in LANGUAGES:
-            for part in ("title", "a", "b", "explain"):
+            for part in ("title", "a", "b", "explain", "a_wins", "a_costs"):
                 assert t(language, f"dilemmas.{card.key}.{part}")
+            for outcome in card.outcomes:
+                assert t(language, f"measures.{outcome}")
 
 
-def test_a_dilemma_comparison_runs_both_options_on_the_same_seeds():
+def test_a_difference_whose_interval_includes_zero_is_marked_within_the_noise():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(0, 1, 40)
+    same = paired_difference("total_value", pd.Series(noise + 5), pd.Series(noise[::-1] + 5))
+    assert same.within_noise and same.low < 0 < same.high
+    apart = paired_difference("total_value", pd.Series(noise + 5), pd.Series(noise + 3))
+    assert not apart.within_noise and apart.low == pytest.approx(2.0)
+    tied = paired_difference("survived", pd.Series([1.0, 0.0]), pd.Series([1.0, 0.0]))
+    assert tied.within_noise and tied.low == tied.high == 0.0
+
+
+def test_a_median_lifetime_beyond_the_horizon_says_so():
+    assert format_lifetime(float("nan"), 120, "> {horizon} months") == "> 120 months"
+    assert format_lifetime(57.0, 120, "> {horizon} months") == "57"
+
+
+def test_run_more_extends_a_comparison_with_new_seeds():
     card = next(c for c in dilemmas() if c.key == "inclusion_versus_speed")
-    result = compare(card, runs=8)
-    assert set(result) == {"a", "b"}
-    assert 0.0 <= result["a"]["survived"] <= 1.0
-    assert result["a"]["mean_value"] != result["b"]["mean_value"]
+    first, more = run_option(card, "a", range(0, 3)), run_option(card, "a", range(3, 6))
+    assert list(first["seed"]) == [0, 1, 2] and list(more["seed"]) == [3, 4, 5]
+    assert compare(card, runs=3)["runs"] == 3
 
+
+#: What each card's text claims A wins (+: A higher, -: A lower), checked against the model.
+CARD_CLAIMS = {
+    "double_loyalty": {"home_share": +1, "mandate": +1, "trust_in_home": -1, "total_value": -1},
+    "control_versus_trust": {"opportunism": -1, "total_value": -1},
+    "inclusion_versus_speed": {"founding_months": -1, "formed": +1, "value_per_partner": +1,
+                               "potential_value": -1, "total_value": -1, "survived": +1},
+    "stability_versus_adaptation": {"renegotiations": -1, "context_fit": -1, "total_value": +1},
+    "equality_versus_the_strongest": {"gini": -1, "min_partner_gain": +1, "home_share": -1},
+    "creation_versus_capture": {"home_received": -1, "total_value": -1, "survived": -1},
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", sorted(CARD_CLAIMS))
+def test_each_dilemma_card_says_what_the_model_does(key):
+    card = next(c for c in dilemmas() if c.key == key)
+    result = compare(card, runs=100)
+    for d in result["differences"]:
+        if d.outcome in CARD_CLAIMS[key]:
+            sign = CARD_CLAIMS[key][d.outcome]
+            assert not d.within_noise and np.sign(d.a - d.b) == sign, (key, d)
+
+
+@pytest.mark.slow
+def test_control_does_not_build_trust_in_co_creation():
+    """The control-versus-trust card says trust ends up about the same under tight contracts."""
+    card = next(c for c in dilemmas() if c.key == "control_versus_trust")
+    trust = next(d for d in compare(card, runs=100)["differences"] if d.outcome == "mean_trust")
+    assert abs(trust.a - trust.b) < 0.05
+
+
+# --- lesson presets ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lesson", lessons(), ids=lambda lesson: lesson.key)
+def test_each_lesson_preset_still_produces_its_moment(lesson):
+    moment = MOMENTS[lesson.key](lesson)
+    assert moment["happens"], moment
+
+
+def test_a_lesson_preset_puts_its_knobs_on_the_scenarios_values():
+    lesson = next(l for l in lessons() if l.key == "turbulent_alliance")
+    settings = preset_settings(lesson.scenario, lesson.knobs)
+    assert settings["turbulence"] == 0.7 and settings["manager"] == "none"
+    for language in LANGUAGES:
+        assert t(language, f"lessons.{lesson.key}.title") and t(language, f"lessons.{lesson.key}.explain")
+
+
+# --- the manager game ----------------------------------------------------------------------
 
 def test_play_mode_turns_a_persons_choice_into_an_intervention():
     game = PlayedAlliance("pps_infrastructure", seed=3)
@@ -111,20 +232,40 @@ def test_play_mode_turns_a_persons_choice_into_an_intervention():
     assert game.choices == [(0, "build_trust")]
 
 
-def test_play_mode_refuses_a_choice_beyond_the_months_capacity():
-    game = PlayedAlliance("pps_infrastructure", seed=3, knobs={"manager_capacity": 0.5})
+def test_each_lever_at_most_once_a_month_and_within_capacity():
+    game = PlayedAlliance("pps_infrastructure", seed=3, knobs={"manager_capacity": 3.0})
     assert game.choose("mediate")
     assert not game.choose("mediate")
+    small = PlayedAlliance("pps_infrastructure", seed=3, knobs={"manager_capacity": 0.5})
+    assert small.choose("mediate") and not small.choose("build_trust")
     with pytest.raises(ValueError):
         game.choose("bribe")
+
+
+def test_a_lever_pulled_month_after_month_wears_and_costs_more():
+    game = PlayedAlliance("pps_infrastructure", seed=3)
+    base = LEVERS["scan_adapt"].cost(game.model.params)
+    assert game.cost("scan_adapt") == base
+    game.choose("scan_adapt")
+    game.next_month()
+    assert game.cost("scan_adapt") == pytest.approx(base * WEAR)
+    game.next_month()  # a month of rest
+    assert game.cost("scan_adapt") == pytest.approx(base)
 
 
 def test_play_mode_reads_lever_costs_from_the_played_models_parameters():
     cheap = PlayedAlliance("pps_infrastructure", seed=3, knobs={"cost_mediate": 0.05})
     assert cheap.cost("mediate") == 0.05 == capacity_costs(cheap.model.params)["mediate"]
-    assert all(cheap.cost(lever) == cost for lever, cost in capacity_costs(cheap.model.params).items())
     dear = PlayedAlliance("pps_infrastructure", seed=3, knobs={"cost_mediate": 2.0, "manager_capacity": 0.5})
-    assert not dear.can_afford("mediate") and not dear.choose("mediate")
+    assert not dear.can_choose("mediate") and not dear.choose("mediate")
+
+
+def test_the_capacity_shown_is_the_capacity_the_model_grants():
+    game = PlayedAlliance("shared_service_centre", seed=3)
+    for _ in range(6):
+        game.next_month()
+    assert game.capacity_left == pytest.approx(game.usable_capacity())
+    assert game.usable_capacity() < game.capacity  # backing below 1 takes capacity away
 
 
 def test_the_manager_in_play_mode_never_acts_on_its_own():
@@ -134,15 +275,48 @@ def test_the_manager_in_play_mode_never_acts_on_its_own():
     assert not [e for e in game.model.events if e[1] == "intervention"]
 
 
-def test_play_mode_compares_with_the_built_in_manager_over_the_same_months():
-    game = PlayedAlliance("open_innovation", seed=2)
+def test_the_game_shows_both_managers_month_by_month():
+    game = PlayedAlliance("shared_service_centre", seed=3)
     for _ in range(12):
         game.choose("build_trust")
         game.next_month()
-    comparison = game.benchmark()
-    assert comparison["builtin"]["duration"] == comparison["you"]["duration"] == 12
-    assert comparison["builtin"]["capacity_build_trust"] != comparison["you"]["capacity_build_trust"] or \
-        comparison["builtin"]["total_value"] != comparison["you"]["total_value"]
+    assert [m.month for m in game.history] == list(range(12))
+    assert all(m.yours in ((), ("build_trust",)) for m in game.history)
+    assert any(m.builtin for m in game.history)
+    builtin = AllianceModel("shared_service_centre", rng=3, manager="independent", collect=False)
+    for _ in range(12):
+        builtin.step()
+    assert game.benchmark()["builtin"]["total_value"] == builtin.outcomes()["total_value"]
+
+
+def test_the_default_game_is_eventful_in_its_first_two_years():
+    from sim.dashboard.app import GAME_SCENARIO, GAME_SEED
+
+    game = PlayedAlliance(GAME_SCENARIO, GAME_SEED)
+    for _ in range(24):
+        game.next_month()
+    kinds = {e[1] for e in game.model.events}
+    assert "shock" in kinds and kinds & {"call", "deadlock", "renegotiation", "exit"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lever", INTERVENTIONS)
+def test_no_single_lever_pulled_every_month_beats_the_built_in_manager(lever):
+    """Pulling one lever whenever the rules allow, for the whole run of the default game,
+    wins against the built-in manager's value in fewer than half of the seeds."""
+    from sim.dashboard.app import GAME_SCENARIO
+
+    wins = 0
+    seeds = range(24)
+    for seed in seeds:
+        game = PlayedAlliance(GAME_SCENARIO, seed)
+        while game.model.running:
+            game.choose(lever)
+            game.next_month()
+        while game.builtin.running:
+            game.builtin.step()
+        wins += game.model.total_value > game.builtin.total_value
+    assert wins < len(seeds) / 2
 
 
 def test_the_server_binds_to_localhost_with_telemetry_off():

@@ -1,44 +1,189 @@
 """The trainers' dashboard: a Solara page per browser session.
 
 Start it with ``make dashboard`` or ``python run_experiment.py dashboard``. Every
-browser session builds its own model (``solara.use_memo`` inside the page), so
-trainees on the same server never step each other's alliance. All texts come
-from ``text/nl.toml`` and ``text/en.toml``; the page offers no component that
-runs code on the server.
+browser session has its own alliances (the state lives in the session's ``Page`` and
+in kernel-scoped reactive values), so trainees on the same server never step each
+other's model. All texts come from ``text/*.toml``; the page offers no component that
+runs code on the server, and its scenario pickers accept only listed built-in names.
+
+The tabs are the list :data:`PAGES`: a page is a component taking the session's
+shared state (:class:`Session`); adding one is one line there.
+
+Play is one asyncio task per session (``PlayLoop``): it steps the model on a
+schedule of ``1 / speed`` seconds, so the labelled speed is the real speed, and it
+stops when the play state turns off, the speed changes or the session ends (the task
+is cancelled with its component). Charts are redrawn at most every
+:data:`DRAW_INTERVAL` seconds while playing; the month counter and the event log
+follow every month. A change of a setting during play pauses it and says so.
 """
 
 from __future__ import annotations
 
-import math
+import asyncio
+import html
+import io
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-import matplotlib.pyplot as plt
+import pandas as pd
 import solara
 import solara.lab
 
-from sim.dashboard import charts
-from sim.dashboard.dilemmas import compare, dilemmas
-from sim.dashboard.events import event_log
-from sim.dashboard.i18n import LANGUAGES, t
-from sim.dashboard.play import PlayedAlliance
 from sim.config.knobs import KNOBS
-from sim.model import AllianceModel
 from sim.config.scenario import available_scenarios, load_scenario
 from sim.config.vocabulary import INTERVENTIONS, MANAGER_MODES
+from sim.dashboard import charts, pps
+from sim.dashboard.dilemmas import Dilemma, dilemmas, format_lifetime, format_value, run_option, summarise
+from sim.dashboard.events import event_log
+from sim.dashboard.i18n import LANGUAGES, name, t
+from sim.dashboard.lessons import Lesson, lessons
+from sim.dashboard.play import PlayedAlliance
+from sim.model import AllianceModel
 
 SLIDERS = ("manager_position", "manager_skill", "manager_capacity", "turbulence", "power_asymmetry",
            "goal_diversity", "formalisation")
+MANAGER_SLIDERS = ("manager_position", "manager_skill", "manager_capacity")
 DEFAULT_SCENARIO = "pps_infrastructure"
+#: The manager game's default: turbulent, with a dominant partner, and a seed in which
+#: shocks, calls and a renegotiation come within the first two years (see docs/trainers.md).
+GAME_SCENARIO = "shared_service_centre"
+GAME_SEED = 36
 COMPARISON_RUNS = 40
-BLOCK = {"display": "block", "margin-bottom": "0.3em"}
-WRAP = {"flex-wrap": "wrap"}
-PLAY_OUTCOMES = (("duration", "{:.0f}"), ("total_value", "{:.0f}"), ("mean_trust", "{:.2f}"),
-                 ("exits", "{:.0f}"), ("gini", "{:.2f}"))
+MORE_RUNS = 80
+SPEEDS = (1, 2, 4, 8)
+DEFAULT_SPEED = 4
+#: Seconds between chart redraws while playing (the month counter moves every month).
+DRAW_INTERVAL = 0.8
+
+CSS = """
+.sim-grid { display: grid; grid-template-columns: minmax(230px, 23%) minmax(0, 1fr) minmax(190px, 21%);
+            gap: 10px; align-items: start; padding: 6px 10px; }
+.game-grid { display: grid; grid-template-columns: minmax(250px, 30%) minmax(0, 1fr) minmax(190px, 21%);
+             gap: 10px; align-items: start; padding: 6px 10px; }
+.chart-grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px; }
+.chart-grid img, .chart img { width: 100%; height: auto; display: block; }
+.chart-title { font-weight: 600; font-size: 15px; margin: 2px 0; }
+.button-row { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0; }
+.v-btn__content { white-space: normal !important; flex: 1 1 auto !important; max-width: 100%; }
+.result-table td:first-child { width: 40%; }
+.lever-buttons { display: flex; flex-direction: column; gap: 4px; }
+.lever-buttons .v-btn { height: auto !important; min-height: 34px; padding: 4px 8px !important; }
+.knob-label { font-size: 14px; margin-top: 6px; }
+.knob-label b { font-variant-numeric: tabular-nums; }
+.event-log .v-card__text, .event-log { font-size: 15px; }
+.event-line { margin-bottom: 4px; }
+.status { font-size: 17px; font-weight: 600; }
+.notice { font-size: 14px; }
+.dilemma-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 10px;
+                padding: 6px 10px; }
+.result-table { border-collapse: collapse; width: 100%; font-size: 14px; }
+.result-table td, .result-table th { border-bottom: 1px solid #ddd; padding: 3px 5px; text-align: left; }
+.result-table td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.noise { color: #8a6d00; font-style: italic; }
+.colour-key { display: flex; flex-wrap: wrap; gap: 4px 12px; font-size: 14px; margin: 4px 0; }
+.colour-key span.swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; border-radius: 2px; }
+.v-btn { text-transform: none !important; letter-spacing: normal !important; }
+.button-row .v-btn, .lever-buttons .v-btn, .lesson-presets .v-btn { height: auto !important; min-height: 34px;
+    padding: 4px 10px !important; max-width: 100%; }
+.speed-toggle { display: flex !important; flex-wrap: wrap; }
+.speed-toggle .v-btn { min-width: 40px !important; padding: 0 8px !important; }
+/* the framework's attribution badge sat on top of the charts */
+div[style="right: 0px; bottom: 0px; position: absolute; padding: 10px;"] { display: none; }
+"""
+
+
+# --- session state ------------------------------------------------------------------------
+
+class Run:
+    """The Simulation tab's alliance for one session: rebuilt when its setup changes,
+    stepped under a lock (by the play loop or the Step button, never both at once)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.model: AllianceModel | None = None
+
+    def model_for(self, scenario: str, seed: int, settings: dict[str, Any], resets: int) -> AllianceModel:
+        key = (scenario, seed, tuple(sorted(settings.items())), resets)
+        with self.lock:
+            if key != self.key or self.model is None:
+                self.model = AllianceModel(scenario, rng=seed, **model_knobs(scenario, settings))
+                self.key = key
+            return self.model
+
+    def step(self) -> bool:
+        """One month; returns whether the alliance is still running."""
+        with self.lock:
+            if self.model is not None and self.model.running:
+                self.model.step()
+            return self.model is not None and self.model.running
+
+
+@dataclass(frozen=True)
+class Session:
+    """The state a browser session's pages share: language, open tab, the Simulation tab's
+    scenario, seed and settings. ``change`` is the one way to change the simulation's
+    setup: it pauses play first and says why."""
+
+    language: solara.Reactive[str]
+    tab: solara.Reactive[int]
+    scenario: solara.Reactive[str]
+    seed: solara.Reactive[int]
+    settings: solara.Reactive[dict[str, Any]]
+    run: Run
+    resets: solara.Reactive[int]
+
+    def change(self, scenario: str | None = None, seed: int | None = None,
+               settings: dict[str, Any] | None = None, notice: str = "ui.paused_for_change") -> None:
+        was_playing = PLAYING.value
+        PLAYING.set(False)
+        if scenario is not None:
+            self.scenario.set(scenario)
+        if seed is not None:
+            self.seed.set(seed)
+        if settings is not None:
+            self.settings.set(settings)
+        NOTICE.set(notice if was_playing or notice != "ui.paused_for_change" else "")
+
+
+# Kernel-scoped values (one per browser session): read only by the small components that
+# show them, so a month of play re-renders the status line and the log, not the page.
+PLAYING = solara.reactive(False)
+MONTH = solara.reactive(0)
+FRAME = solara.reactive(0)
+SPEED = solara.reactive(DEFAULT_SPEED)
+NOTICE = solara.reactive("")
+LESSON = solara.reactive("")
+
+
+# --- plain helpers ---------------------------------------------------------------------
+
+def builtin_scenario(candidate: object) -> str | None:
+    """``candidate`` if it is one of the listed built-in scenario names, else None.
+
+    The pickers call this on whatever the browser sends, so a crafted message naming a
+    path (or /dev/zero, or a FIFO) is refused without anything being opened.
+    """
+    return candidate if isinstance(candidate, str) and candidate in available_scenarios() else None
+
+
+def scenario_choices(language: str) -> dict[str, str]:
+    """The pickers' entries: translated scenario name -> built-in scenario name."""
+    return {name(language, "scenarios", s): s for s in available_scenarios()}
+
+
+def scenario_from_label(label: object, language: str) -> str | None:
+    """The built-in scenario a picker's label stands for; None for anything not listed."""
+    if not isinstance(label, str):
+        return None
+    return builtin_scenario(scenario_choices(language).get(label))
 
 
 def default_settings(scenario: str) -> dict[str, Any]:
-    """The knobs the page shows, at the scenario's values."""
+    """The knobs the page shows, at the (built-in) scenario's values."""
     config = load_scenario(scenario)
     keys = ("manager", "interventions", "n_partners", *SLIDERS)
     return {k: config.knobs.get(k, KNOBS[k].default) for k in keys}
@@ -51,238 +196,462 @@ def model_knobs(scenario: str, settings: dict[str, Any]) -> dict[str, Any]:
     return knobs
 
 
-@solara.component
-def Chart(figure_maker, model: AllianceModel, language: str, tick: int):
-    figure = solara.use_memo(lambda: figure_maker(model, language), dependencies=[model, language, tick])
-    solara.FigureMatplotlib(figure, format="png", dependencies=[model, language, tick])
-    solara.use_effect(lambda: (lambda: plt.close(figure)), [figure])
+def preset_settings(scenario: str, knobs: dict[str, Any]) -> dict[str, Any]:
+    """The page's settings for a preset: the scenario's values with the preset's knobs on top."""
+    chosen = default_settings(scenario)
+    chosen.update({k: tuple(v) if isinstance(v, list) else v for k, v in knobs.items()})
+    return chosen
 
 
-@solara.component
-def EventLog(model: AllianceModel, language: str, tick: int, interventions: bool = False):
-    lines = event_log(model.events, language, interventions=interventions)
-    with solara.Card(t(language, "ui.event_log"), classes=["event-log"]):
-        if not lines:
-            solara.Text(t(language, "ui.no_events"), style=BLOCK)
-        for line in lines:
-            solara.Text(line, classes=["event-line"], style=BLOCK)
-
-
-def status_text(model: AllianceModel, language: str) -> str:
-    state = ("ui.status_dissolved" if model.dissolved else
-             "ui.status_running" if model.running else "ui.status_ended")
+def status_text(model: AllianceModel, language: str, playing: bool) -> str:
+    if model.dissolved:
+        state = "ui.status_dissolved"
+    elif not model.running:
+        state = "ui.status_ended"
+    else:
+        state = "ui.status_playing" if playing else "ui.status_paused"
     return f"{t(language, 'ui.month')} {model.month} · {t(language, state)}"
 
 
+def game_status(model: AllianceModel, language: str) -> str:
+    """The game's month, and how it ended if it has (the game waits for the player, never "plays")."""
+    month = f"{t(language, 'ui.month')} {model.month}"
+    if model.running:
+        return month
+    return f"{month} · {t(language, 'ui.status_dissolved' if model.dissolved else 'ui.status_ended')}"
+
+
+def png(figure_maker: Callable, model: AllianceModel, language: str) -> bytes:
+    """A chart as PNG bytes; the matplotlib Figure is dropped afterwards (no pyplot registry)."""
+    buffer = io.BytesIO()
+    figure_maker(model, language).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def html_table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    """A small escaped HTML table (no Markdown: its KaTeX assets are not served offline)."""
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(
+        f"<td class='num'>{cell}</td>" if i >= numeric_from else f"<td>{cell}</td>"
+        for i, cell in enumerate(row)) + "</tr>" for row in rows)
+    return f"<table class='result-table'><tr>{head}</tr>{body}</table>"
+
+
+# --- components ------------------------------------------------------------------------
+
 @solara.component
-def Settings(language: str, scenario: solara.Reactive, seed: solara.Reactive, settings: solara.Reactive):
-    values = settings.value
+def Chart(figure_maker: Callable, model: AllianceModel, language: str, frame: int, title: str, css: str):
+    image = solara.use_memo(lambda: png(figure_maker, model, language), dependencies=[model, language, frame])
+    with solara.Div(classes=["chart", css]):
+        solara.Text(title, classes=["chart-title"])
+        solara.Image(image, format="png")
 
-    def set_knob(name):
-        return lambda v: settings.set({**settings.value, name: v})
 
-    def set_scenario(name):
-        scenario.set(name)
-        settings.set(default_settings(name))
+@solara.component
+def ColourKey(model: AllianceModel, language: str):
+    cells = "".join(f"<span><span class='swatch' style='background:{colour}'></span>{html.escape(label)}</span>"
+                    for label, colour in charts.legend_entries(model, language))
+    solara.HTML(unsafe_innerHTML=cells, classes=["colour-key"])
 
-    solara.Select(t(language, "ui.scenario"), values=available_scenarios(), value=scenario.value,
-                  on_value=set_scenario, classes=["scenario-select"])
-    solara.InputInt(t(language, "ui.seed"), value=seed.value, on_value=seed.set)
-    labels = {t(language, f"choices.{m}"): m for m in MANAGER_MODES}
-    solara.Select(t(language, "knobs.manager"), values=list(labels),
+
+@solara.component
+def SimulationCharts(run: Run, language: str):
+    frame = FRAME.value
+    model = run.model
+    with solara.Div(classes=["chart-grid"]):
+        Chart(charts.value_chart, model, language, frame, t(language, "ui.chart_value"), "chart-value")
+        Chart(charts.network_chart, model, language, frame, t(language, "ui.chart_network"), "chart-network")
+        Chart(charts.satisfaction_chart, model, language, frame, t(language, "ui.chart_satisfaction"),
+              "chart-satisfaction")
+        Chart(charts.power_chart, model, language, frame, t(language, "ui.chart_power"), "chart-power")
+    ColourKey(model, language)
+
+
+@solara.component
+def EventLog(model: AllianceModel, language: str, interventions: bool = False, month: int = 0):
+    lines = event_log(model.events, language, interventions=interventions, limit=14)
+    with solara.Card(t(language, "ui.event_log"), classes=["event-log"]):
+        if not lines:
+            solara.Text(t(language, "ui.no_events"), classes=["event-line"])
+        for line in lines:
+            solara.Text(line, classes=["event-line"], style={"display": "block"})
+
+
+@solara.component
+def LiveEventLog(run: Run, language: str):
+    EventLog(run.model, language, month=MONTH.value)
+
+
+@solara.component
+def StatusLine(run: Run, language: str):
+    MONTH.value  # noqa: B018  (subscribe: the line follows every month)
+    solara.Text(status_text(run.model, language, PLAYING.value), classes=["status"])
+
+
+@solara.component
+def PlayLoop(run: Run):
+    """The session's one play loop: steps on schedule while PLAYING, stops cleanly."""
+    playing, speed = PLAYING.value, SPEED.value
+
+    async def loop():
+        if not playing:
+            return
+        interval = 1.0 / speed
+        due = time.perf_counter()
+        drawn = time.perf_counter()
+        while True:
+            due += interval
+            delay = due - time.perf_counter()
+            if delay < -1.0:  # far behind (a slow redraw): do not race to catch up
+                due = time.perf_counter()
+            await asyncio.sleep(max(delay, 0.0))
+            running = run.step()
+            MONTH.set(run.model.month)
+            if not running or time.perf_counter() - drawn >= DRAW_INTERVAL:
+                FRAME.set(FRAME.value + 1)
+                drawn = time.perf_counter()
+            if not running:
+                PLAYING.set(False)
+                return
+
+    solara.lab.use_task(loop, dependencies=[playing, speed], prefer_threaded=False)
+
+
+@solara.component
+def KnobSlider(label: str, name_: str, value: float, low: float, high: float, step: float,
+               on_commit: Callable[[str, float], None], integer: bool = False):
+    """A label with the value above a slider; the value is committed when the slider is
+    released (or moved with the keyboard), not on every pixel of a drag."""
+    shown = f"{value:.0f}" if integer else f"{value:.2f}"
+    solara.HTML(unsafe_innerHTML=f"{html.escape(label)}: <b>{shown}</b>", classes=["knob-label"])
+    slider = solara.v.Slider(v_model=value, min=low, max=high, step=step, thumb_label=True,
+                             hide_details=True, class_=f"knob-slider knob-{name_}")
+    solara.v.use_event(slider, "change",
+                       lambda *args: on_commit(name_, int(args[-1]) if integer else float(args[-1])))
+
+
+@solara.component
+def Settings(session: Session):
+    language = session.language.value
+    values = session.settings.value
+    scenario = session.scenario.value
+
+    def commit(knob: str, value: Any) -> None:
+        if session.settings.value.get(knob) != value:
+            session.change(settings={**session.settings.value, knob: value})
+
+    def pick_scenario(label: object) -> None:
+        chosen = scenario_from_label(label, language)
+        if chosen is not None and chosen != session.scenario.value:
+            session.change(scenario=chosen, settings=default_settings(chosen))
+
+    labels = scenario_choices(language)
+    solara.Select(t(language, "ui.scenario"), values=list(labels), value=name(language, "scenarios", scenario),
+                  on_value=pick_scenario, classes=["scenario-select"])
+    solara.InputInt(t(language, "ui.seed"), value=session.seed.value,
+                    on_value=lambda seed: seed is not None and seed != session.seed.value
+                    and session.change(seed=seed), classes=["seed-input"])
+    managers = {t(language, f"choices.{m}"): m for m in MANAGER_MODES}
+    solara.Select(t(language, "knobs.manager"), values=list(managers),
                   value=t(language, f"choices.{values['manager']}"),
-                  on_value=lambda label: set_knob("manager")(labels[label]), classes=["manager-select"])
-    for name in SLIDERS:
-        knob = KNOBS[name]
-        with solara.Div(classes=[f"knob-{name}"]):
-            solara.SliderFloat(t(language, f"knobs.{name}"), value=values[name], min=knob.low,
-                               max=knob.high, step=0.05, on_value=set_knob(name))
-    lever_names = {t(language, f"levers.{lever}"): lever for lever in INTERVENTIONS}
-    solara.SelectMultiple(t(language, "knobs.interventions"),
-                          values=[t(language, f"levers.{lever}") for lever in values["interventions"]],
-                          all_values=list(lever_names),
-                          on_value=lambda chosen: set_knob("interventions")(
-                              tuple(lever_names[c] for c in chosen)))
-    if load_scenario(scenario.value).generated:
-        solara.SliderInt(t(language, "knobs.n_partners"), value=values["n_partners"], min=2, max=40,
-                         on_value=set_knob("n_partners"))
+                  on_value=lambda label: label in managers and commit("manager", managers[label]),
+                  classes=["manager-select"])
+    for knob in SLIDERS:
+        if knob in MANAGER_SLIDERS and values["manager"] == "none":
+            continue
+        spec = KNOBS[knob]
+        KnobSlider(t(language, f"knobs.{knob}"), knob, values[knob], spec.low, spec.high, 0.05, commit)
+    if load_scenario(scenario).generated:
+        KnobSlider(t(language, "knobs.n_partners"), "n_partners", values["n_partners"], 2, 40, 1, commit,
+                   integer=True)
+    if values["manager"] != "none":
+        levers = {t(language, f"levers.{lever}"): lever for lever in INTERVENTIONS}
+        solara.SelectMultiple(t(language, "knobs.interventions"),
+                              values=[t(language, f"levers.{lever}") for lever in values["interventions"]],
+                              all_values=list(levers),
+                              on_value=lambda chosen: commit("interventions",
+                                                             tuple(levers[c] for c in chosen if c in levers)),
+                              classes=["lever-select"])
 
 
 @solara.component
-def Simulation(language: str, scenario: solara.Reactive, seed: solara.Reactive, settings: solara.Reactive):
-    resets = solara.use_reactive(0)
-    tick = solara.use_reactive(0)
-    playing = solara.use_reactive(False)
-    speed = solara.use_reactive(4.0)
-    frozen = tuple(sorted(settings.value.items()))
-    model = solara.use_memo(
-        lambda: AllianceModel(scenario.value, rng=seed.value, **model_knobs(scenario.value, settings.value)),
-        dependencies=[scenario.value, seed.value, frozen, resets.value])
+def Controls(run: Run, session: Session, resets: solara.Reactive[int]):
+    language = session.language.value
+    playing = PLAYING.value
+    model = run.model
 
-    def step():
-        if model.running:
-            model.step()
-            tick.set(tick.value + 1)
+    def step() -> None:
+        PLAYING.set(False)
+        run.step()
+        MONTH.set(run.model.month)
+        FRAME.set(FRAME.value + 1)
 
-    def play_loop():
-        while playing.value and model.running:
-            time.sleep(1.0 / max(speed.value, 0.5))
-            if not playing.value:  # paused while waiting
-                break
-            step()
-        if not model.running:
-            playing.set(False)
+    def reset() -> None:
+        PLAYING.set(False)
+        NOTICE.set("")
+        resets.set(resets.value + 1)
+        MONTH.set(0)
 
-    solara.lab.use_task(play_loop, dependencies=[playing.value, model], prefer_threaded=True)
-    # While playing fast, redraw the charts every few months only: drawing takes longer than a month.
-    stride = max(1, round(speed.value / 2)) if playing.value else 1
-    frame = tick.value // stride
-
-    with solara.Columns([1, 3]):
-        with solara.Column():
-            with solara.Card():
-                solara.Text(status_text(model, language), classes=["status"], style=BLOCK)
-                with solara.Row():
-                    solara.Button(t(language, "ui.step"), on_click=step, disabled=not model.running,
-                                  classes=["step-button"], color="primary")
-                    solara.Button(t(language, "ui.pause") if playing.value else t(language, "ui.play"),
-                                  on_click=lambda: playing.set(not playing.value),
-                                  disabled=not model.running, classes=["play-button"])
-                    solara.Button(t(language, "ui.reset"), on_click=lambda: resets.set(resets.value + 1),
-                                  classes=["reset-button"])
-                solara.SliderFloat(t(language, "ui.speed"), value=speed, min=0.5, max=20, step=0.5)
-            Settings(language, scenario, seed, settings)
-        with solara.Column():
-            with solara.Columns([1, 1]):
-                with solara.Column(classes=["chart-value"]):
-                    Chart(charts.value_chart, model, language, frame)
-                with solara.Column(classes=["chart-network"]):
-                    Chart(charts.network_chart, model, language, frame)
-            with solara.Columns([1, 1]):
-                with solara.Column(classes=["chart-satisfaction"]):
-                    Chart(charts.satisfaction_chart, model, language, frame)
-                with solara.Column(classes=["chart-power"]):
-                    Chart(charts.power_chart, model, language, frame)
-            EventLog(model, language, tick.value)
+    with solara.Card(classes=["controls"]):
+        StatusLine(run, language)
+        with solara.Div(classes=["button-row"]):
+            solara.Button(t(language, "ui.step"), on_click=step, disabled=not model.running,
+                          classes=["step-button"], color="primary")
+            solara.Button(t(language, "ui.pause") if playing else t(language, "ui.play"),
+                          on_click=lambda: PLAYING.set(not PLAYING.value and run.model.running),
+                          disabled=not model.running, classes=["play-button"],
+                          color="warning" if playing else None)
+            solara.Button(t(language, "ui.reset"), on_click=reset, classes=["reset-button"])
+        solara.Text(t(language, "ui.speed", speed=SPEED.value), classes=["knob-label"])
+        solara.ToggleButtonsSingle(value=SPEED.value, values=list(SPEEDS), on_value=SPEED.set,
+                                   classes=["speed-toggle"], dense=True)
+        if NOTICE.value:
+            solara.Info(t(language, NOTICE.value, lesson=LESSON.value), classes=["notice"], dense=True)
 
 
 @solara.component
-def DilemmaCard(dilemma, language: str, on_try):
-    result = solara.use_reactive(None)
-    title = t(language, f"dilemmas.{dilemma.key}.title")
-    with solara.Card(title, classes=["dilemma-card", f"dilemma-{dilemma.key}"]):
-        solara.Markdown(t(language, f"dilemmas.{dilemma.key}.explain"))
-        solara.Markdown(f"**A** · {t(language, f'dilemmas.{dilemma.key}.a')}  \n"
-                        f"**B** · {t(language, f'dilemmas.{dilemma.key}.b')}  \n"
-                        f"*{t(language, 'ui.scenario')}: {dilemma.scenario}*")
-        with solara.Row(style=WRAP):
-            solara.Button(t(language, "ui.compare", runs=COMPARISON_RUNS), classes=["compare-button"],
-                          on_click=lambda: result.set(compare(dilemma, runs=COMPARISON_RUNS)))
-            solara.Button(t(language, "ui.load_a"), text=True, on_click=lambda: on_try(dilemma, "a"))
-            solara.Button(t(language, "ui.load_b"), text=True, on_click=lambda: on_try(dilemma, "b"))
-        if result.value is not None:
-            rows = [(t(language, "ui.survived"), "survived", "{:.0%}"),
-                    (t(language, "ui.mean_value"), "mean_value", "{:.0f}"),
-                    (t(language, "ui.median_life"), "median_lifetime", "{:.0f}")]
-            table = "| | A | B |\n|---|---|---|\n" + "\n".join(
-                f"| {label} | {_fmt(fmt, result.value['a'][key])} | {_fmt(fmt, result.value['b'][key])} |"
-                for label, key, fmt in rows)
-            solara.Markdown(table, style={"font-size": "0.95em"})
+def LessonPresets(session: Session):
+    language = session.language.value
 
+    def load(lesson: Lesson) -> None:
+        LESSON.set(t(language, f"lessons.{lesson.key}.title"))
+        session.change(scenario=lesson.scenario, seed=lesson.seed,
+                       settings=preset_settings(lesson.scenario, lesson.knobs), notice="ui.lesson_loaded")
 
-def _fmt(template: str, value: float) -> str:
-    return "–" if isinstance(value, float) and math.isnan(value) else template.format(value)
+    with solara.Card(t(language, "ui.lessons"), classes=["lesson-presets"]):
+        with solara.Div(classes=["button-row"]):
+            for lesson in lessons():
+                solara.Button(t(language, f"lessons.{lesson.key}.title"), on_click=lambda lesson=lesson: load(lesson),
+                              classes=[f"lesson-{lesson.key}"], outlined=True, small=True)
 
 
 @solara.component
-def Dilemmas(language: str, on_try):
-    with solara.Column(style={"padding": "0 1em"}):
-        with solara.ColumnsResponsive(12, large=6):
-            for dilemma in dilemmas():
-                DilemmaCard(dilemma, language, on_try)
+def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
+    language = session.language.value
+    run.model_for(session.scenario.value, session.seed.value, session.settings.value, resets.value)
+    with solara.Div(classes=["sim-grid"]):
+        with solara.Div():
+            Controls(run, session, resets)
+            LessonPresets(session)
+            with solara.Card(classes=["settings"]):
+                Settings(session)
+        with solara.Div():
+            SimulationCharts(run, language)
+        with solara.Div():
+            LiveEventLog(run, language)
+
+
+# --- dilemmas --------------------------------------------------------------------------
+
+@solara.component
+def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str], None]):
+    runs = solara.use_reactive(None)
+
+    def compute(extra: int) -> None:
+        done = runs.value
+        start = 0 if done is None else len(done[0])
+        seeds = range(start, start + extra)
+        a, b = run_option(dilemma, "a", seeds), run_option(dilemma, "b", seeds)
+        if done is not None:
+            a, b = pd.concat([done[0], a], ignore_index=True), pd.concat([done[1], b], ignore_index=True)
+        runs.set((a, b))
+
+    task = solara.lab.use_task(compute, dependencies=None, prefer_threaded=True)
+    key = f"dilemmas.{dilemma.key}"
+    with solara.Card(t(language, f"{key}.title"), classes=["dilemma-card", f"dilemma-{dilemma.key}"]):
+        solara.Text(t(language, f"{key}.explain"), style={"display": "block", "margin-bottom": "4px"})
+        solara.HTML(unsafe_innerHTML=(
+            f"<b>A</b> · {html.escape(t(language, f'{key}.a'))}<br>"
+            f"<b>B</b> · {html.escape(t(language, f'{key}.b'))}<br>"
+            f"<b>A {html.escape(t(language, 'ui.wins'))}:</b> {html.escape(t(language, f'{key}.a_wins'))}<br>"
+            f"<b>A {html.escape(t(language, 'ui.costs'))}:</b> {html.escape(t(language, f'{key}.a_costs'))}<br>"
+            f"<i>{html.escape(t(language, 'ui.scenario'))}: "
+            f"{html.escape(name(language, 'scenarios', dilemma.scenario))}</i>"), classes=["dilemma-text"])
+        with solara.Div(classes=["button-row"]):
+            if runs.value is None:
+                solara.Button(t(language, "ui.compare", runs=COMPARISON_RUNS), classes=["compare-button"],
+                              disabled=task.pending, on_click=lambda: task(COMPARISON_RUNS), color="primary")
+            else:
+                solara.Button(t(language, "ui.run_more", runs=MORE_RUNS), classes=["more-button"],
+                              disabled=task.pending, on_click=lambda: task(MORE_RUNS))
+            solara.Button(t(language, "ui.load_a"), text=True, on_click=lambda: on_try(dilemma, "a"),
+                          classes=["try-a"])
+            solara.Button(t(language, "ui.load_b"), text=True, on_click=lambda: on_try(dilemma, "b"),
+                          classes=["try-b"])
+        if task.pending:
+            solara.ProgressLinear(True)
+            extra = COMPARISON_RUNS if runs.value is None else MORE_RUNS
+            solara.Text(t(language, "ui.comparing", runs=extra), classes=["comparing"])
+        if runs.value is not None:
+            DilemmaResult(dilemma, language, runs.value)
 
 
 @solara.component
-def PlayTheManager(language: str, scenario: solara.Reactive, seed: solara.Reactive, settings: solara.Reactive):
+def DilemmaResult(dilemma: Dilemma, language: str, runs: tuple[pd.DataFrame, pd.DataFrame]):
+    result = solara.use_memo(lambda: summarise(dilemma, *runs), dependencies=[runs])
+    noise = t(language, "ui.within_noise")
+    rows = []
+    for d in result["differences"]:
+        interval = (f"{format_value(d.outcome, d.a - d.b)} "
+                    f"[{format_value(d.outcome, d.low)}, {format_value(d.outcome, d.high)}]")
+        mark = f"<br><span class='noise'>{html.escape(noise)}</span>" if d.within_noise else ""
+        rows.append([html.escape(t(language, f"measures.{d.outcome}")), format_value(d.outcome, d.a),
+                     format_value(d.outcome, d.b), html.escape(interval) + mark])
+    more = t(language, "ui.more_than")
+    rows.append([html.escape(t(language, "ui.median_life")),
+                 html.escape(format_lifetime(result["median_a"], result["horizon"], more)),
+                 html.escape(format_lifetime(result["median_b"], result["horizon"], more)), ""])
+    solara.HTML(unsafe_innerHTML=html_table(
+        [t(language, "ui.outcome"), "A", "B", t(language, "ui.difference")], rows), classes=["dilemma-result"])
+    solara.Text(t(language, "ui.runs_done", runs=result["runs"]), style={"font-size": "13px"})
+
+
+@solara.component
+def Dilemmas(session: Session):
+    language = session.language.value
+
+    def try_option(dilemma: Dilemma, option: str) -> None:
+        session.change(scenario=dilemma.scenario, settings=preset_settings(dilemma.scenario, dilemma.knobs(option)))
+        session.tab.set(0)
+
+    with solara.Div(classes=["dilemma-grid"]):
+        for dilemma in dilemmas():
+            DilemmaCard(dilemma, language, try_option)
+
+
+# --- the manager game ------------------------------------------------------------------
+
+def history_rows(game: PlayedAlliance, language: str, limit: int = 12) -> list[list[str]]:
+    """The last months of the game, newest first: both managers' levers, value and trust."""
+    def levers(chosen: tuple[str, ...]) -> str:
+        return ", ".join(t(language, f"levers.{lever}") for lever in chosen) or t(language, "ui.nothing")
+
+    return [[str(m.month), html.escape(levers(m.yours)), html.escape(levers(m.builtin)),
+             f"{m.value_yours:.1f}", f"{m.value_builtin:.1f}", f"{m.trust_yours:.2f}", f"{m.trust_builtin:.2f}"]
+            for m in reversed(game.history[-limit:])]
+
+
+@solara.component
+def PlayTheManager(session: Session):
+    language = session.language.value
+    scenario = solara.use_reactive(GAME_SCENARIO)
+    seed = solara.use_reactive(GAME_SEED)
     restarts = solara.use_reactive(0)
     tick = solara.use_reactive(0)
     message = solara.use_reactive("")
-    comparison = solara.use_reactive(None)
-    knobs = {k: v for k, v in model_knobs(scenario.value, settings.value).items()
-             if k not in ("manager", "interventions")}
-    game = solara.use_memo(lambda: PlayedAlliance(scenario.value, seed.value, knobs),
-                           dependencies=[scenario.value, seed.value, tuple(sorted(knobs.items())),
-                                         restarts.value])
+    game = solara.use_memo(lambda: PlayedAlliance(scenario.value, seed.value),
+                           dependencies=[scenario.value, seed.value, restarts.value])
 
-    def choose(lever):
-        if game.choose(lever):
-            message.set("")
-        else:
-            message.set(t(language, "ui.not_enough", lever=t(language, f"levers.{lever}")))
+    def choose(lever: str) -> None:
+        message.set("" if game.choose(lever) else t(language, "ui.not_allowed",
+                                                    lever=t(language, f"levers.{lever}")))
         tick.set(tick.value + 1)
 
-    def next_month():
+    def next_month() -> None:
         game.next_month()
         message.set("")
         tick.set(tick.value + 1)
 
-    solara.Markdown(t(language, "ui.play_intro"))
-    with solara.Columns([1, 2]):
-        with solara.Column():
-            with solara.Card():
-                solara.Text(status_text(game.model, language), classes=["play-status"], style=BLOCK)
-                solara.Text(t(language, "ui.capacity_left", capacity=game.capacity_left), style=BLOCK)
-                for lever in INTERVENTIONS:
-                    solara.Button(f"{t(language, f'levers.{lever}')} ({game.cost(lever):.1f})",
-                                  on_click=lambda lever=lever: choose(lever),
-                                  disabled=not (game.model.running and game.can_afford(lever)),
-                                  classes=[f"lever-{lever}"], outlined=True)
+    def pick_scenario(label: object) -> None:
+        chosen = scenario_from_label(label, language)
+        if chosen is not None:
+            scenario.set(chosen)
+
+    labels = scenario_choices(language)
+    model = game.model
+    with solara.Div(classes=["game-grid"]):
+        with solara.Div():
+            with solara.Card(classes=["game-controls"]):
+                solara.Text(t(language, "ui.play_intro"), style={"display": "block", "font-size": "14px"})
+                solara.Select(t(language, "ui.play_scenario"), values=list(labels),
+                              value=name(language, "scenarios", scenario.value), on_value=pick_scenario,
+                              classes=["game-scenario-select"])
+                solara.InputInt(t(language, "ui.play_seed"), value=seed.value,
+                                on_value=lambda s: s is not None and seed.set(s), classes=["game-seed"])
+                solara.Text(game_status(model, language), classes=["play-status", "status"])
+                solara.Text(t(language, "ui.play_rules", capacity=game.capacity,
+                              floor=model.params["unbacked_capacity"], backing=game.backing,
+                              usable=game.usable_capacity(), left=game.capacity_left),
+                            classes=["capacity-rules"], style={"display": "block", "font-size": "14px"})
+                with solara.Div(classes=["lever-buttons"]):
+                    for lever in INTERVENTIONS:
+                        solara.Button(f"{t(language, f'levers.{lever}')} ({game.cost(lever):.2f})",
+                                      on_click=lambda lever=lever: choose(lever),
+                                      disabled=not game.can_choose(lever), classes=[f"lever-{lever}"],
+                                      outlined=not game.used_this_month(lever),
+                                      color="primary" if game.used_this_month(lever) else None)
                 if message.value:
-                    solara.Warning(message.value)
-                with solara.Row():
+                    solara.Warning(message.value, dense=True)
+                with solara.Div(classes=["button-row"]):
                     solara.Button(t(language, "ui.next_month"), on_click=next_month, color="primary",
-                                  disabled=not game.model.running, classes=["next-month"])
-                    solara.Button(t(language, "ui.new_game"), text=True,
-                                  on_click=lambda: (restarts.set(restarts.value + 1), comparison.set(None)))
-                solara.Button(t(language, "ui.compare_builtin"), classes=["compare-builtin"],
-                              on_click=lambda: comparison.set(game.benchmark()))
-            if comparison.value is not None:
-                you, builtin = comparison.value["you"], comparison.value["builtin"]
-                solara.Markdown(f"| {t(language, 'ui.outcome')} | {t(language, 'ui.you')} | "
-                                f"{t(language, 'ui.builtin')} |\n|---|---|---|\n"
-                                + "\n".join(f"| {t(language, f'outcomes.{k}')} | {f.format(you[k])} | "
-                                            f"{f.format(builtin[k])} |" for k, f in PLAY_OUTCOMES))
-        with solara.Column():
-            with solara.Columns([1, 1]):
-                Chart(charts.value_chart, game.model, language, tick.value)
-                Chart(charts.network_chart, game.model, language, tick.value)
-            EventLog(game.model, language, tick.value, interventions=True)
+                                  disabled=not model.running, classes=["next-month"])
+                    solara.Button(t(language, "ui.new_game"), text=True, classes=["new-game"],
+                                  on_click=lambda: (restarts.set(restarts.value + 1), message.set("")))
+        with solara.Div():
+            so_far = game.benchmark()
+            solara.HTML(unsafe_innerHTML=html_table(
+                [t(language, "ui.so_far"), t(language, "ui.you"), t(language, "ui.builtin")],
+                [[html.escape(t(language, "outcomes.total_value")), f"{so_far['you']['total_value']:.0f}",
+                  f"{so_far['builtin']['total_value']:.0f}"],
+                 [html.escape(t(language, "outcomes.mean_trust")), f"{so_far['you']['mean_trust']:.2f}",
+                  f"{so_far['builtin']['mean_trust']:.2f}"],
+                 [html.escape(t(language, "outcomes.exits")), str(so_far['you']['exits']),
+                  str(so_far['builtin']['exits'])]]), classes=["game-so-far"])
+            with solara.Div(classes=["chart-grid"]):
+                Chart(charts.value_chart, model, language, tick.value, t(language, "ui.chart_value"), "game-value")
+                Chart(charts.network_chart, model, language, tick.value, t(language, "ui.chart_network"),
+                      "game-network")
+            solara.HTML(unsafe_innerHTML=html_table(
+                [t(language, "ui.month"), t(language, "ui.your_levers"), t(language, "ui.builtin_levers"),
+                 t(language, "ui.value_you"), t(language, "ui.value_builtin"), t(language, "ui.trust_you"),
+                 t(language, "ui.trust_builtin")], history_rows(game, language), numeric_from=3),
+                classes=["game-history"])
+        with solara.Div():
+            EventLog(model, language, interventions=True, month=tick.value)
+
+
+# --- the page --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A tab of the dashboard: ``key`` (CSS class ``tab-<key>``), the text key of its title,
+    and its component, which takes the :class:`Session`."""
+
+    key: str
+    title: str
+    component: Callable[[Session], Any]
 
 
 @solara.component
+def SimulationPage(session: Session):
+    Simulation(session, session.run, session.resets)
+
+
+#: The tabs, in order. A new page is one line here (its texts in text/<page>_<language>.toml).
+PAGES: list[PageSpec] = [
+    PageSpec("simulation", "ui.tab_simulation", SimulationPage),
+    PageSpec("dilemmas", "ui.tab_dilemmas", Dilemmas),
+    PageSpec("play", "ui.tab_play", PlayTheManager),
+    PageSpec("pps", "pps.tab", pps.PpsDesigns),
+]
+
+@solara.component
 def Page():
-    language = solara.use_reactive("nl")
-    tab = solara.use_reactive(0)
-    scenario = solara.use_reactive(DEFAULT_SCENARIO)
-    seed = solara.use_reactive(1)
-    settings = solara.use_reactive(default_settings(DEFAULT_SCENARIO))
-
-    def try_option(dilemma, option):
-        scenario.set(dilemma.scenario)
-        chosen = default_settings(dilemma.scenario)
-        chosen.update({k: tuple(v) if isinstance(v, list) else v for k, v in getattr(dilemma, option).items()})
-        settings.set(chosen)
-        tab.set(0)
-
-    lang = language.value
-    solara.Title(t(lang, "ui.title"))
+    run = solara.use_memo(Run, dependencies=[])
+    session = Session(language=solara.use_reactive("nl"), tab=solara.use_reactive(0),
+                      scenario=solara.use_reactive(DEFAULT_SCENARIO), seed=solara.use_reactive(1),
+                      settings=solara.use_reactive(default_settings(DEFAULT_SCENARIO)), run=run,
+                      resets=solara.use_reactive(0))
+    run.model_for(session.scenario.value, session.seed.value, session.settings.value, session.resets.value)
+    language = session.language.value
+    solara.Style(CSS)
+    solara.Title(t(language, "ui.title"))
+    PlayLoop(run)
     with solara.AppBar():
-        solara.AppBarTitle(f"{t(lang, 'ui.title')} · {t(lang, 'ui.subtitle')}")
-        solara.ToggleButtonsSingle(value=language, values=list(LANGUAGES), classes=["language-toggle"])
-    with solara.lab.Tabs(value=tab.value, on_value=tab.set):
-        with solara.lab.Tab(t(lang, "ui.tab_simulation"), classes=["tab-simulation"]):
-            Simulation(lang, scenario, seed, settings)
-        with solara.lab.Tab(t(lang, "ui.tab_dilemmas"), classes=["tab-dilemmas"]):
-            Dilemmas(lang, try_option)
-        with solara.lab.Tab(t(lang, "ui.tab_play"), classes=["tab-play"]):
-            PlayTheManager(lang, scenario, seed, settings)
+        solara.AppBarTitle(f"{t(language, 'ui.title')} · {t(language, 'ui.subtitle')}")
+        solara.ToggleButtonsSingle(value=session.language, values=list(LANGUAGES), classes=["language-toggle"])
+    with solara.lab.Tabs(value=session.tab.value, on_value=session.tab.set):
+        for index, page in enumerate(PAGES):
+            with solara.lab.Tab(t(language, page.title), classes=[f"tab-{page.key}"]):
+                if session.tab.value == index:
+                    page.component(session)

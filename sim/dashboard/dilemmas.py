@@ -1,29 +1,86 @@
-"""Dilemma cards: named pairs of settings (A versus B) compared over many runs."""
+"""Dilemma cards: one scenario, two options that differ in one setting, compared over many runs.
+
+Each card names the outcomes that carry its dilemma (what option A wins and what it
+costs), so a class sees both sides, not only who lasted longer. Both options run on
+the same seeds (the model's common random numbers keep runs paired), and every
+difference comes with a paired 95% interval: where it includes zero the card says
+the difference is within the noise, and the trainer can run more.
+"""
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from sim.analysis.survival import kaplan_meier
 from sim.config.knobs import resolve_knobs
 from sim.model import AllianceModel
+from sim.model.outcomes import OUTCOMES
 
 PRESETS = Path(__file__).parent / "dilemmas.toml"
 
 
+def _received(model: AllianceModel, who: int) -> float:
+    return float(model.partners.cum_received[who])
+
+
+#: What a card can show about a run: the model's own outcomes, plus a few read off the
+#: finished model that the registry does not hold (value per partner, the home's takings).
+MEASURES: dict[str, Callable[[AllianceModel], float]] = {
+    **{name: (lambda m, name=name: float(OUTCOMES[name].measure(m)))
+       for name in ("total_value", "home_share", "trust_in_home", "mandate", "gini",
+                    "min_partner_gain", "founding_months", "context_fit", "renegotiations",
+                    "mean_trust", "opportunism", "relational_capital", "exits", "potential_value")},
+    "survived": lambda m: float(not m.dissolved),
+    "formed": lambda m: float(m.alliance.formed),
+    "value_per_partner": lambda m: float(m.total_value) / len(m.partners),
+    "home_received": lambda m: _received(m, m.home),
+    "duration": lambda m: float(m.duration),
+    "dissolved": lambda m: float(m.dissolved),
+}
+
+#: How each measure is printed on a card.
+FORMATS: dict[str, str] = {
+    "survived": "{:.0%}", "formed": "{:.0%}", "home_share": "{:.2f}", "trust_in_home": "{:.2f}",
+    "mandate": "{:.2f}", "gini": "{:.2f}", "mean_trust": "{:.2f}", "context_fit": "{:.2f}",
+    "opportunism": "{:.3f}", "relational_capital": "{:.2f}", "renegotiations": "{:.1f}",
+    "founding_months": "{:.1f}", "exits": "{:.1f}", "potential_value": "{:.2f}",
+}
+
+
 @dataclass(frozen=True)
 class Dilemma:
-    """A dilemma of collaboration: one scenario, two ways to set it up."""
+    """A dilemma of collaboration: one scenario, one setting (``knob``) set two ways.
+
+    Attributes:
+        key: name of the card (its texts are ``dilemmas.<key>.*`` in text/*.toml).
+        scenario: a built-in scenario name.
+        shared: knobs both options share (e.g. which manager).
+        knob: the one setting on which A and B differ.
+        a, b: its value in option A and in option B.
+        outcomes: the measures that carry the dilemma, in the order the card shows them.
+    """
 
     key: str
     scenario: str
-    a: dict[str, Any]
-    b: dict[str, Any]
+    shared: dict[str, Any]
+    knob: str
+    a: Any
+    b: Any
+    outcomes: tuple[str, ...]
+
+    def knobs(self, option: str) -> dict[str, Any]:
+        """The full set of knobs of option ``"a"`` or ``"b"``."""
+        value = self.a if option == "a" else self.b
+        return {**self.shared, self.knob: tuple(value) if isinstance(value, list) else value}
 
 
 def dilemmas() -> list[Dilemma]:
@@ -31,21 +88,80 @@ def dilemmas() -> list[Dilemma]:
     data = tomllib.loads(PRESETS.read_text(encoding="utf-8"))
     cards = []
     for key, entry in data.items():
-        resolve_knobs(entry["a"])
-        resolve_knobs(entry["b"])
-        cards.append(Dilemma(key, entry["scenario"], entry["a"], entry["b"]))
+        card = Dilemma(key, entry["scenario"], entry.get("shared", {}), entry["knob"], entry["a"],
+                       entry["b"], tuple(entry["outcomes"]))
+        unknown = [o for o in card.outcomes if o not in MEASURES]
+        if unknown:
+            raise ValueError(f"{PRESETS.name}: [{key}] outcomes: unknown {', '.join(unknown)}")
+        resolve_knobs(card.knobs("a"))
+        resolve_knobs(card.knobs("b"))
+        cards.append(card)
     return cards
 
 
-def compare(dilemma: Dilemma, runs: int = 40, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Run both options on the same seeds; survival share, mean value and median lifetime of each."""
-    result = {}
-    for option, knobs in (("a", dilemma.a), ("b", dilemma.b)):
-        models = [AllianceModel(dilemma.scenario, rng=seed + i, collect=False, **knobs)
-                  for i in range(runs)]
-        outcomes = pd.DataFrame([model.run() for model in models])
-        result[option] = {"survived": float(1 - outcomes["dissolved"].mean()),
-                          "mean_value": float(outcomes["total_value"].mean()),
-                          "median_lifetime": kaplan_meier(outcomes, models[0].horizon).median,
-                          "gini": float(outcomes["gini"].mean())}
-    return result
+def run_option(dilemma: Dilemma, option: str, seeds: Iterable[int]) -> pd.DataFrame:
+    """One row per seed: every measure of :data:`MEASURES` for one option of the card."""
+    rows = []
+    for seed in seeds:
+        model = AllianceModel(dilemma.scenario, rng=seed, collect=False, **dilemma.knobs(option))
+        model.run()
+        rows.append({"seed": seed, **{name: measure(model) for name, measure in MEASURES.items()}})
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One outcome under A and B, the paired difference A − B and its 95% interval."""
+
+    outcome: str
+    a: float
+    b: float
+    low: float
+    high: float
+
+    @property
+    def within_noise(self) -> bool:
+        """The interval includes zero: these runs cannot tell A and B apart on this outcome."""
+        return self.low <= 0.0 <= self.high
+
+
+def paired_difference(outcome: str, a: pd.Series, b: pd.Series) -> Difference:
+    """Means of A and B and a paired t interval of their difference (runs share seeds)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    diff = a - b
+    if len(diff) < 2 or np.allclose(diff, diff[0], rtol=0.0, atol=1e-9 * (1.0 + abs(diff[0]))):
+        low = high = float(diff.mean()) if len(diff) else 0.0
+    else:
+        low, high = stats.ttest_rel(a, b).confidence_interval(0.95)
+    return Difference(outcome, float(a.mean()), float(b.mean()), float(low), float(high))
+
+
+def median_lifetime(runs: pd.DataFrame, horizon: int) -> float:
+    """Kaplan-Meier median lifetime in months; NaN when more than half outlive the horizon."""
+    frame = pd.DataFrame({"duration": runs["duration"], "dissolved": runs["dissolved"].astype(bool)})
+    return kaplan_meier(frame, horizon).median
+
+
+def summarise(dilemma: Dilemma, a: pd.DataFrame, b: pd.DataFrame) -> dict[str, Any]:
+    """What a card shows: the dilemma's outcomes with their paired differences, and both
+    median lifetimes (NaN: above the horizon)."""
+    horizon = AllianceModel(dilemma.scenario, rng=0, collect=False, **dilemma.knobs("a")).horizon
+    return {"runs": len(a), "horizon": horizon,
+            "differences": [paired_difference(o, a[o], b[o]) for o in dilemma.outcomes],
+            "median_a": median_lifetime(a, horizon), "median_b": median_lifetime(b, horizon)}
+
+
+def compare(dilemma: Dilemma, runs: int = 40, seed: int = 0) -> dict[str, Any]:
+    """Run both options on seeds ``seed .. seed + runs - 1`` and summarise them."""
+    seeds = range(seed, seed + runs)
+    return summarise(dilemma, run_option(dilemma, "a", seeds), run_option(dilemma, "b", seeds))
+
+
+def format_value(outcome: str, value: float) -> str:
+    """A measure as the card prints it."""
+    return FORMATS.get(outcome, "{:.0f}").format(value)
+
+
+def format_lifetime(months: float, horizon: int, more_than: str) -> str:
+    """A median lifetime in months, or ``more_than`` (e.g. "> {horizon} months") above the horizon."""
+    return more_than.format(horizon=horizon) if math.isnan(months) else f"{months:.0f}"

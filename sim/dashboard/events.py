@@ -5,19 +5,22 @@ The model logs ``(month, kind, details)``; the kinds and their details are
 ``deadlock`` {room: whether a deal was within reach}, ``call`` {by: a partner's
 name or ``"manager"``}, ``intervention`` {lever}, ``exit`` {partner},
 ``termination`` {partner, amount} and ``dissolution`` {reason, optionally partner},
-the reason being one of :data:`sim.model.outcomes.END_CAUSES`.
+the reason being one of :data:`sim.model.outcomes.END_CAUSES`. Partner names are
+shown in the page's language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sim.dashboard.i18n import t
+from sim.dashboard.i18n import name, t
 
 
 def describe(event: tuple[int, str, dict[str, Any]], language: str) -> str:
     """One event of ``model.events`` as a sentence, prefixed with its month."""
     month, kind, details = event
+    details = {k: name(language, "partners", v) if k in ("partner", "by") and v != "manager" else v
+               for k, v in details.items()}
     if kind in ("agreement", "renegotiation") and details.get("mediated"):
         text = t(language, f"events.{kind}_mediated")
     elif kind == "deadlock":
