@@ -1,0 +1,265 @@
+"""The "PPS designs" page: a policy officer compares named contract designs across futures.
+
+The officer picks a PPS scenario, defines two to four named designs with the contract's
+levers, chooses the range of futures (or keeps the defaults) and presses *Stress-test*.
+The page then writes a real experiment file (``results/<name>.toml``) and runs it through
+the same runner as the command line into ``results/<name>/``, in a background thread with
+a progress bar and a cancel button, every design on the same futures with the same seeds.
+A researcher can rerun or resume it with ``run_experiment.py results/<name>.toml``. The
+results (robustness table, sentences, which futures break each design) and the printable
+memo come from :mod:`sim.analysis.policy`. Texts are in ``text/pps_<language>.toml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import solara
+import solara.lab
+
+from sim.dashboard.i18n import t
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SCENARIOS = ("pps_infrastructure", "pps_care")
+MAX_DESIGNS = 4
+#: The futures' defaults: ranges of what nobody controls.
+DEFAULT_FUTURES = {"turbulence": (0.05, 0.6), "shock_rate": (0.0, 3.0), "political_cycle": (0.0, 1.0)}
+FUTURE_LIMITS = {"turbulence": (0.0, 1.0), "shock_rate": (0.0, 6.0), "political_cycle": (0.0, 1.0)}
+CHOICES = {
+    "payment_mechanism": ("availability", "user_fees", "shared"),
+    "renegotiation_rule": ("hardship", "flexible", "scheduled"),
+    "termination_borne_by": ("public", "leaver"),
+    "manager": ("none", "lead_partner", "independent"),
+}
+WORKERS = 2
+
+
+def tr(language: str, key: str, **values: Any) -> str:
+    """A text of this page (``text/pps_<language>.toml``, the ``pps`` namespace)."""
+    return t(language, f"pps.{key}", **values)
+
+
+def default_designs(language: str) -> list[dict[str, Any]]:
+    """Two designs to start from: availability payment with a hardship clause, and user fees."""
+    base = {"contract_term_years": 30, "agreement_length": 60, "risk_allocation": 0.7,
+            "renegotiation_rule": "hardship", "termination_compensation": 0.3,
+            "termination_borne_by": "public", "manager": "none"}
+    return [dict(base, name=tr(language, "default_a"), payment_mechanism="availability"),
+            dict(base, name=tr(language, "default_b"), payment_mechanism="user_fees")]
+
+
+def _toml(value: Any) -> str:
+    """A TOML value: JSON's strings and numbers are valid TOML basic strings and numbers."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def experiment_text(name: str, scenario: str, designs: list[dict[str, Any]],
+                    futures: dict[str, tuple[float, float]], samples: int, seed: int,
+                    language: str) -> str:
+    """The experiment file a stress test writes: each design a ``[[policy]]``, the futures
+    ``[uncertainties]`` sampled by a Latin hypercube, run over the longest contract term."""
+    months = max(12 * int(d["contract_term_years"]) for d in designs)
+    lines = ["# Written by the dashboard's PPS designs page; rerun or resume with",
+             f"# .venv/bin/python run_experiment.py results/{name}.toml --resume",
+             "[experiment]", f"name = {_toml(name)}", f"scenario = {_toml(scenario)}",
+             f"steps = {months}", "replications = 1", f"seed = {seed}", f"language = {_toml(language)}",
+             "", "[design]", 'kind = "lhs"', f"samples = {samples}", ""]
+    for d in designs:
+        lines += ["[[policy]]", f"name = {_toml(d['name'])}",
+                  f"contract_term = {12 * int(d['contract_term_years'])}",
+                  f"agreement_length = {int(d['agreement_length'])}",
+                  f"risk_allocation = {float(d['risk_allocation']):g}",
+                  f"payment_mechanism = {_toml(d['payment_mechanism'])}",
+                  f"renegotiation_rule = {_toml(d['renegotiation_rule'])}",
+                  f"termination_compensation = {float(d['termination_compensation']):g}",
+                  f"termination_borne_by = {_toml(d['termination_borne_by'])}",
+                  f"manager = {_toml(d['manager'])}", ""]
+    lines.append("[uncertainties]")
+    lines += [f"{k} = [{low:g}, {high:g}]" for k, (low, high) in futures.items()]
+    return "\n".join(lines) + "\n"
+
+
+def problems(designs: list[dict[str, Any]], language: str) -> list[str]:
+    """What stops a stress test: too few designs, or names empty or used twice."""
+    names = [d["name"].strip() for d in designs]
+    found = []
+    if not 2 <= len(designs) <= MAX_DESIGNS:
+        found.append(tr(language, "need_designs", n=MAX_DESIGNS))
+    if any(not n for n in names):
+        found.append(tr(language, "need_names"))
+    if len(set(names)) != len(names):
+        found.append(tr(language, "unique_names"))
+    return found
+
+
+@dataclass(frozen=True)
+class StressResult:
+    """What a finished or cancelled stress test left: its experiment file and results folder."""
+
+    status: str
+    folder: Path
+    experiment_file: Path
+
+
+def new_name(scenario: str) -> str:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return f"pps-{scenario.removeprefix('pps_')}-{stamp}-{secrets.token_hex(2)}"
+
+
+@solara.lab.task
+def stress_test(text: str, name: str, language: str, cancel: threading.Event) -> StressResult:
+    """Write the experiment file, run it through the runner with progress and cancel, and
+    summarise it. Runs in a background thread, so the page stays responsive."""
+    from sim.sweeps.experiment import Experiment
+    from sim.sweeps.runner import SweepCancelled, run_experiment
+
+    results = PROJECT_DIR / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    folder = results / name
+    experiment = Experiment.from_file(path)
+    stress_test.progress = 0.0
+
+    def progress(done: int, total: int) -> None:
+        stress_test.progress = 100.0 * done / max(total, 1)
+
+    try:
+        run_experiment(experiment, out=folder, workers=WORKERS, progress=progress, cancel=cancel)
+    except SweepCancelled:
+        return StressResult("cancelled", folder, path)
+    return StressResult("done", folder, path)
+
+
+def summary_for(folder: Path, language: str) -> tuple[Any, str]:
+    """The policy summary of a finished stress test and its memo, in ``language`` (the memo
+    is also saved in the results folder)."""
+    from sim.analysis.policy import memo_html, summarise
+    from sim.analysis.report import load_results
+
+    runs, manifest, _, _ = load_results(folder)
+    summary = summarise(runs, manifest, language)
+    memo = memo_html(summary)
+    (folder / f"memo_{language}.html").write_text(memo, encoding="utf-8")
+    return summary, memo
+
+
+@solara.component
+def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_remove):
+    def set_value(key):
+        return lambda value: on_change(index, key, value)
+
+    with solara.Card(classes=[f"design-card design-{index}"], style={"min-width": "300px", "flex": "1"}):
+        solara.InputText(tr(language, "design_name"), value=design["name"], on_value=set_value("name"),
+                         continuous_update=True, classes=[f"design-name-{index}"])
+        solara.SliderFloat(tr(language, "risk_allocation"), value=design["risk_allocation"], min=0.0,
+                           max=1.0, step=0.05, on_value=set_value("risk_allocation"))
+        solara.SliderInt(tr(language, "contract_term"), value=design["contract_term_years"], min=10,
+                         max=40, on_value=set_value("contract_term_years"))
+        solara.SliderInt(tr(language, "review_period"), value=design["agreement_length"], min=12,
+                         max=120, step=6, on_value=set_value("agreement_length"))
+        for key, choices in CHOICES.items():
+            labels = {tr(language, f"choice.{c}"): c for c in choices}
+            solara.Select(tr(language, key), values=list(labels), value=tr(language, f"choice.{design[key]}"),
+                          on_value=lambda label, key=key, labels=labels: on_change(index, key, labels[label]),
+                          classes=[f"design-{key}-{index}"])
+        solara.SliderFloat(tr(language, "termination_compensation"), value=design["termination_compensation"],
+                           min=0.0, max=1.0, step=0.05, on_value=set_value("termination_compensation"))
+        solara.Button(tr(language, "remove_design"), on_click=lambda: on_remove(index), text=True,
+                      classes=[f"remove-design-{index}"])
+
+
+@solara.component
+def Results(result: StressResult, language: str):
+    from sim.analysis.policy import summary_html
+
+    summary, memo = solara.use_memo(
+        lambda: summary_for(result.folder, language) if result.status == "done" else (None, ""),
+        dependencies=[result, language])
+    if summary is None:
+        solara.Warning(tr(language, "cancelled", folder=str(result.folder.relative_to(PROJECT_DIR))),
+                       classes=["pps-cancelled"])
+        return
+    with solara.Column(classes=["pps-results"]):
+        solara.Text(tr(language, "saved", file=str(result.experiment_file.relative_to(PROJECT_DIR)),
+                       folder=str(result.folder.relative_to(PROJECT_DIR))), style={"display": "block"})
+        with solara.FileDownload(memo.encode("utf-8"), filename=f"memo_{result.folder.name}.html",
+                                 mime_type="text/html"):
+            solara.Button(tr(language, "download_memo"), icon_name="mdi-download",
+                          classes=["memo-download"])
+        solara.HTML(tag="div", unsafe_innerHTML=summary_html(summary), classes=["pps-summary"])
+
+
+@solara.component
+def PpsDesigns(session: Any):
+    """The page: scenario, designs, futures, stress test, results (``session``: the
+    dashboard's per-browser state; this page reads its language)."""
+    language = session.language.value
+    scenario = solara.use_reactive(SCENARIOS[0])
+    designs = solara.use_reactive(default_designs(language))
+    futures = solara.use_reactive(dict(DEFAULT_FUTURES))
+    samples = solara.use_reactive(200)
+    cancel = solara.use_memo(threading.Event, dependencies=[])
+
+    def change(index, key, value):
+        updated = [dict(d) for d in designs.value]
+        updated[index][key] = value
+        designs.set(updated)
+
+    def remove(index):
+        if len(designs.value) > 2:
+            designs.set([d for i, d in enumerate(designs.value) if i != index])
+
+    def add():
+        if len(designs.value) < MAX_DESIGNS:
+            copy = dict(designs.value[-1], name=tr(language, "design_n", n=len(designs.value) + 1))
+            designs.set([*designs.value, copy])
+
+    def start():
+        cancel.clear()
+        name = new_name(scenario.value)
+        text = experiment_text(name, scenario.value, designs.value, futures.value, samples.value,
+                               int.from_bytes(secrets.token_bytes(4), "big"), language)
+        stress_test(text, name, language, cancel)
+
+    found = problems(designs.value, language)
+    running = stress_test.pending
+    with solara.Column(classes=["pps-page"]):
+        solara.Markdown(tr(language, "intro"))
+        solara.Select(tr(language, "scenario"), values=list(SCENARIOS), value=scenario,
+                      classes=["pps-scenario"])
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            for i, d in enumerate(designs.value):
+                DesignCard(i, d, language, change, remove)
+        solara.Button(tr(language, "add_design"), on_click=add, disabled=len(designs.value) >= MAX_DESIGNS,
+                      classes=["add-design"])
+        with solara.Card(tr(language, "futures_title")):
+            solara.Markdown(tr(language, "futures_help"))
+            for key, (low, high) in FUTURE_LIMITS.items():
+                with solara.Div(classes=[f"future-{key}"]):
+                    solara.SliderRangeFloat(
+                        tr(language, f"future.{key}"), value=list(futures.value[key]), min=low, max=high,
+                        step=0.05, on_value=lambda v, key=key: futures.set({**futures.value, key: tuple(v)}))
+            with solara.Div(classes=["futures-count"]):
+                solara.SliderInt(tr(language, "futures_count"), value=samples, min=10, max=400, step=10)
+        for problem in found:
+            solara.Error(problem)
+        with solara.Row():
+            solara.Button(tr(language, "stress_test"), on_click=start, color="primary",
+                          disabled=bool(found) or running, classes=["stress-test"])
+            solara.Button(tr(language, "cancel"), on_click=cancel.set, disabled=not running,
+                          classes=["cancel-stress"])
+        if running:
+            solara.ProgressLinear(value=stress_test.progress or True, classes=["pps-progress"])
+            solara.Text(tr(language, "running", percent=f"{stress_test.progress or 0:.0f}"),
+                        classes=["pps-running"])
+        if stress_test.error:
+            solara.Error(str(stress_test.exception))
+        if stress_test.finished and stress_test.value is not None:
+            Results(stress_test.value, language)
