@@ -1,0 +1,74 @@
+"""A stress test compares designs on identical futures, from the experiment file the
+dashboard writes to the policy summary."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pandas as pd
+
+from sim.analysis import policy
+from sim.dashboard import pps
+from sim.sweeps.experiment import Experiment
+from sim.sweeps.runner import run_experiment
+
+OUTCOMES = ["duration", "dissolved", "total_value", "public_exposure", "shocks", "seed"]
+
+
+def _stress_test(tmp_path, designs, samples=8):
+    text = pps.experiment_text("pps-test", "pps_infrastructure", designs, pps.DEFAULT_FUTURES,
+                               samples, 20261130, "en")
+    path = tmp_path / "pps-test.toml"
+    path.write_text(text, encoding="utf-8")
+    experiment = Experiment.from_file(path)
+    return experiment, run_experiment(experiment, out=tmp_path / "out", workers=1, progress=False).runs
+
+
+def _designs(**second):
+    first = dict(pps.default_designs("en")[0], contract_term_years=10)
+    return [first, dict(first, name="Twin", **second)]
+
+
+def test_the_dashboard_writes_a_paired_experiment_over_the_longest_contract_term(tmp_path):
+    designs = _designs(contract_term_years=12)
+    experiment, _ = _stress_test(tmp_path, designs, samples=2)
+    assert experiment.is_paired and [p.name for p in experiment.policies] == ["Availability payment", "Twin"]
+    assert experiment.knobs["horizon"] == 144
+    assert experiment.policies[1].knobs["contract_term"] == 144
+    assert [f.name for f in experiment.uncertainties] == list(pps.DEFAULT_FUTURES)
+    data = tomllib.loads((tmp_path / "pps-test.toml").read_text())
+    assert data["design"] == {"kind": "lhs", "samples": 2}
+
+
+def test_every_design_meets_the_same_futures_with_the_same_draws(tmp_path):
+    _, runs = _stress_test(tmp_path, _designs())
+    by_design = {name: group.set_index("future").sort_index() for name, group in runs.groupby("policy")}
+    first, twin = by_design["Availability payment"], by_design["Twin"]
+    futures = list(pps.DEFAULT_FUTURES)
+    pd.testing.assert_frame_equal(first[futures], twin[futures])
+    # The same knobs under another name: the same seed gives the same run, draw for draw.
+    pd.testing.assert_frame_equal(first[OUTCOMES], twin[OUTCOMES])
+    summary = policy.summarise(runs, {"experiment": {"name": "pps-test", "policies": [
+        {"name": "Availability payment", "knobs": {}}, {"name": "Twin", "knobs": {}}]}})
+    assert all(c.identical for comparisons in summary.comparisons.values() for c in comparisons)
+
+
+def test_a_different_design_meets_the_same_shocks_while_its_partnership_lasts(tmp_path):
+    _, runs = _stress_test(tmp_path, _designs(payment_mechanism="user_fees"), samples=16)
+    wide = runs.pivot(index="future", columns="policy", values=["seed", "turbulence", "shock_rate"])
+    assert (wide["seed"]["Availability payment"] == wide["seed"]["Twin"]).all()
+    assert (wide["shock_rate"]["Availability payment"] == wide["shock_rate"]["Twin"]).all()
+    lasted = runs.pivot(index="future", columns="policy", values="duration")
+    as_long = lasted["Availability payment"] == lasted["Twin"]
+    assert as_long.sum() >= 2
+    shocks = runs.pivot(index="future", columns="policy", values="shocks")[as_long]
+    assert shocks.to_numpy().sum() > 0 and (shocks["Availability payment"] == shocks["Twin"]).all()
+
+
+def test_a_stress_test_needs_two_to_four_designs_with_their_own_names():
+    one = pps.default_designs("en")[:1]
+    assert pps.problems(one, "en") == ["Define two to 4 designs."]
+    same = [dict(one[0]), dict(one[0])]
+    assert pps.problems(same, "en") == ["Give each design its own name."]
+    blank = [dict(one[0], name=" "), dict(one[0], name="B")]
+    assert pps.problems(blank, "nl") == ["Elk ontwerp heeft een naam nodig."]
