@@ -404,10 +404,20 @@ def box_words(summary: PolicySummary, box: Any) -> str:
         label = t["uncertainties"].get(name, name)
         if limit and isinstance(limit[0], str):
             parts.append(t["is"].format(name=label, levels=t["or"].join(limit)))
+        elif not _restricts(summary, name, limit):
+            continue
         else:
             parts.append(t["between"].format(name=label, low=_number(limit[0], summary.language),
                                              high=_number(limit[1], summary.language)))
     return t["and"].join(parts)
+
+
+def _restricts(summary: PolicySummary, name: str, limit: tuple[float, float]) -> bool:
+    """Whether a box's range leaves out a real part (a tenth or more) of the sampled range."""
+    factor = summary.uncertainties.get(name) or {}
+    if factor.get("low") is None:
+        return True
+    return (limit[1] - limit[0]) < 0.9 * (factor["high"] - factor["low"])
 
 
 def breaking_words(summary: PolicySummary) -> list[str]:
@@ -420,7 +430,7 @@ def breaking_words(summary: PolicySummary) -> list[str]:
             lines.append(t["breaks_never"].format(design=b.design))
         elif b.rate == 1:
             lines.append(t["breaks_always"].format(design=b.design))
-        elif b.box is None:
+        elif b.box is None or not box_words(summary, b.box):
             lines.append(t["breaks_none"].format(design=b.design, rate=rate))
         else:
             lines.append(t["breaks_box"].format(
