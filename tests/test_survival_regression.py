@@ -141,3 +141,25 @@ def test_a_median_beyond_the_horizon_is_shown_as_such_not_blank():
     row = survival_table(runs, "group", 120).iloc[0]
     assert np.isnan(row["median_months"]) and row["median_lifetime"] == "> 120"
     assert median_label(36.0, 120) == "36"
+
+
+def test_a_factor_nested_within_the_manager_is_not_made_a_stratum_even_when_its_hazards_cross():
+    """Interventions exist only with a manager. Their hazards cross (one portfolio ends
+    alliances early, the other late), but stratifying on them would put every run without a
+    manager in a stratum of its own and the manager's ratio could no longer be estimated."""
+    rng = np.random.default_rng(6)
+    n = 1500
+    none = np.ceil(rng.exponential(50.0, n))
+    early = np.ceil(60 * rng.weibull(0.5, n))
+    late = np.ceil(60 * rng.weibull(3.0, n))
+    runs = pd.DataFrame({
+        "manager": ["none"] * n + ["independent"] * 2 * n,
+        "interventions": [None] * n + ["mediate"] * n + ["formalise"] * n,
+        "months": np.concatenate([none, early, late]),
+    })
+    runs["duration"] = np.minimum(runs["months"], HORIZON).astype(int)
+    runs["dissolved"] = runs["months"] <= HORIZON
+    fit = cox_model(runs, ["manager", "interventions"], "manager")
+    assert fit.strata == () and "kept as covariates" in fit.note
+    manager = fit.hazard_ratios.set_index("term").loc["manager = independent (vs none)"]
+    assert np.isfinite(manager["low"]) and np.isfinite(manager["high"]) and manager["high"] / manager["low"] < 2

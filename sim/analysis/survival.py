@@ -345,7 +345,7 @@ def _fit_cox(duration: np.ndarray, event: np.ndarray, exog: pd.DataFrame,
     with warnings.catch_warnings():
         # a level without events has no finite hazard ratio; callers mark it, the optimiser warns
         warnings.simplefilter("ignore")
-        return model.fit(disp=False)
+        return model.fit(disp=False, method="newton")  # BFGS is 5x slower with strata
 
 
 def _stratum_labels(runs: pd.DataFrame, factors: list[str]) -> np.ndarray | None:
@@ -361,6 +361,17 @@ def _stratum_labels(runs: pd.DataFrame, factors: list[str]) -> np.ndarray | None
     return np.array(["|".join(p) for p in zip(*parts, strict=True)])
 
 
+def _identifiable(focus: pd.DataFrame, strata: np.ndarray | None) -> bool:
+    """Whether a model stratified on ``strata`` can still estimate every focus term: the
+    focus dummies, centred within each stratum, must keep full rank. A factor nested within
+    the focus (interventions only with a manager) would put the reference level (no
+    manager) in a stratum of its own, and the contrast with it would vanish."""
+    if strata is None or focus.empty:
+        return True
+    within = focus - focus.groupby(strata).transform("mean")
+    return bool(np.linalg.matrix_rank(within.to_numpy(dtype=float), tol=1e-9) == focus.shape[1])
+
+
 def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
               references: dict[str, Any] | None = None, strata: list[str] | None = None,
               event: pd.Series | None = None) -> CoxFit | None:
@@ -370,7 +381,8 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
     the proportional-hazards assumption is checked term by term (:func:`schoenfeld_test`).
     When a factor other than ``focus`` violates it, the model is refitted stratified on
     that factor (it then has its own baseline hazard and no hazard ratio), and the note
-    says so. When ``focus`` itself violates it, its hazard ratio is kept as an average over
+    says so, unless stratifying would leave ``focus`` constant within every stratum (a
+    factor nested within it); such a factor stays a covariate and the note says that too. When ``focus`` itself violates it, its hazard ratio is kept as an average over
     the horizon and the note points to the restricted mean survival time, which does not
     assume proportional hazards.
 
@@ -396,7 +408,16 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
     ph["factor"] = ph["term"].map(term_factor)
     failing = sorted(set(ph.loc[ph["p_value"] < PH_ALPHA, "factor"]))
     notes = []
-    others = [f for f in failing if f != focus]
+    focus_terms = [t for t in exog.columns if term_factor[t] == focus]
+    others, kept = [], []
+    for factor in (f for f in failing if f != focus):
+        labels = _stratum_labels(runs, strata + others + [factor])
+        (others if _identifiable(exog[focus_terms], labels) else kept).append(factor)
+    if kept:
+        notes.append(f"The hazards of {', '.join(kept)} were not proportional either, but "
+                     f"{'it is' if len(kept) == 1 else 'they are'} kept as covariates: stratifying on "
+                     f"{'it' if len(kept) == 1 else 'them'} would leave no runs in which {focus} "
+                     "varies (a factor nested within it), so read those ratios as averages over time.")
     if others:
         strata = strata + others
         exog = exog[[t for t in exog.columns if term_factor[t] not in others]]
@@ -447,7 +468,7 @@ def cause_specific_hazards(runs: pd.DataFrame, factors: list[str], focus: str,
                         event=runs["end_cause"].astype(str) == cause)
         if fit is None:
             continue
-        focus_terms = fit.hazard_ratios[fit.hazard_ratios["term"].str.startswith(focus)]
+        focus_terms = fit.hazard_ratios[fit.hazard_ratios["term"].str.startswith(focus + " ")]
         rows.append(focus_terms.assign(cause=cause, events=fit.events)[
             ["cause", "events", "term", "hazard_ratio", "low", "high", "p_value"]])
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
