@@ -72,3 +72,21 @@ def test_a_stress_test_needs_two_to_four_designs_with_their_own_names():
     assert pps.problems(same, "en") == ["Give each design its own name."]
     blank = [dict(one[0], name=" "), dict(one[0], name="B")]
     assert pps.problems(blank, "nl") == ["Elk ontwerp heeft een naam nodig."]
+
+
+def test_the_report_of_a_quick_dutch_run_opens_with_the_policy_summary_and_its_warning(tmp_path):
+    from sim.analysis.report import make_report
+
+    text = pps.experiment_text("pps-report", "pps_care", _designs(payment_mechanism="user_fees"),
+                               pps.DEFAULT_FUTURES, 16, 7, "nl")
+    path = tmp_path / "pps-report.toml"
+    path.write_text(text, encoding="utf-8")
+    experiment = Experiment.from_file(path).quick()
+    folder = tmp_path / "out"
+    run_experiment(experiment, out=folder, workers=1, progress=False)
+    report = make_report(folder).read_text(encoding="utf-8")
+    opening = report[report.index("<h1>"):report.index("Headline findings")]
+    assert "PPS-contractvormen vergeleken over onzekere toekomsten" in opening
+    assert "Snelle run" in opening and "niet betrouwbaar" in opening
+    assert "Maximale spijt" in opening and "Twin" in opening
+    assert "Twin" in (folder / "memo.html").read_text(encoding="utf-8")
