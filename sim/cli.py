@@ -2,6 +2,7 @@
 
     python run_experiment.py EXPERIMENT.toml [--workers N] [--backend local|dask]
                              [--scheduler ADDRESS] [--out DIR] [--resume | --force] [--quick]
+                             [--max-runs N]
     python run_experiment.py check FILE...
     python run_experiment.py scenarios
     python run_experiment.py describe NAME [--constants]
@@ -9,7 +10,9 @@
     python run_experiment.py dashboard [--port N] [--host ADDRESS]
 
 Invalid input ends with a message that names the file and the key, exit code 2,
-no traceback, and nothing written.
+no traceback, and nothing written; a broken environment (a full or read-only disk, a Dask
+scheduler out of reach) ends with a one-line message and exit code 1; SIGINT or SIGTERM
+stop a sweep with a message saying how to resume it, exit code 128 + the signal number.
 """
 
 from __future__ import annotations
@@ -17,39 +20,82 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from sim.sweeps.experiment import Experiment, load_experiment
 from sim.config.knobs import KNOBS
 from sim.config.scenario import Scenario, available_scenarios, load_scenario
 from sim.config.validation import ConfigError, load_toml
 from sim.config.vocabulary import POWER_BASES
+from sim.sweeps.limits import MAX_WORKERS, DesignTooLarge
 
 USAGE_ERROR = 2
+ENVIRONMENT_ERROR = 1
 
 
 class InputError(Exception):
     """Bad input from the user: reported in one line, exit code 2."""
 
 
+#: The subcommands, with the line ``--help`` shows for each (add new ones here).
+COMMANDS: dict[str, str] = {
+    "check": "check FILE...              validate scenario and experiment files",
+    "scenarios": "scenarios                   list the built-in scenarios",
+    "describe": "describe NAME [--constants] a scenario's partners and knobs",
+    "report": "report RESULTS_DIR          rebuild the report of a results folder",
+    "methods": "methods RESULTS_DIR         a methods paragraph for a paper, from the manifest",
+    "calibrate": "calibrate [--quick]         the calibration search (docs/ODD.md, section 9)",
+    "dashboard": "dashboard [--port N]        the trainers' dashboard in a browser",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0, 1 broken environment, 2 bad input)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    commands = {"check": check, "scenarios": scenarios, "describe": describe, "report": report,
-                "dashboard": dashboard, "calibrate": calibrate}
+    handlers = {"check": check, "scenarios": scenarios, "describe": describe, "report": report,
+                "methods": methods, "dashboard": dashboard, "calibrate": calibrate}
+    from sim.sweeps.runner import RunnerError, SweepInterrupted
+
     try:
-        if argv and argv[0] in commands:
-            return commands[argv[0]](argv[1:])
+        if argv and argv[0] in handlers:
+            return handlers[argv[0]](argv[1:])
         return run(argv)
-    except (ConfigError, InputError) as exc:
+    except (ConfigError, InputError, DesignTooLarge) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except RunnerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except SweepInterrupted as exc:
+        print(f"interrupted: {exc.done} of {exc.planned} runs are saved in {exc.folder}; "
+              f"finish with: {_resume_command(exc.folder)}", file=sys.stderr)
+        return 128 + int(exc.signum)
+    except KeyboardInterrupt as exc:
+        print("interrupted", file=sys.stderr)
+        return 128 + int(getattr(exc, "signum", 2))
+
+
+def _resume_command(folder: Path) -> str:
+    """The command that finishes the sweep in ``folder``, from its manifest."""
+    from sim.sweeps.results import ResultStore
+
+    try:
+        source = (ResultStore(folder).read_manifest() or {}).get("experiment_file")
+    except Exception:  # noqa: BLE001 - only a hint; the message must still come out
+        source = None
+    return f"run_experiment.py {source or 'EXPERIMENT.toml'} --out {folder} --resume"
 
 
 def run(argv: list[str]) -> int:
+    from sim.sweeps.limits import MAX_RUNS
+
     parser = argparse.ArgumentParser(
         prog="run_experiment.py",
-        description="Run an alliance experiment (or: check FILE..., scenarios, describe NAME).")
+        description="Run an alliance experiment, or one of the commands below.",
+        epilog="commands:\n" + "\n".join(f"  run_experiment.py {line}" for line in COMMANDS.values()),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("experiment", type=Path, help="experiment file (TOML)")
-    parser.add_argument("--workers", type=_positive_int, default=None,
+    parser.add_argument("--workers", type=_bounded_int(MAX_WORKERS), default=None,
                         help="worker processes (default: number of cores)")
     parser.add_argument("--backend", choices=("local", "dask"), default="local")
     parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://host:8786")
@@ -61,43 +107,91 @@ def run(argv: list[str]) -> int:
                         help="a small subset for a first look (3 replications, 16 samples)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-report", action="store_true", help="skip the report at the end")
+    parser.add_argument("--max-runs", type=_bounded_int(10**12), default=MAX_RUNS,
+                        help=f"refuse designs of more runs than this (default {MAX_RUNS:,})")
     args = parser.parse_args(argv)
     if args.scheduler and args.backend != "dask":
         parser.error("--scheduler goes with --backend dask")
 
-    from sim.sweeps.runner import RunnerError, run_experiment
+    from sim.sweeps.limits import check_design_size
+    from sim.sweeps.results import ResultStore
+    from sim.sweeps.runner import hold_results_folder, results_folder, run_experiment, stop_on_signals
 
     experiment = load_experiment(args.experiment)
     if args.quick:
         experiment = experiment.quick()
-    try:
-        summary = run_experiment(experiment, out=args.out, workers=args.workers, backend=args.backend,
+    check_design_size(experiment, args.max_runs)
+    folder = results_folder(experiment, args.out)
+    # One lock over the sweep and its report: nobody can replace the runs in between.
+    with stop_on_signals(), hold_results_folder(folder, "sweep"):
+        summary = run_experiment(experiment, out=folder, workers=args.workers, backend=args.backend,
                                  scheduler=args.scheduler, resume=args.resume, force=args.force,
-                                 progress=not args.no_progress, argv=["run_experiment.py", *argv])
-    except RunnerError as exc:
-        raise InputError(str(exc)) from None
-    print(f"{summary.planned} runs ({summary.ran} run now, {summary.skipped} already done, "
-          f"{summary.failed} failed) in {summary.seconds:.1f} s")
-    print(f"results:  {summary.folder / 'runs.parquet'}")
-    print(f"manifest: {summary.folder / 'manifest.json'}")
-    if not args.no_report:
-        from sim.analysis.report import make_report
+                                 progress=not args.no_progress, argv=["run_experiment.py", *argv],
+                                 max_runs=args.max_runs)
+        print(f"{summary.planned} runs ({summary.ran} run now, {summary.skipped} already done, "
+              f"{summary.failed} failed) in {summary.seconds:.1f} s")
+        print(f"results:  {summary.folder / 'runs.parquet'}")
+        print(f"manifest: {summary.folder / 'manifest.json'}")
+        if not args.no_report:
+            from sim.analysis.report import make_report
 
-        print(f"report:   {make_report(summary.folder)}")
+            with ResultStore(folder).recording():
+                print(f"report:   {make_report(summary.folder)}")
     return 0
 
 
 def report(argv: list[str]) -> int:
-    """Rebuild the report of a results folder from its saved runs."""
+    """Rebuild the report of a results folder from its saved runs (holding its lock)."""
     if len(argv) != 1:
         raise InputError("report takes one results folder")
     from sim.analysis.report import make_report
+    from sim.sweeps.results import ResultStore
+    from sim.sweeps.runner import hold_results_folder, stop_on_signals
 
-    try:
-        print(f"report: {make_report(Path(argv[0]))}")
-    except FileNotFoundError as exc:
-        raise InputError(str(exc)) from None
+    folder = Path(argv[0])
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such folder")
+    with stop_on_signals(), hold_results_folder(folder, "report"):
+        _check_finished(folder)
+        with ResultStore(folder).recording():
+            print(f"report: {make_report(folder)}")
     return 0
+
+
+def methods(argv: list[str]) -> int:
+    """Print a methods paragraph (model version and commit, design, seeds, analyses)."""
+    if len(argv) != 1:
+        raise InputError("methods takes one results folder")
+    from sim.analysis.methods import methods_paragraph
+
+    folder = Path(argv[0])
+    _check_finished(folder)
+    print(methods_paragraph(folder))
+    return 0
+
+
+def _check_finished(folder: Path) -> None:
+    """Refuse, with what to do, a folder that is not a finished, readable results folder."""
+    from sim.sweeps.results import RUNS, DamagedFile, ResultStore
+
+    store = ResultStore(folder)
+    if not store.is_results_folder():
+        raise InputError(f"{folder} is not a results folder (no manifest.json); give the folder "
+                         "a sweep wrote (results/<name>/)")
+    try:
+        manifest = store.read_manifest() or {}
+    except DamagedFile as exc:
+        raise InputError(f"{exc}; run the experiment again into it with --force") from None
+    if manifest.get("status") != "complete" or not (folder / RUNS).exists():
+        counts = manifest.get("counts") or {}
+        done = counts.get("already_done", 0) + counts.get("ran", 0)
+        raise InputError(f"{folder} holds an unfinished sweep ({done} of "
+                         f"{counts.get('planned', '?')} runs on disk, status "
+                         f"{manifest.get('status', 'unknown')}); finish it with: "
+                         f"{_resume_command(folder)}")
+    damaged = store.damaged_files()
+    if damaged:
+        raise InputError(f"{damaged[0]}; run its runs again with: {_resume_command(folder)}")
 
 
 def check(argv: list[str]) -> int:
@@ -108,7 +202,7 @@ def check(argv: list[str]) -> int:
     for name in argv:
         try:
             print(f"ok  {name}: {_summarise(Path(name))}")
-        except ConfigError as exc:
+        except (ConfigError, DesignTooLarge) as exc:
             print(f"error: {exc}", file=sys.stderr)
             failed = True
     return USAGE_ERROR if failed else 0
@@ -123,9 +217,16 @@ def _summarise(path: Path) -> str:
 
 def _describe_experiment(experiment: Experiment) -> str:
     from sim.sweeps.designs import design_points
+    from sim.sweeps.limits import check_design_size
 
+    check_design_size(experiment)  # by arithmetic, before the design is built
     points = len(design_points(experiment))
     factors = ", ".join(f.name for f in experiment.factors) or "none"
+    if experiment.is_paired:
+        futures = points // len(experiment.policies)
+        return (f"experiment {experiment.name!r}: {len(experiment.policies)} policies x "
+                f"{futures} futures ({experiment.design} over {factors}) x "
+                f"{experiment.replications} replications = {points * experiment.replications} runs")
     return (f"experiment {experiment.name!r}: {experiment.design} design over {factors}; "
             f"{points} points x {experiment.replications} replications = "
             f"{points * experiment.replications} runs")
@@ -243,22 +344,20 @@ def calibrate(argv: list[str]) -> int:
     """Run experiments/calibration.toml (resuming what is on disk) and rank the candidates."""
     parser = argparse.ArgumentParser(prog="run_experiment.py calibrate",
                                      description="Search the free parameters against the calibration target.")
-    parser.add_argument("--workers", type=_positive_int, default=None)
+    parser.add_argument("--workers", type=_bounded_int(MAX_WORKERS), default=None)
     parser.add_argument("--quick", action="store_true", help="3 replications per candidate")
     args = parser.parse_args(argv)
     from sim.analysis.calibration import rank_candidates
     from sim.config.knobs import KNOBS as knobs
-    from sim.sweeps.runner import RunnerError, run_experiment
+    from sim.sweeps.runner import run_experiment, stop_on_signals
     from sim.config.scenario import PROJECT_DIR
 
     experiment = load_experiment(PROJECT_DIR / "experiments" / "calibration.toml")
     if args.quick:
         experiment = experiment.quick()
-    try:
+    with stop_on_signals():
         summary = run_experiment(experiment, workers=args.workers, resume=True, progress=True,
                                  argv=["run_experiment.py", "calibrate", *argv])
-    except RunnerError as exc:
-        raise InputError(str(exc)) from None
     ranking = rank_candidates(summary.runs)
     import pandas as pd
 
@@ -295,3 +394,14 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
     return value
+
+
+def _bounded_int(high: int) -> Any:
+    """An argparse type: a whole number from 1 to ``high``."""
+    def parse(text: str) -> int:
+        value = _positive_int(text)
+        if value > high:
+            raise argparse.ArgumentTypeError(f"expected at most {high:,}, got {value:,}")
+        return value
+
+    return parse

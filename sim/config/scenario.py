@@ -8,6 +8,7 @@ tables merge key by key, arrays (such as ``[[partners]]``) replace whole.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -118,12 +119,58 @@ def _apportion(fractions: np.ndarray, total: int) -> list[int]:
     return counts.tolist()
 
 
-def scenario_path(name_or_path: str | Path) -> Path:
-    """The file behind a scenario name (``scenarios/NAME.toml``) or an explicit path."""
-    candidate = Path(name_or_path)
-    if candidate.suffix == ".toml" or candidate.exists():
-        return candidate
-    return SCENARIO_DIR / f"{name_or_path}.toml"
+def is_path_like(reference: str | Path) -> bool:
+    """True when a scenario reference is a path (a Path, a separator, or a .toml suffix)
+    rather than a name: ``pps_care`` is a name, ``./pps_care`` and ``my.toml`` are paths."""
+    text = str(reference)
+    return isinstance(reference, Path) or "/" in text or os.sep in text or text.endswith(".toml")
+
+
+def scenario_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
+    """The file behind a scenario reference: built-in names first, then paths.
+
+    A built-in name (see :func:`available_scenarios`) always means ``scenarios/NAME.toml``,
+    whatever files the working folder holds. A path is relative to ``relative_to``, the
+    folder of the file that names it (the working folder for a command-line argument). Any
+    other name means ``scenarios/NAME.toml`` too, and is reported as unknown if missing.
+    """
+    if not isinstance(name_or_path, Path) and name_or_path in available_scenarios():
+        return SCENARIO_DIR / f"{name_or_path}.toml"
+    if not is_path_like(name_or_path):
+        return SCENARIO_DIR / f"{name_or_path}.toml"
+    candidate = Path(name_or_path).expanduser()
+    if not candidate.is_absolute() and relative_to is not None:
+        candidate = Path(relative_to) / candidate
+    return candidate
+
+
+def scenario_reference(name_or_path: str, relative_to: Path) -> str:
+    """A reference that means the same from any working folder: a name stays a name, a path
+    becomes absolute (resolved against ``relative_to``, the folder of the file naming it)."""
+    if is_path_like(name_or_path) and name_or_path not in available_scenarios():
+        return str(scenario_path(name_or_path, relative_to).resolve())
+    return name_or_path
+
+
+def builtin_scenario_path(name: str) -> Path:
+    """The file of a built-in scenario, given by its listed name and never by a path.
+
+    For input that must not reach the file system (a dashboard's widget message): anything
+    but a name of :func:`available_scenarios` is refused without touching a file.
+
+    Raises:
+        ConfigError: ``name`` is not a built-in scenario.
+    """
+    names = available_scenarios()
+    if not isinstance(name, str) or name not in names:
+        raise ConfigError("scenario", "", f"{str(name)[:80]!r} is not a built-in scenario; "
+                          f"choose one of {', '.join(names)}")
+    return SCENARIO_DIR / f"{name}.toml"
+
+
+def load_builtin_scenario(name: str) -> Scenario:
+    """Read a built-in scenario by name only (see :func:`builtin_scenario_path`)."""
+    return _load_cached(builtin_scenario_path(name).resolve())
 
 
 def available_scenarios() -> list[str]:
@@ -131,13 +178,14 @@ def available_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
 
 
-def load_scenario(name_or_path: str | Path) -> Scenario:
-    """Read and validate a scenario by name or path.
+def load_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> Scenario:
+    """Read and validate a scenario by name or path (see :func:`scenario_path`).
 
     Raises:
-        ConfigError: naming the file and the key, for any invalid content.
+        ConfigError: naming the file and the key, for any invalid content; a file that is not
+            a regular file of at most a megabyte (a device, a FIFO) is refused unread.
     """
-    return _load_cached(scenario_path(name_or_path).resolve())
+    return _load_cached(scenario_path(name_or_path, relative_to).resolve())
 
 
 @lru_cache(maxsize=64)
@@ -170,8 +218,7 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(parent, str):
         raise ConfigError(_display(path), "extends", f"expected a scenario name, got {parent!r}")
     # A name means scenarios/NAME.toml; a path is relative to the extending file.
-    parent_path = path.parent / parent if parent.endswith(".toml") else SCENARIO_DIR / f"{parent}.toml"
-    base = _merged(parent_path.resolve(), seen + (path,))
+    base = _merged(scenario_path(parent, path.parent).resolve(), seen + (path,))
     base.pop("name", None)
     return _deep_merge(base, data)
 
@@ -317,5 +364,6 @@ def _template(t: Table, k: int) -> PartnerTemplate:
 
 __all__ = [
     "ConfigError", "PartnerSpec", "PartnerTemplate", "Scenario", "available_scenarios",
-    "check_number", "load_scenario", "scenario_path",
+    "builtin_scenario_path", "check_number", "load_builtin_scenario", "load_scenario",
+    "scenario_path", "scenario_reference",
 ]

@@ -11,9 +11,18 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
+
+#: Largest input file read, in bytes (scenario and experiment files are a few kilobytes).
+MAX_FILE_BYTES = 1_000_000
+#: Deepest nesting of tables and arrays accepted (the files use three or four levels).
+MAX_DEPTH = 16
+#: Longest string or key accepted, in characters.
+MAX_STRING = 10_000
 
 
 def did_you_mean(word: Any, candidates: Any) -> str:
@@ -36,18 +45,69 @@ class ConfigError(ValueError):
 
 
 def load_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning syntax errors into a ConfigError with line and column."""
+    """Parse a TOML file, turning syntax errors into a ConfigError with line and column.
+
+    Only a regular file of at most :data:`MAX_FILE_BYTES` is read, so a device such as
+    ``/dev/zero`` or a FIFO is refused at once instead of read for ever; nesting deeper than
+    :data:`MAX_DEPTH` and strings longer than :data:`MAX_STRING` are refused too.
+    """
+    text = read_text_file(Path(path))
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(path, "", "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, "", f"cannot read file ({exc})") from None
-    try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib's message already ends with "(at line L, column C)".
         raise ConfigError(path, "", f"TOML syntax error: {exc}") from None
+    except RecursionError:
+        raise ConfigError(path, "", f"nested too deeply (more than {MAX_DEPTH} levels)") from None
+    _check_bounds(path, data)
+    return data
+
+
+def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular file of at most ``limit`` bytes; a ConfigError naming the file
+    otherwise (missing, a folder, a device or FIFO, too large, not UTF-8)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise ConfigError(path, "", "file not found") from None
+    except OSError as exc:
+        raise ConfigError(path, "", f"cannot read file ({exc.strerror})") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(mode) else "a device, FIFO or socket"
+        raise ConfigError(path, "", f"not a regular file ({kind}); give a TOML file")
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise ConfigError(path, "", f"cannot read file ({exc.strerror})") from None
+    if len(data) > limit:
+        raise ConfigError(path, "", f"larger than {limit:,} bytes; scenario and experiment "
+                          "files are a few kilobytes")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _check_bounds(path: Path, data: dict[str, Any]) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and strings or keys longer than MAX_STRING."""
+    stack: list[tuple[str, Any, int]] = [("", data, 1)]
+    while stack:
+        where, value, depth = stack.pop()
+        if isinstance(value, dict | list) and depth > MAX_DEPTH:
+            raise ConfigError(path, where, f"nested too deeply (more than {MAX_DEPTH} levels)")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if len(key) > MAX_STRING:
+                    raise ConfigError(path, where, f"a key longer than {MAX_STRING:,} characters")
+                stack.append((f"{where}.{key}" if where else key, item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item, depth + 1) for i, item in enumerate(value))
+        elif isinstance(value, str) and len(value) > MAX_STRING:
+            raise ConfigError(path, where, f"a string of {len(value):,} characters, more than "
+                              f"{MAX_STRING:,}")
 
 
 def _describe(value: Any) -> str:
@@ -163,7 +223,7 @@ def check_number(value: Any, low: float, high: float, integer: bool, fail: Any) 
         raise fail(f"expected a number, got {_describe(value)}")
     if not math.isfinite(value):
         raise fail(f"expected a finite number, got {value!r}")
-    if integer and float(value) != int(value):
+    if integer and not (isinstance(value, int) or value.is_integer()):
         raise fail(f"expected a whole number, got {value!r}")
     if not (low <= value <= high):
         raise fail(f"{value!r} is out of range [{low:g}, {high:g}]")

@@ -80,7 +80,7 @@ class SweepCancelled(SweepStopped):
 
 
 class SweepInterrupted(SweepStopped, KeyboardInterrupt):
-    """A signal (SIGINT, or SIGTERM through :func:`stop_on_signals`) stopped the sweep: the
+    """A signal (SIGINT, or SIGTERM within :func:`stop_on_signals`) stopped the sweep: the
     runs in flight are discarded, the workers killed, the manifest says "interrupted".
 
     A ``KeyboardInterrupt`` so that code that lets Ctrl-C through lets this through too.
@@ -92,19 +92,43 @@ class SweepInterrupted(SweepStopped, KeyboardInterrupt):
 
 
 class Terminated(KeyboardInterrupt):
-    """Raised in the main thread on SIGTERM once :func:`stop_on_signals` is installed."""
+    """Raised in the main thread on SIGINT or SIGTERM within :func:`stop_on_signals`."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
         self.signum = signum
 
 
-def stop_on_signals() -> None:
-    """Make SIGTERM stop a sweep the way Ctrl-C does (call from the main thread)."""
-    def handler(signum: int, frame: Any) -> None:
-        raise Terminated(signum)
+_deferring = 0
+_pending_signal: int | None = None
 
-    signal.signal(signal.SIGTERM, handler)
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM stop a sweep cleanly (use in the main thread).
+
+    Either signal raises :class:`Terminated` in the main thread, except while a result file
+    is being written: it is then held back until the write is complete. The previous
+    handlers come back afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, _on_signal)
+                for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _on_signal(signum: int, frame: Any) -> None:
+    global _pending_signal
+    if _deferring:
+        _pending_signal = signum
+        return
+    raise Terminated(signum)
 
 
 @dataclass
@@ -339,22 +363,38 @@ def run_experiment(experiment: Experiment, out: Path | None = None, workers: int
         check_design_size(experiment, max_runs)
     except DesignTooLarge as exc:
         raise RunnerError(str(exc)) from None
-    if folder.exists() and not folder.is_dir():
-        raise RunnerError(f"{folder} is a file, not a folder; give --out a folder for the results")
     identity = resume_identity(experiment.fingerprint())
-    new_folder = not folder.exists()
-    try:
-        with folder_lock(folder, "sweep"):
+    with hold_results_folder(folder, "sweep"):
+        try:
             store = ResultStore(folder)
             _prepare(store, experiment, identity, resume, force)
             store.claim()
             return _run(experiment, store, workers, backend, scheduler, resume, progress, argv,
                         cancel, identity)
+        except DamagedFile as exc:
+            raise RunnerError(f"{exc}; the folder cannot be resumed as it is: use --force to "
+                              "start again, or --out for another folder") from None
+
+
+@contextmanager
+def hold_results_folder(folder: Path, purpose: str = "sweep") -> Iterator[None]:
+    """Hold the results folder's lock for the block (re-entrant within a thread).
+
+    A folder created here and left empty (the request was refused) is removed again.
+
+    Raises:
+        RunnerError: ``folder`` is a file, or another writer holds the folder (named).
+        EnvironmentProblem: the folder cannot be written (read-only, full, no permission).
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise RunnerError(f"{folder} is a file, not a folder; give --out a folder for the results")
+    new_folder = not folder.exists()
+    try:
+        with folder_lock(folder, purpose):
+            yield
     except FolderBusy as exc:
         raise RunnerError(str(exc)) from None
-    except DamagedFile as exc:
-        raise RunnerError(f"{exc}; the folder cannot be resumed as it is: use --force to start "
-                          "again, or --out for another folder") from None
     except OSError as exc:
         raise disk_problem(folder, exc) from None
     finally:
@@ -474,8 +514,8 @@ def _sweep(executor: cf.Executor, store: ResultStore, todo: Iterator[RunTask], s
                 results = future.result()
                 with _signals_deferred():
                     store.append([row for row, _ in results], [s for _, s in results if s is not None])
-                counts["ran"] += len(results)
-                counts["failed"] += sum(row["status"] == "failed" for row, _ in results)
+                    counts["ran"] += len(results)
+                    counts["failed"] += sum(row["status"] == "failed" for row, _ in results)
                 bar.update(len(results))
                 if report is not None:
                     report(counts["already_done"] + counts["ran"], counts["planned"])
@@ -489,16 +529,20 @@ def _sweep(executor: cf.Executor, store: ResultStore, todo: Iterator[RunTask], s
 
 @contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while a result file is written, so an interrupt never
-    lands between a chunk's series and its runs (in the main thread; elsewhere a no-op)."""
+    """Hold a stop signal back while a result file is written, so an interrupt never lands
+    between a chunk's series and its runs (with :func:`stop_on_signals`, in the main thread)."""
+    global _deferring, _pending_signal
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    _deferring += 1
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        _deferring -= 1
+        if not _deferring and _pending_signal is not None:
+            signum, _pending_signal = _pending_signal, None
+            raise Terminated(signum)
 
 
 def disk_problem(folder: Path, exc: OSError) -> RunnerError:
