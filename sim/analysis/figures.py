@@ -197,11 +197,13 @@ def parallel_coordinates(x: pd.DataFrame, cases: np.ndarray, label: str, folder:
         values = x[column]
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values) \
                 or values.nunique() <= 5:
+            values = values.astype(object).where(values.notna(), "n/a")  # empty where it does not apply
             levels = sorted(values.unique(), key=lambda v: (not isinstance(v, (int, float)), str(v)))
             position = {level: i / max(len(levels) - 1, 1) for i, level in enumerate(levels)}
             jitter = rng.uniform(-0.03, 0.03, len(values)) if len(levels) > 1 else 0.0
             scaled[column] = values.map(position).to_numpy(dtype=float) + jitter
-            ticks[column] = [(position[lv], str(lv)) for lv in levels]
+            ticks[column] = [(position[lv], str(lv) if len(str(lv)) <= 22 else str(lv)[:20] + "...")
+                             for lv in levels]
         else:
             low, high = float(values.min()), float(values.max())
             scaled[column] = ((values.astype(float) - low) / ((high - low) or 1.0)).to_numpy()
@@ -209,7 +211,7 @@ def parallel_coordinates(x: pd.DataFrame, cases: np.ndarray, label: str, folder:
     data = np.column_stack([scaled[c] for c in x.columns]) if len(x.columns) else np.empty((len(x), 0))
     fig, ax = plt.subplots(figsize=(max(2.2 * len(x.columns), 7), 4.5), layout="constrained")
     axis_x = np.arange(len(x.columns))
-    for chosen, colour, alpha, name in ((~cases, "0.6", 0.15, "other runs"), (cases, "C3", 0.35, label)):
+    for chosen, colour, alpha, name in ((~cases, "0.55", 0.12, "other runs"), (cases, "C3", 0.12, label)):
         index = np.flatnonzero(chosen)
         if index.size > max_lines:
             index = np.sort(rng.choice(index, max_lines, replace=False))
@@ -225,7 +227,10 @@ def parallel_coordinates(x: pd.DataFrame, cases: np.ndarray, label: str, folder:
     ax.set_xticks(axis_x, list(x.columns), rotation=20, ha="right")
     ax.set(yticks=[], xlim=(-0.1, max(len(x.columns) - 0.6, 0.5)), ylim=(-0.08, 1.08))
     ax.grid(False)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small")
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small")
+    for handle in legend.legend_handles:
+        handle.set_alpha(1.0)
+        handle.set_linewidth(2.0)
     return _save(fig, folder, "parallel_coordinates", f"Parallel coordinates: each line one run "
                  f"across the factors' ranges; red lines are {label}, grey the others (at most "
                  f"{max_lines} of each drawn).")
