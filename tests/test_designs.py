@@ -167,3 +167,15 @@ def test_crossing_too_many_policy_levels_is_refused_before_anything_is_built():
               ("goal_diversity", "risk_allocation", "manager_skill", "formalisation", "manager_position")}
     with pytest.raises(ConfigError, match="59,049 combinations"):
         paired(policy=None, uncertainties={"political_cycle": [0.0, 0.8]}, policies=levels)
+
+
+def test_heatmaps_name_pairs_of_factors_and_a_stray_name_is_refused():
+    base = {"experiment": {"name": "h", "scenario": "open_innovation", "steps": 12, "seed": 1},
+            "factors": {"manager": ["none", "independent"], "turbulence": [0.2, 0.5]}}
+    good = Experiment.from_dict({**base, "analysis": {"heatmaps": [["manager", "turbulence"]]}})
+    assert good.analysis["heatmaps"] == [["manager", "turbulence"]]
+    with pytest.raises(ConfigError) as caught:
+        Experiment.from_dict({**base, "analysis": {"heatmaps": [["manager", "turbulance"]]}})
+    assert caught.value.key == "analysis.heatmaps[0]" and "turbulence" in str(caught.value)
+    with pytest.raises(ConfigError, match="two different factor names"):
+        Experiment.from_dict({**base, "analysis": {"heatmaps": [["manager", "manager"]]}})

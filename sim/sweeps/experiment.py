@@ -369,10 +369,29 @@ def _analysis(table: Table, names: list[str]) -> dict[str, Any]:
     outcome = table.string("outcome", None, choices=ANALYSIS_OUTCOMES)
     if outcome is not None:
         analysis["outcome"] = outcome
+    heatmaps = table.raw("heatmaps", None)
+    if heatmaps is not None:
+        analysis["heatmaps"] = _heatmap_pairs(table, heatmaps, names)
     if "uncertainties" in analysis and "levers" not in analysis:
         raise table.error("levers", "uncertainties need levers to compare")
     table.done()
     return analysis
+
+
+def _heatmap_pairs(table: Table, value: Any, names: list[str]) -> list[list[str]]:
+    """``heatmaps = [["manager", "scenario"], ...]``: pairs of distinct factors (rows, columns)."""
+    if not isinstance(value, list) or not value:
+        raise table.error("heatmaps", "expected a list of factor pairs, e.g. "
+                          '[["manager", "scenario"]]')
+    for i, pair in enumerate(value):
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(v, str) for v in pair) or pair[0] == pair[1]):
+            raise table.error(f"heatmaps[{i}]", f"expected two different factor names, got {pair!r}")
+        for name in pair:
+            if name not in names:
+                raise table.error(f"heatmaps[{i}]", f"{name!r} is not a factor"
+                                  f"{did_you_mean(name, names)}")
+    return [list(pair) for pair in value]
 
 
 def _factors(table: Table, design: str) -> tuple[Factor, ...]:
