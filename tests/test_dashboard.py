@@ -323,3 +323,8 @@ def test_the_server_binds_to_localhost_with_telemetry_off():
     command = server_command("127.0.0.1", 8765)
     assert command[command.index("--host") + 1] == "127.0.0.1" and "--no-check-version" in command
     assert server_environment()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"
+
+
+def test_a_session_that_lost_its_browser_is_freed_within_minutes_not_a_day(monkeypatch):
+    monkeypatch.delenv("SOLARA_KERNEL_CULL_TIMEOUT", raising=False)
+    assert server_environment()["SOLARA_KERNEL_CULL_TIMEOUT"] == "10m"

@@ -1,56 +1,24 @@
 """The dashboard in a real browser, offline, as in a classroom (Playwright + Debian's chromium)."""
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from sim.dashboard import charts
+from sim.dashboard.dilemmas import dilemmas
+from sim.dashboard.i18n import t
+from sim.dashboard.lessons import MOMENTS, lessons
+from tests.browser_support import ARGS, CHROMIUM, PROJECT, dashboard_server, month, open_page, \
+    require_chromium, status
+
 pytestmark = pytest.mark.browser
-
-PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
-def dashboard_url():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail("chromium is missing: .ci/run should have installed it")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "run_experiment.py", "dashboard", "--port", str(port)],
-                              cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("the dashboard did not start: " + server.stdout.read().decode(errors="replace")[-2000:])
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+def dashboard_url(tmp_path_factory):
+    require_chromium()
+    with dashboard_server(tmp_path_factory.mktemp("server") / "server.log") as (url, _server):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -63,100 +31,88 @@ def browser():
         instance.close()
 
 
-def open_page(browser, url, outside):
-    page = browser.new_page()
-    page.set_viewport_size({"width": 1400, "height": 1000})
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(url.rstrip("/"))
-            and not r.url.startswith(("data:", "blob:", "ws://127.0.0.1")) else None)
-    page.goto(url, wait_until="networkidle")
-    page.wait_for_selector(".step-button", timeout=90_000)
-    return page
+def playing(page) -> bool:
+    return page.locator(".play-button").inner_text().strip() in ("Pauze", "Pause")
 
 
-def status(page) -> str:
-    return page.locator(".status").inner_text()
+def wait_month(page, at_least: int, timeout: float = 30_000) -> None:
+    page.wait_for_function("m => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= m",
+                           arg=at_least, timeout=timeout)
 
 
-def month(page) -> int:
-    return int(status(page).split()[1])
-
-
-def step(page, months: int = 1):
-    """Click Step and wait for the month to advance; a click that lands while the page is
-    still re-rendering an earlier change can be lost, so try again a few times."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+def step(page, months: int = 1) -> None:
     for _ in range(months):
-        target = f" {month(page) + 1} "
-        for _attempt in range(6):
-            page.click(".step-button")
-            try:
-                page.wait_for_function("m => document.querySelector('.status').innerText.includes(m)",
-                                       arg=target, timeout=8_000)
-                break
-            except PlaywrightTimeout:
-                continue
-        else:
-            raise AssertionError(f"the month did not advance past {status(page)!r}")
+        target = month(page) + 1
+        page.click(".step-button")
+        wait_month(page, target, timeout=15_000)
+
+
+def settle(page, ms: int = 1200) -> None:
+    """Let the server answer the last clicks (no request is pending afterwards)."""
+    page.wait_for_timeout(ms)
+
+
+def assert_true_state(page) -> None:
+    """The button and the status line say the same thing, and the month moves only while playing."""
+    settle(page)
+    shown_playing = playing(page)
+    assert ("speelt" in status(page)) == shown_playing, (status(page), shown_playing)
+    before = month(page)
+    page.wait_for_timeout(1500)
+    moved = month(page) > before
+    assert moved == shown_playing or "ontbonden" in status(page) or "looptijd" in status(page)
 
 
 def test_a_trainer_picks_a_scenario_moves_a_slider_steps_opens_a_dilemma_and_switches_language(
         browser, dashboard_url):
-    outside: list[str] = []
-    page = open_page(browser, dashboard_url, outside)
+    watched = open_page(browser, dashboard_url)
+    page = watched.page
     assert "Maand 0" in status(page)
 
     page.click(".scenario-select")
-    page.locator(".v-menu__content .v-list-item", has_text="open_innovation").click()
-    page.wait_for_function(
-        "() => document.querySelector('.scenario-select').innerText.includes('open_innovation')",
-        timeout=30_000)
+    page.locator(".v-menu__content .v-list-item", has_text="Open innovatie").click()
+    page.wait_for_function("() => document.querySelector('.scenario-select').innerText.includes('Open innovatie')",
+                           timeout=30_000)
 
+    label = page.locator(".knob-label", has_text="Turbulentie")
+    before = label.inner_text()
     slider = page.locator(".knob-turbulence [role=slider]")
-    before = slider.get_attribute("aria-valuenow")
     slider.focus()
     for _ in range(4):
         slider.press("ArrowRight")
-    page.wait_for_timeout(1500)
-    assert slider.get_attribute("aria-valuenow") != before
+    page.wait_for_function("b => [...document.querySelectorAll('.knob-label')].some("
+                           "e => e.innerText.startsWith('Turbulentie') && e.innerText !== b)", arg=before,
+                           timeout=15_000)
 
     chart_before = page.locator(".chart-value img").get_attribute("src")
-    log_before = page.locator(".event-log").inner_text()
     step(page, 3)
     assert "Maand 3" in status(page)
     page.wait_for_function("src => document.querySelector('.chart-value img').getAttribute('src') !== src",
                            arg=chart_before, timeout=30_000)
-    assert page.locator(".event-log").inner_text() != log_before
     assert "Maand 1:" in page.locator(".event-log").inner_text()
 
     page.click(".tab-dilemmas")
     card = page.locator(".dilemma-control_versus_trust")
     card.locator(".compare-button").click()
-    card.get_by_text("gemiddelde waarde").wait_for(timeout=60_000)
+    card.locator(".dilemma-result").wait_for(timeout=90_000)
 
-    page.locator(".language-toggle button", has_text="EN").click()
+    page.locator(".language-toggle button", has_text="en").click()
     page.get_by_text("Control versus trust").first.wait_for(timeout=30_000)
-    assert page.get_by_text("mean value").count() >= 1
+    assert card.get_by_text("free-riding").count() >= 1
     page.click(".tab-simulation")
     page.wait_for_selector(".step-button")
     assert "Month 3" in status(page)
-
-    (PROJECT / "results").mkdir(exist_ok=True)
-    page.screenshot(path=str(PROJECT / "results" / "dashboard.png"), full_page=True)
-    assert outside == [], f"the page fetched from outside the server: {outside[:3]}"
+    assert watched.outside == [], f"the page fetched from outside the server: {watched.outside[:3]}"
     page.close()
 
 
 def test_two_browser_sessions_step_independent_models(browser, dashboard_url):
-    outside: list[str] = []
-    first = browser.new_context()
-    second = browser.new_context()
+    first, second = browser.new_context(), browser.new_context()
     try:
-        page_a = open_page(first, dashboard_url, outside)
-        page_b = open_page(second, dashboard_url, outside)
+        page_a = open_page(first, dashboard_url).page
+        page_b = open_page(second, dashboard_url).page
         step(page_a, 4)
-        assert "Maand 4" in status(page_a)
-        assert "Maand 0" in status(page_b)
+        assert "Maand 4" in status(page_a) and "Maand 0" in status(page_b)
         step(page_b, 1)
         assert "Maand 1" in status(page_b) and "Maand 4" in status(page_a)
     finally:
@@ -164,34 +120,178 @@ def test_two_browser_sessions_step_independent_models(browser, dashboard_url):
         second.close()
 
 
-def test_playing_the_manager_in_the_browser(browser, dashboard_url):
-    outside: list[str] = []
-    page = open_page(browser, dashboard_url, outside)
-    page.click(".tab-play")
-    # The game is built when the tab first renders; a click before it stands can be lost.
-    page.wait_for_function("() => document.querySelector('.play-status')?.innerText.includes('Maand 0')",
-                           timeout=30_000)
-    page.locator(".lever-build_trust:not([disabled])").wait_for(timeout=30_000)
-    page.click(".lever-build_trust")
-    page.get_by_text("De manager grijpt in").first.wait_for(timeout=30_000)
-    page.click(".next-month")
-    page.wait_for_function("() => document.querySelector('.play-status').innerText.includes('Maand 1')",
-                           timeout=30_000)
-    page.click(".compare-builtin")
-    page.get_by_text("Ingebouwde manager").first.wait_for(timeout=30_000)
+def test_a_storm_of_play_pause_and_reset_clicks_leaves_a_working_page_in_its_true_state(browser, dashboard_url):
+    watched = open_page(browser, dashboard_url)
+    page = watched.page
+    for _ in range(15):
+        page.click(".play-button", delay=0)
+        page.wait_for_timeout(60)
+    assert_true_state(page)
+    for i in range(10):
+        page.click(".play-button" if i % 2 == 0 else ".reset-button")
+        page.wait_for_timeout(80)
+    assert_true_state(page)
+    if playing(page):
+        page.click(".play-button")
+        settle(page)
+    at = month(page)
+    step(page)
+    assert month(page) == at + 1
+    page.click(".play-button")
+    wait_month(page, at + 3)
+    page.click(".play-button")
+    assert_true_state(page)
+    assert page.get_by_text("disconnected").count() == 0
+    assert watched.problems == [], watched.problems[:5]
     page.close()
 
 
-def test_play_runs_the_months_by_itself_until_paused(browser, dashboard_url):
-    outside: list[str] = []
-    page = open_page(browser, dashboard_url, outside)
+def test_a_setting_changed_during_play_pauses_and_says_what_to_do(browser, dashboard_url):
+    page = open_page(browser, dashboard_url).page
     page.click(".play-button")
-    page.wait_for_function("() => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= 3",
-                           timeout=60_000)
+    wait_month(page, 3)
+    slider = page.locator(".knob-turbulence [role=slider]")
+    slider.focus()
+    slider.press("ArrowRight")
+    page.locator(".notice", has_text="Gepauzeerd").wait_for(timeout=15_000)
+    assert_true_state(page)
+    assert not playing(page) and month(page) == 0
+    page.close()
+
+
+@pytest.mark.parametrize("speed", [4, 8])
+def test_the_labelled_speed_is_the_real_speed(browser, dashboard_url, speed):
+    page = open_page(browser, dashboard_url).page
+    page.locator(".speed-toggle button", has_text=str(speed)).click()
+    page.get_by_text(f"Snelheid: {speed} maanden").wait_for(timeout=15_000)
     page.click(".play-button")
-    page.locator(".play-button", has_text="Afspelen").wait_for(timeout=30_000)
-    page.wait_for_timeout(1500)
-    paused_at = month(page)
-    page.wait_for_timeout(3000)
-    assert month(page) == paused_at >= 3
+    wait_month(page, 2)
+    start, first = time.monotonic(), month(page)
+    page.wait_for_timeout(8000)
+    rate = (month(page) - first) / (time.monotonic() - start)
+    page.click(".play-button")
+    assert abs(rate - speed) <= 0.2 * speed, f"labelled {speed} months/s, measured {rate:.2f}"
+    page.close()
+
+
+def visible_and_unclipped(page, selector: str) -> list[str]:
+    """Elements matching ``selector`` that are hidden, outside the window's width, squeezed
+    (under 60 px wide) or whose content overflows them."""
+    return page.evaluate("""sel => [...document.querySelectorAll(sel)].flatMap(e => {
+        const r = e.getBoundingClientRect();
+        const bad = r.width < 28 || r.height < 8 || r.left < 0 || r.right > window.innerWidth + 1
+                    || e.scrollWidth > e.clientWidth + 2;
+        return bad ? [sel + ' ' + (e.innerText || e.className).slice(0, 40) + ' ' + JSON.stringify(r)] : [];
+    })""", selector)
+
+
+@pytest.mark.parametrize("width,height", [(1024, 768), (1920, 1080)])
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_every_control_is_usable_on_a_projector_and_a_wall_screen(browser, dashboard_url, width, height,
+                                                                  language):
+    watched = open_page(browser, dashboard_url, width, height, language)
+    page = watched.page
+    problems = []
+    for selector in (".step-button", ".play-button", ".reset-button", ".speed-toggle .v-btn",
+                     ".lesson-presets .v-btn", ".knob-label", ".knob-slider", ".scenario-select .v-select__selection",
+                     ".manager-select .v-select__selection", ".seed-input input", ".event-log", ".chart img"):
+        assert page.locator(selector).count() > 0, selector
+        problems += visible_and_unclipped(page, selector)
+    labels = page.locator(".knob-label").all_inner_texts()
+    assert all(":" in label and any(c.isdigit() for c in label.split(":")[-1]) for label in labels), labels
+    charts_box = page.locator(".chart-grid").bounding_box()
+    log_box = page.locator(".event-log").bounding_box()
+    assert log_box["x"] >= charts_box["x"] + charts_box["width"] - 2 and log_box["y"] < height / 2
+    chart_width = page.locator(".chart-value img").bounding_box()["width"]
+    text_px = charts.FONT * charts.DPI / 72 * chart_width / (charts.SIZE[0] * charts.DPI)
+    assert text_px >= (11.5 if width < 1200 else 18), f"chart text {text_px:.1f} px high"
+    page.click(".tab-play")
+    page.locator(".lever-build_trust").wait_for(timeout=30_000)
+    settle(page)  # the tab's slide-in animation
+    for selector in (".lever-buttons .v-btn", ".next-month", ".new-game", ".game-scenario-select .v-select__selection"):
+        problems += visible_and_unclipped(page, selector)
+    page.click(".tab-dilemmas")
+    page.locator(".dilemma-card").first.wait_for(timeout=30_000)
+    settle(page)
+    for selector in (".dilemma-card", ".compare-button", ".try-a", ".try-b"):
+        problems += visible_and_unclipped(page, selector)
+    assert problems == [], "\n".join(problems)
+    assert watched.problems == [], watched.problems[:5]
+    page.screenshot(path=str(PROJECT / "results" / f"dashboard_{width}_{language}.png")) \
+        if (PROJECT / "results").is_dir() else None
+    page.close()
+
+
+def test_each_dilemma_card_shows_both_sides_of_its_dilemma(browser, dashboard_url):
+    page = open_page(browser, dashboard_url, language="en").page
+    page.click(".tab-dilemmas")
+    cards = dilemmas()
+    for card in cards:
+        page.locator(f".dilemma-{card.key} .compare-button").click()
+    page.locator(".comparing").first.wait_for(timeout=10_000)  # the spinner's text while computing
+    for card in cards:
+        box = page.locator(f".dilemma-{card.key}")
+        box.locator(".dilemma-result").wait_for(timeout=120_000)
+        text = box.inner_text()
+        for outcome in card.outcomes:
+            assert t("en", f"measures.{outcome}") in text, (card.key, outcome)
+        assert t("en", f"dilemmas.{card.key}.a_wins") in text and t("en", f"dilemmas.{card.key}.a_costs") in text
+        assert "–" not in box.locator(".dilemma-result").inner_text().replace("A − B", "")
+    more = page.locator(".dilemma-inclusion_versus_speed .more-button")
+    more.click()
+    page.locator(".dilemma-inclusion_versus_speed", has_text="120 runs per option").wait_for(timeout=120_000)
+    page.close()
+
+
+@pytest.mark.parametrize("lesson", lessons(), ids=lambda lesson: lesson.key)
+def test_each_lesson_preset_produces_its_moment_on_the_page(browser, dashboard_url, lesson):
+    page = open_page(browser, dashboard_url).page
+    page.click(f".lesson-{lesson.key}")
+    page.locator(".notice", has_text="Lesvoorbeeld").wait_for(timeout=15_000)
+    assert "Maand 0" in status(page)
+    page.locator(".speed-toggle button", has_text="8").click()
+    page.click(".play-button")
+    if lesson.key == "crisis_shifts_power":
+        page.locator(".event-log", has_text="een crisis").wait_for(timeout=30_000)
+        wait_month(page, 18)
+        page.click(".play-button")
+        assert "Maand 11: Schok: een crisis" in page.locator(".event-log").inner_text()
+    else:
+        third_shock = MOMENTS[lesson.key](lesson)["shock_months"][2]
+        wait_month(page, third_shock + 1, timeout=60_000)
+        page.click(".play-button")
+        assert page.locator(".event-log").inner_text().count("Schok") >= 3
+        assert "ontbonden" not in status(page)
+    page.close()
+
+
+def test_playing_the_manager_against_the_built_in_manager(browser, dashboard_url):
+    watched = open_page(browser, dashboard_url)
+    page = watched.page
+    page.click(".tab-play")
+    page.wait_for_function("() => document.querySelector('.play-status')?.innerText.includes('Maand 0')",
+                           timeout=30_000)
+    assert "Shared service centrum" in page.locator(".game-scenario-select").inner_text()
+    page.locator(".lever-build_trust:not([disabled])").wait_for(timeout=30_000)
+    page.click(".lever-build_trust")
+    page.get_by_text("De manager grijpt in").first.wait_for(timeout=30_000)
+    assert page.locator(".lever-build_trust").is_disabled()  # once a month
+    page.click(".next-month")
+    page.wait_for_function("() => document.querySelector('.play-status').innerText.includes('Maand 1')",
+                           timeout=30_000)
+    page.locator(".game-history", has_text="Vertrouwen opbouwen").wait_for(timeout=15_000)
+    assert "hendels ingebouwde manager" in page.locator(".game-history").inner_text()
+    assert "0.60" in page.locator(".lever-build_trust").inner_text()  # worn: twice the cost
+    assert watched.problems == [], watched.problems[:5]
+    page.close()
+
+
+def test_the_page_loads_without_script_errors_or_missing_files(browser, dashboard_url):
+    watched = open_page(browser, dashboard_url)
+    page = watched.page
+    for tab in (".tab-dilemmas", ".tab-play", ".tab-simulation"):
+        page.click(tab)
+        settle(page, 800)
+    assert watched.problems == [], watched.problems[:5]
+    assert watched.outside == []
     page.close()

@@ -88,6 +88,9 @@ CSS = """
 .v-btn { text-transform: none !important; letter-spacing: normal !important; }
 .button-row .v-btn, .lever-buttons .v-btn, .lesson-presets .v-btn { height: auto !important; min-height: 34px;
     padding: 4px 10px !important; max-width: 100%; }
+.v-select__selection--comma { white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; line-height: 1.25; }
+.v-select__selections { flex-wrap: wrap; }
 .speed-toggle { display: flex !important; flex-wrap: wrap; }
 .speed-toggle .v-btn { min-width: 40px !important; padding: 0 8px !important; }
 /* the framework's attribution badge sat on top of the charts */
@@ -255,9 +258,8 @@ def ColourKey(model: AllianceModel, language: str):
 
 
 @solara.component
-def SimulationCharts(run: Run, language: str):
+def SimulationCharts(model: AllianceModel, language: str):
     frame = FRAME.value
-    model = run.model
     with solara.Div(classes=["chart-grid"]):
         Chart(charts.value_chart, model, language, frame, t(language, "ui.chart_value"), "chart-value")
         Chart(charts.network_chart, model, language, frame, t(language, "ui.chart_network"), "chart-network")
@@ -278,14 +280,14 @@ def EventLog(model: AllianceModel, language: str, interventions: bool = False, m
 
 
 @solara.component
-def LiveEventLog(run: Run, language: str):
-    EventLog(run.model, language, month=MONTH.value)
+def LiveEventLog(model: AllianceModel, language: str):
+    EventLog(model, language, month=MONTH.value)
 
 
 @solara.component
-def StatusLine(run: Run, language: str):
+def StatusLine(model: AllianceModel, language: str):
     MONTH.value  # noqa: B018  (subscribe: the line follows every month)
-    solara.Text(status_text(run.model, language, PLAYING.value), classes=["status"])
+    solara.Text(status_text(model, language, PLAYING.value), classes=["status"])
 
 
 @solara.component
@@ -375,10 +377,9 @@ def Settings(session: Session):
 
 
 @solara.component
-def Controls(run: Run, session: Session, resets: solara.Reactive[int]):
+def Controls(run: Run, model: AllianceModel, session: Session, resets: solara.Reactive[int]):
     language = session.language.value
     playing = PLAYING.value
-    model = run.model
 
     def step() -> None:
         PLAYING.set(False)
@@ -393,7 +394,7 @@ def Controls(run: Run, session: Session, resets: solara.Reactive[int]):
         MONTH.set(0)
 
     with solara.Card(classes=["controls"]):
-        StatusLine(run, language)
+        StatusLine(model, language)
         with solara.Div(classes=["button-row"]):
             solara.Button(t(language, "ui.step"), on_click=step, disabled=not model.running,
                           classes=["step-button"], color="primary")
@@ -428,17 +429,17 @@ def LessonPresets(session: Session):
 @solara.component
 def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
     language = session.language.value
-    run.model_for(session.scenario.value, session.seed.value, session.settings.value, resets.value)
+    model = run.model_for(session.scenario.value, session.seed.value, session.settings.value, resets.value)
     with solara.Div(classes=["sim-grid"]):
         with solara.Div():
-            Controls(run, session, resets)
+            Controls(run, model, session, resets)
             LessonPresets(session)
             with solara.Card(classes=["settings"]):
                 Settings(session)
         with solara.Div():
-            SimulationCharts(run, language)
+            SimulationCharts(model, language)
         with solara.Div():
-            LiveEventLog(run, language)
+            LiveEventLog(model, language)
 
 
 # --- dilemmas --------------------------------------------------------------------------

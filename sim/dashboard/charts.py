@@ -26,7 +26,7 @@ from sim.model.agents import Organisation
 SECTOR_COLOURS = {"public": "#3a6ea5", "private": "#d1495b", "civil": "#66a182", "knowledge": "#edae49"}
 PARTNER_COLOURS = ("#3a6ea5", "#d1495b", "#66a182", "#edae49", "#8e6bb0", "#00798c", "#9c6644", "#6c757d")
 PER_PARTNER = len(PARTNER_COLOURS)
-FONT = 12
+FONT = 14
 SIZE = (4.2, 3.0)
 DPI = 100
 

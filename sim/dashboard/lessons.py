@@ -81,8 +81,9 @@ def turbulent_alliance(lesson: Lesson) -> dict[str, Any]:
     while model.running:
         model.step()
         capital = max(capital, float(model.alliance.relational_capital))
-    happens = model.environment.shocks >= 3 and model.duration >= 48 and capital >= 0.5
-    return {"happens": bool(happens), "months": model.duration, "shocks": int(model.environment.shocks),
+    shocks = [month for month, kind, _ in model.events if kind == "shock"]
+    happens = len(shocks) >= 3 and model.duration >= 48 and capital >= 0.5
+    return {"happens": bool(happens), "months": model.duration, "shock_months": shocks,
             "peak_capital": capital, "dissolved": bool(model.dissolved)}
 
 

@@ -8,6 +8,9 @@ from pathlib import Path
 
 APP = Path(__file__).with_name("app.py")
 DEFAULT_PORT = 8765
+#: How long a session whose browser lost its connection (without closing the tab) is kept,
+#: so it can reconnect with its state; after that its model is freed (Solara's default is 24 h).
+SESSION_GRACE = "10m"
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -18,8 +21,10 @@ def server_command(host: str, port: int) -> list[str]:
 
 def server_environment() -> dict[str, str]:
     """The environment for the server: Solara's telemetry off, and the front-end served from
-    the locally installed ``solara-assets`` (through Solara's asset proxy cache) instead of a CDN."""
+    the locally installed ``solara-assets`` (through Solara's asset proxy cache) instead of a CDN,
+    and a lost session freed after :data:`SESSION_GRACE` (a closed tab frees it at once)."""
     env = dict(os.environ)
+    env.setdefault("SOLARA_KERNEL_CULL_TIMEOUT", SESSION_GRACE)
     env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"
     env["SOLARA_ASSETS_PROXY"] = "True"
     env["MPLBACKEND"] = "Agg"
