@@ -229,6 +229,8 @@ class Breaking:
     design: str
     rate: float
     box: Any = None
+    #: Every one of the design's partnerships ended before the contract term.
+    all_ended: bool = False
 
 
 def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str]) -> Breaking:
@@ -242,7 +244,7 @@ def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str]) -> Br
     mine, failed = failures(runs, design)
     rate = float(failed.mean()) if len(failed) else 0.0
     if rate == 0 or rate == 1 or not uncertainties:
-        return Breaking(design, rate)
+        return Breaking(design, rate, all_ended=bool(len(mine)) and bool(mine["dissolved"].astype(bool).all()))
     box = prim_box(mine[uncertainties].reset_index(drop=True), failed,
                    threshold=rate + (1 - rate) / 2)
     return Breaking(design, rate, box if box is not None and box.limits else None)
@@ -428,7 +430,7 @@ def breaking_words(summary: PolicySummary) -> list[str]:
         rate = _number(b.rate, lang, percent=True)
         if b.rate == 0:
             lines.append(t["breaks_never"].format(design=b.design))
-        elif b.rate == 1:
+        elif b.all_ended:
             lines.append(t["breaks_always"].format(design=b.design))
         elif b.box is None or not box_words(summary, b.box):
             lines.append(t["breaks_none"].format(design=b.design, rate=rate))
@@ -476,8 +478,10 @@ def robustness_html(summary: PolicySummary) -> str:
     rows = []
     for m in MEASURES:
         table = summary.tables[m.key]
+        either_or = _either_or(summary.per_future[m.key])
         for i, (design, row) in enumerate(table.iterrows()):
             cells = "".join(
+                "<td>—</td>" if either_or and c != "mean" else
                 f"<td>{_fmt(summary, m.key, row[c])}<br><small>"
                 f"{_fmt(summary, m.key, row[c + '_low'])} – {_fmt(summary, m.key, row[c + '_high'])}"
                 f"</small></td>" for c in ("mean", "worst_decile", "max_regret"))
@@ -486,7 +490,16 @@ def robustness_html(summary: PolicySummary) -> str:
                      if i == 0 else "")
             rows.append(f"<tr>{first}<td>{_e(design)}</td>{cells}"
                         f"<td>{_number(row['best_share'], summary.language, percent=True)}</td></tr>")
-    return f'<table class="robustness"><tr>{head}</tr>{"".join(rows)}</table>'
+    note = (f"<p><small>{_e(t['either_or'])}</small></p>"
+            if any(_either_or(summary.per_future[m.key]) for m in MEASURES) else "")
+    return f'<table class="robustness"><tr>{head}</tr>{"".join(rows)}</table>{note}'
+
+
+def _either_or(table: pd.DataFrame) -> bool:
+    """Whether every future's figure is 0 or 1 (one run per future of a yes/no outcome): its
+    worst decile and regret then only say "in some futures it fails", so they are not shown."""
+    values = table.to_numpy(dtype=float)
+    return bool(np.isin(values, (0.0, 1.0)).all())
 
 
 def _svg(fig: Any) -> str:

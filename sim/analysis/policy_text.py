@@ -32,6 +32,9 @@ TEXT: dict[str, dict[str, str]] = {
         "survival": "Runs the full contract term",
         "exposure": "Public partner's fiscal exposure",
         "lower_better": "lower is better",
+        "either_or": "—: with one run per future a design either runs the full contract term in a "
+                     "future or not, so its worst 10% and regret say no more than the share; "
+                     "more replications per future would give them meaning.",
         "higher_better": "higher is better",
         "best": "{measure}: {design} does best on average ({mean}, 95% interval {low} to {high}); "
                 "it is the best design in {share} of {resamples} bootstrap resamples of the futures.",
@@ -162,6 +165,9 @@ TEXT: dict[str, dict[str, str]] = {
         "survival": "Haalt de volle contractduur",
         "exposure": "Financieel risico van de publieke partner",
         "lower_better": "lager is beter",
+        "either_or": "—: met één run per toekomst haalt een ontwerp in een toekomst de volle "
+                     "contractduur of niet, dus zeggen de slechtste 10% en de spijt niets meer "
+                     "dan het aandeel; meer herhalingen per toekomst geven ze betekenis.",
         "higher_better": "hoger is beter",
         "best": "{measure}: {design} doet het gemiddeld het best ({mean}, 95%-interval {low} tot "
                 "{high}); het is het beste ontwerp in {share} van {resamples} bootstrap-"

@@ -23,7 +23,7 @@ from typing import Any
 import solara
 import solara.lab
 
-from sim.dashboard.i18n import t
+from sim.dashboard.i18n import name, t
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCENARIOS = ("pps_infrastructure", "pps_care")
@@ -38,6 +38,15 @@ CHOICES = {
     "manager": ("none", "lead_partner", "independent"),
 }
 WORKERS = 2
+CSS = """
+.pps-summary table { border-collapse: collapse; margin: 0.4em 0 1em; }
+.pps-summary th, .pps-summary td { border: 1px solid #ccc; padding: 2px 6px; text-align: left;
+  vertical-align: top; }
+.pps-summary small { color: #555; }
+.pps-summary .figures { display: flex; gap: 1.5em; flex-wrap: wrap; }
+.pps-summary figure { margin: 0; max-width: 560px; }
+.pps-summary figure svg { width: 100%; height: auto; }
+"""
 
 
 def tr(language: str, key: str, **values: Any) -> str:
@@ -159,18 +168,19 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
         solara.InputText(tr(language, "design_name"), value=design["name"], on_value=set_value("name"),
                          continuous_update=True, classes=[f"design-name-{index}"])
         solara.SliderFloat(tr(language, "risk_allocation"), value=design["risk_allocation"], min=0.0,
-                           max=1.0, step=0.05, on_value=set_value("risk_allocation"))
+                           max=1.0, step=0.05, on_value=set_value("risk_allocation"), thumb_label="always")
         solara.SliderInt(tr(language, "contract_term"), value=design["contract_term_years"], min=10,
-                         max=40, on_value=set_value("contract_term_years"))
+                         max=40, on_value=set_value("contract_term_years"), thumb_label="always")
         solara.SliderInt(tr(language, "review_period"), value=design["agreement_length"], min=12,
-                         max=120, step=6, on_value=set_value("agreement_length"))
+                         max=120, step=6, on_value=set_value("agreement_length"), thumb_label="always")
         for key, choices in CHOICES.items():
             labels = {tr(language, f"choice.{c}"): c for c in choices}
             solara.Select(tr(language, key), values=list(labels), value=tr(language, f"choice.{design[key]}"),
                           on_value=lambda label, key=key, labels=labels: on_change(index, key, labels[label]),
                           classes=[f"design-{key}-{index}"])
         solara.SliderFloat(tr(language, "termination_compensation"), value=design["termination_compensation"],
-                           min=0.0, max=1.0, step=0.05, on_value=set_value("termination_compensation"))
+                           min=0.0, max=1.0, step=0.05, on_value=set_value("termination_compensation"),
+                           thumb_label="always")
         solara.Button(tr(language, "remove_design"), on_click=lambda: on_remove(index), text=True,
                       classes=[f"remove-design-{index}"])
 
@@ -196,16 +206,25 @@ def Results(result: StressResult, language: str):
         solara.HTML(tag="div", unsafe_innerHTML=summary_html(summary), classes=["pps-summary"])
 
 
+#: The page's state. Solara keeps a module-level reactive value per browser session (kernel),
+#: so each officer has their own designs, and they survive switching tabs while a stress
+#: test runs on.
+_scenario = solara.reactive(SCENARIOS[0])
+_designs: solara.Reactive[list[dict[str, Any]] | None] = solara.reactive(None)
+_futures = solara.reactive(dict(DEFAULT_FUTURES))
+_samples = solara.reactive(200)
+_cancel: solara.Reactive[threading.Event | None] = solara.reactive(None)
+
+
 @solara.component
 def PpsDesigns(session: Any):
     """The page: scenario, designs, futures, stress test, results (``session``: the
     dashboard's per-browser state; this page reads its language)."""
     language = session.language.value
-    scenario = solara.use_reactive(SCENARIOS[0])
-    designs = solara.use_reactive(default_designs(language))
-    futures = solara.use_reactive(dict(DEFAULT_FUTURES))
-    samples = solara.use_reactive(200)
-    cancel = solara.use_memo(threading.Event, dependencies=[])
+    scenario, futures, samples = _scenario, _futures, _samples
+    if _designs.value is None:
+        _designs.value = default_designs(language)
+    designs = _designs
 
     def change(index, key, value):
         updated = [dict(d) for d in designs.value]
@@ -222,18 +241,22 @@ def PpsDesigns(session: Any):
             designs.set([*designs.value, copy])
 
     def start():
-        cancel.clear()
-        name = new_name(scenario.value)
-        text = experiment_text(name, scenario.value, designs.value, futures.value, samples.value,
+        cancel = threading.Event()
+        _cancel.set(cancel)
+        run_name = new_name(scenario.value)
+        text = experiment_text(run_name, scenario.value, designs.value, futures.value, samples.value,
                                int.from_bytes(secrets.token_bytes(4), "big"), language)
-        stress_test(text, name, language, cancel)
+        stress_test(text, run_name, language, cancel)
 
     found = problems(designs.value, language)
     running = stress_test.pending
+    solara.Style(CSS)
     with solara.Column(classes=["pps-page"]):
         solara.Markdown(tr(language, "intro"))
-        solara.Select(tr(language, "scenario"), values=list(SCENARIOS), value=scenario,
-                      classes=["pps-scenario"])
+        labels = {name(language, "scenarios", s): s for s in SCENARIOS}
+        solara.Select(tr(language, "scenario"), values=list(labels),
+                      value=name(language, "scenarios", scenario.value),
+                      on_value=lambda label: scenario.set(labels[label]), classes=["pps-scenario"])
         with solara.Row(style={"flex-wrap": "wrap"}):
             for i, d in enumerate(designs.value):
                 DesignCard(i, d, language, change, remove)
@@ -245,15 +268,18 @@ def PpsDesigns(session: Any):
                 with solara.Div(classes=[f"future-{key}"]):
                     solara.SliderRangeFloat(
                         tr(language, f"future.{key}"), value=list(futures.value[key]), min=low, max=high,
-                        step=0.05, on_value=lambda v, key=key: futures.set({**futures.value, key: tuple(v)}))
+                        step=0.05, on_value=lambda v, key=key: futures.set({**futures.value, key: tuple(v)}),
+                        thumb_label="always")
             with solara.Div(classes=["futures-count"]):
-                solara.SliderInt(tr(language, "futures_count"), value=samples, min=10, max=400, step=10)
+                solara.SliderInt(tr(language, "futures_count"), value=samples, min=10, max=400, step=10,
+                                 thumb_label="always")
         for problem in found:
             solara.Error(problem)
         with solara.Row():
             solara.Button(tr(language, "stress_test"), on_click=start, color="primary",
                           disabled=bool(found) or running, classes=["stress-test"])
-            solara.Button(tr(language, "cancel"), on_click=cancel.set, disabled=not running,
+            solara.Button(tr(language, "cancel"), on_click=lambda: _cancel.value and _cancel.value.set(),
+                          disabled=not running,
                           classes=["cancel-stress"])
         if running:
             solara.ProgressLinear(value=stress_test.progress or True, classes=["pps-progress"])
