@@ -57,9 +57,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         updates: list[tuple[float, int, int]] = []
         start = time.perf_counter()
+        def progress(done: int, total: int) -> None:
+            updates.append((time.perf_counter(), done, total))
+
         summary = run_experiment(experiment(args.futures, args.months, "bench_pps"), out=Path(tmp) / "full",
-                                 workers=args.workers,
-                                 progress=lambda done, total: updates.append((time.perf_counter(), done, total)))
+                                 workers=args.workers, progress=progress)
         ran = time.perf_counter() - start
         months = int(summary.runs["duration"].sum())
         t0 = time.perf_counter()

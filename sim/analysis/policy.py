@@ -244,7 +244,8 @@ def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str]) -> Br
     mine, failed = failures(runs, design)
     rate = float(failed.mean()) if len(failed) else 0.0
     if rate == 0 or rate == 1 or not uncertainties:
-        return Breaking(design, rate, all_ended=bool(len(mine)) and bool(mine["dissolved"].astype(bool).all()))
+        ended = mine["dissolved"].astype(bool)
+        return Breaking(design, rate, all_ended=bool(len(ended)) and bool(ended.all()))
     box = prim_box(mine[uncertainties].reset_index(drop=True), failed,
                    threshold=rate + (1 - rate) / 2)
     return Breaking(design, rate, box if box is not None and box.limits else None)
@@ -347,6 +348,11 @@ def _number(x: float, language: str, percent: bool = False) -> str:
     return s
 
 
+def _thousands(n: int, language: str) -> str:
+    """A whole number with thousands separated as the reader writes them (1,070 / 1.070)."""
+    return f"{n:,}".replace(",", "." if language == "nl" else ",")
+
+
 def _fmt(summary: PolicySummary, measure: str, x: float) -> str:
     return _number(x, summary.language, percent=measure == "survival")
 
@@ -381,12 +387,12 @@ def verdicts(summary: PolicySummary) -> dict[str, list[str]]:
                                   low=_fmt(summary, m.key, row["mean_low"]),
                                   high=_fmt(summary, m.key, row["mean_high"]),
                                   share=_number(row["best_share"], summary.language, percent=True),
-                                  resamples=f"{RESAMPLES:,}".replace(",", "." if summary.language == "nl" else ","))]
+                                  resamples=_thousands(RESAMPLES, summary.language))]
         for c in summary.comparisons[m.key]:
             f = {"best": c.best, "other": c.other, "futures": c.futures,
                  "diff": _fmt(summary, m.key, c.diff), "low": _fmt(summary, m.key, c.low),
                  "high": _fmt(summary, m.key, c.high),
-                 "needed": f"{c.needed:,}".replace(",", ".") if c.needed else "?"}
+                 "needed": _thousands(c.needed, summary.language) if c.needed else "?"}
             key = ("same" if c.identical else "better" if c.told_apart
                    else "apart" if c.needed else "apart_even")
             lines.append(t[key].format(**f))

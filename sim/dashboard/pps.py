@@ -23,10 +23,14 @@ from typing import Any
 import solara
 import solara.lab
 
+from sim.config.scenario import available_scenarios
 from sim.dashboard.i18n import name, t
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-SCENARIOS = ("pps_infrastructure", "pps_care")
+#: The partnerships to pick from: the PPS scenarios and any variant of them saved in
+#: scenarios/ under a name starting with ``pps_`` (the DBFM road first).
+SCENARIOS = tuple(sorted((s for s in available_scenarios() if s.startswith("pps_")),
+                         key=lambda s: (s != "pps_infrastructure", s)))
 MAX_DESIGNS = 4
 #: The futures' defaults: ranges of what nobody controls.
 DEFAULT_FUTURES = {"turbulence": (0.05, 0.6), "shock_rate": (0.0, 3.0), "political_cycle": (0.0, 1.0)}
