@@ -42,3 +42,21 @@ def test_exposure_adds_up_its_parts_and_leaves_the_run_unchanged():
 def test_the_contract_term_ends_the_run_as_completed_before_a_longer_horizon():
     out = AllianceModel("pps_infrastructure", rng=2, collect=False, horizon=360, contract_term=24).run()
     assert out["duration"] == 24 and not out["dissolved"]
+
+
+def test_who_carries_demand_risk_pays_for_a_shortfall_and_keeps_a_windfall():
+    """Availability payment: the province carries demand, so a demand shortfall raises what it
+    pays and a windfall lowers it, more than under user fees, where the consortium carries it."""
+    shortfall, windfall = {"availability": [], "user_fees": []}, {"availability": [], "user_fees": []}
+    for seed in range(40):
+        for mechanism in ("availability", "user_fees"):
+            model = AllianceModel("pps_infrastructure", rng=seed, collect=False, horizon=60,
+                                  payment_mechanism=mechanism, demand_uncertainty=0.3)
+            paid = model.run()["public_gap_paid"]
+            if model.demand_error < -0.1:
+                shortfall[mechanism].append(paid)
+            elif model.demand_error > 0.1:
+                windfall[mechanism].append(paid)
+    assert len(shortfall["availability"]) >= 10 and len(windfall["availability"]) >= 8
+    assert np.mean(shortfall["availability"]) > np.mean(shortfall["user_fees"])
+    assert np.mean(windfall["availability"]) < np.mean(windfall["user_fees"])
