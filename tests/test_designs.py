@@ -179,3 +179,13 @@ def test_heatmaps_name_pairs_of_factors_and_a_stray_name_is_refused():
     assert caught.value.key == "analysis.heatmaps[0]" and "turbulence" in str(caught.value)
     with pytest.raises(ConfigError, match="two different factor names"):
         Experiment.from_dict({**base, "analysis": {"heatmaps": [["manager", "manager"]]}})
+
+
+def test_modifiers_are_factors_other_than_the_group():
+    base = {"experiment": {"name": "m", "scenario": "open_innovation", "steps": 12, "seed": 1},
+            "factors": {"manager": ["none", "independent"], "turbulence": [0.2, 0.5]}}
+    good = Experiment.from_dict({**base, "analysis": {"group": "manager", "modifiers": ["turbulence"]}})
+    assert good.analysis["modifiers"] == ["turbulence"]
+    with pytest.raises(ConfigError) as caught:
+        Experiment.from_dict({**base, "analysis": {"group": "manager", "modifiers": ["manager"]}})
+    assert caught.value.key == "analysis.modifiers[0]"

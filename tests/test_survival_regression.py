@@ -163,3 +163,37 @@ def test_a_factor_nested_within_the_manager_is_not_made_a_stratum_even_when_its_
     assert fit.strata == () and "kept as covariates" in fit.note
     manager = fit.hazard_ratios.set_index("term").loc["manager = independent (vs none)"]
     assert np.isfinite(manager["low"]) and np.isfinite(manager["high"]) and manager["high"] / manager["low"] < 2
+
+
+def test_an_effect_that_depends_on_turbulence_is_found_per_level_and_by_its_interaction_test():
+    """The manager halves the hazard in a calm context and doubles it in a turbulent one."""
+    rng = np.random.default_rng(5)
+    frames = []
+    for turbulence, ratio in ((0.2, 0.5), (0.5, 2.0)):
+        part = exponential_runs(rng, {"none": 0.01, "independent": 0.01 * ratio}, 1500)
+        frames.append(part.assign(turbulence=turbulence))
+    runs = pd.concat(frames, ignore_index=True)
+    from sim.analysis.survival import effect_modification
+
+    table, p_value = effect_modification(runs, ["manager", "turbulence"], "manager", "turbulence")
+    ratios = table.set_index("turbulence")["hazard_ratio"]
+    assert ratios[0.2] == pytest.approx(0.5, rel=0.15) and ratios[0.5] == pytest.approx(2.0, rel=0.15)
+    assert p_value < 1e-6
+
+
+@pytest.mark.slow
+def test_the_interaction_test_rejects_a_constant_effect_no_more_often_than_its_level():
+    """Under no interaction, p-values are roughly uniform: about 5% fall below 0.05."""
+    from sim.analysis.survival import effect_modification
+
+    rng = np.random.default_rng(6)
+    p_values = []
+    for _ in range(40):
+        frames = [exponential_runs(rng, {"none": 0.01, "independent": 0.02}, 150).assign(turbulence=t)
+                  for t in (0.2, 0.5)]
+        table, p_value = effect_modification(pd.concat(frames, ignore_index=True),
+                                             ["manager", "turbulence"], "manager", "turbulence")
+        p_values.append(p_value)
+    p_values = np.array(p_values)
+    assert np.mean(p_values < 0.05) <= 0.15
+    assert 0.35 < p_values.mean() < 0.65

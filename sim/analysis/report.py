@@ -188,7 +188,9 @@ def build(folder: Path) -> Report:
     if "end_cause" in runs and group in varied:
         report.parts.append(sections.survival_section(
             runs, varied if not is_paired_design else [group], group, baseline, horizon, figure_dir,
-            strata=["future"] if is_paired_design else None))
+            strata=["future"] if is_paired_design else None,
+            modifiers=[m for m in (experiment.get("analysis") or {}).get("modifiers", [])
+                       if m in varied and m != group]))
     if is_paired_design:
         report.parts.append(sections.paired_section(runs, group, baseline, headline_outcomes))
     if varied:

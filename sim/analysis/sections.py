@@ -25,6 +25,7 @@ from sim.analysis.survival import (
     cause_specific_hazards,
     cause_table,
     cox_model,
+    effect_modification,
     formed_only,
     incidence_table,
     rmst_table,
@@ -74,7 +75,8 @@ def _p(text: str) -> str:
 
 
 def survival_section(runs: pd.DataFrame, factors: list[str], group: str, baseline: Any,
-                     horizon: int, figure_dir: Path, strata: list[str] | None = None) -> Section:
+                     horizon: int, figure_dir: Path, strata: list[str] | None = None,
+                     modifiers: list[str] | None = None) -> Section:
     """Adjusted hazard ratios, causes of ending with their cumulative incidence, and RMST.
 
     Alliances that never formed are kept apart: the Cox model and the RMST are about the
@@ -139,6 +141,8 @@ def survival_section(runs: pd.DataFrame, factors: list[str], group: str, baselin
                                 f"Cause-specific hazard ratios of {group}: for each cause, a Cox model "
                                 "with that cause as the event and the others censored at their time, "
                                 "adjusted for the other factors (all runs)."))
+    for modifier in modifiers or []:
+        parts.append(_modification_html(section, formed, factors, group, modifier, references, strata))
     rmst = rmst_table(formed, group, horizon)
     section.tables["rmst"] = rmst
     parts.append("<h3>Restricted mean survival time</h3>" + table_html(
@@ -148,6 +152,28 @@ def survival_section(runs: pd.DataFrame, factors: list[str], group: str, baselin
         "when more than half survive."))
     section.html = "".join(parts)
     return section
+
+
+def _modification_html(section: Section, formed: pd.DataFrame, factors: list[str], group: str,
+                       modifier: str, references: dict[str, Any], strata: list[str] | None) -> str:
+    """The group's hazard ratios within each level of ``modifier``, and whether they differ."""
+    table, p_value = effect_modification(formed, factors, group, modifier, references, strata)
+    if not len(table):
+        return ""
+    name = f"hazard_ratios_by_{modifier}"
+    section.tables[name] = table
+    if np.isnan(p_value):
+        verdict = "The interaction could not be tested."
+    elif p_value < 0.05:
+        verdict = (f"The effect of {group} on the hazard differs between levels of {modifier} "
+                   f"(likelihood-ratio test of the {group} x {modifier} interaction, p = {p_value:.2g}).")
+    else:
+        verdict = (f"No evidence that the effect of {group} depends on {modifier} (likelihood-ratio "
+                   f"test of the interaction, p = {p_value:.2g}); the pooled ratio above applies.")
+    return (f"<h3>Does the effect of {html.escape(group)} depend on {html.escape(modifier)}?</h3>"
+            + _p(f"Hazard ratios of {group} within each level of {modifier} (a Cox model per level, "
+                 "adjusted for the other factors). " + verdict)
+            + table_html(name, table, f"Hazard ratios of {group} by {modifier}, with 95% intervals."))
 
 
 def paired_section(runs: pd.DataFrame, group: str, baseline: Any, outcomes: list[str]) -> Section:

@@ -472,3 +472,56 @@ def cause_specific_hazards(runs: pd.DataFrame, factors: list[str], focus: str,
         rows.append(focus_terms.assign(cause=cause, events=fit.events)[
             ["cause", "events", "term", "hazard_ratio", "low", "high", "p_value"]])
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def effect_modification(runs: pd.DataFrame, factors: list[str], focus: str, modifier: str,
+                        references: dict[str, Any] | None = None,
+                        strata: list[str] | None = None) -> tuple[pd.DataFrame, float]:
+    """Does the focus factor's effect on the hazard depend on ``modifier`` (an interaction)?
+
+    Returns the focus factor's hazard ratios within each level of ``modifier`` (a Cox model
+    per level, adjusted for the other factors: the interaction in its most readable form),
+    and the p-value of a likelihood-ratio test of the focus x modifier product terms in one
+    pooled model stratified on the modifier (H0: the same ratio at every level). A numeric
+    modifier with more than four values is split at its quartiles.
+    """
+    levels = runs[modifier]
+    if pd.api.types.is_numeric_dtype(levels) and levels.nunique() > 4:
+        levels = pd.qcut(levels.astype(float), 4, duplicates="drop").astype(str)
+    others = [f for f in factors if f != modifier]
+    rows = []
+    for level in sorted(levels.dropna().unique(), key=str):
+        part = runs[levels == level]
+        fit = cox_model(part, others, focus, references, strata)
+        if fit is None:
+            continue
+        terms = fit.hazard_ratios[fit.hazard_ratios["term"].str.startswith(focus + " ")]
+        rows.append(terms.assign(**{modifier: level, "runs": fit.runs, "events": fit.events}))
+    table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+    if len(table):
+        table = table[[modifier, "runs", "events", "term", "hazard_ratio", "low", "high", "p_value"]]
+    return table, _interaction_test(runs, others, focus, levels, references, strata)
+
+
+def _interaction_test(runs: pd.DataFrame, factors: list[str], focus: str, levels: pd.Series,
+                      references: dict[str, Any] | None, strata: list[str] | None) -> float:
+    """Likelihood-ratio p-value of the focus x modifier products, stratified on the modifier."""
+    event = runs["dissolved"].to_numpy(dtype=bool)
+    if not event.any() or levels.nunique() < 2:
+        return float("nan")
+    duration = runs["duration"].to_numpy(dtype=float)
+    exog, term_factor = covariates_of(runs, [f for f in factors if f not in (strata or [])],
+                                      references)
+    focus_terms = [t for t in exog.columns if term_factor[t] == focus]
+    if not focus_terms:
+        return float("nan")
+    dummies = pd.get_dummies(levels.astype(str), drop_first=True, dtype=float)
+    products = pd.DataFrame({f"{t} x {d}": exog[t] * dummies[d]
+                             for t in focus_terms for d in dummies.columns}, index=runs.index)
+    products = products.loc[:, products.std() > 0]
+    labels = _stratum_labels(runs.assign(_modifier=levels.astype(str)),
+                             [*(strata or []), "_modifier"])
+    without = _fit_cox(duration, event, exog, labels)
+    with_products = _fit_cox(duration, event, pd.concat([exog, products], axis=1), labels)
+    statistic = 2.0 * (with_products.llf - without.llf)
+    return float(stats.chi2.sf(max(statistic, 0.0), products.shape[1])) if products.shape[1] else float("nan")

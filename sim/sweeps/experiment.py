@@ -369,6 +369,13 @@ def _analysis(table: Table, names: list[str]) -> dict[str, Any]:
     outcome = table.string("outcome", None, choices=ANALYSIS_OUTCOMES)
     if outcome is not None:
         analysis["outcome"] = outcome
+    modifiers = table.strings("modifiers", [])
+    for i, value in enumerate(modifiers):
+        if value not in names or value == analysis.get("group"):
+            raise table.error(f"modifiers[{i}]", f"{value!r} is not a factor other than the group"
+                              f"{did_you_mean(value, names)}")
+    if modifiers:
+        analysis["modifiers"] = modifiers
     heatmaps = table.raw("heatmaps", None)
     if heatmaps is not None:
         analysis["heatmaps"] = _heatmap_pairs(table, heatmaps, names)
