@@ -605,29 +605,39 @@ def assumptions(summary: PolicySummary) -> list[tuple[str, str]]:
 WARNING_STYLE = "border:2px solid #b00;background:#fee;padding:4px 8px;font-weight:bold"
 
 
-def summary_html(summary: PolicySummary, figures: bool = True) -> str:
-    """The policy summary as an HTML fragment: warnings, designs, table, verdicts, what
-    breaks each design, figures and the glossary (for the report and the dashboard)."""
+def summary_parts(summary: PolicySummary, figures: bool = True) -> dict[str, str]:
+    """The policy summary's parts as HTML fragments, in reading order: warnings, designs,
+    results table, verdicts, what breaks each design, figures and the glossary."""
     t = summary.text
-    parts = [f'<p class="warning" style="{WARNING_STYLE}">{_e(w)}</p>' for w in warnings_for(summary)]
-    parts += [f"<h2>{_e(t['designs'])}</h2>", levers_html(summary),
-              f"<h2>{_e(t['results'])}</h2>", robustness_html(summary),
-              f"<h2>{_e(t['verdicts'])}</h2>"]
-    for lines in verdicts(summary).values():
-        parts.append("<ul>" + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>")
-    parts.append(f"<h2>{_e(t['breaks'])}</h2><ul>"
-                 + "".join(f"<li>{_e(line)}</li>" for line in breaking_words(summary)) + "</ul>")
+
+    def items(lines: list[str]) -> str:
+        return "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>"
+
+    parts = {
+        "warnings": "".join(f'<p class="warning" style="{WARNING_STYLE}">{_e(w)}</p>'
+                            for w in warnings_for(summary)),
+        "designs": f"<h2>{_e(t['designs'])}</h2>{levers_html(summary)}",
+        "results": f"<h2>{_e(t['results'])}</h2>{robustness_html(summary)}",
+        "verdicts": f"<h2>{_e(t['verdicts'])}</h2>"
+                    + "".join(items(lines) for lines in verdicts(summary).values()),
+        "breaks": f"<h2>{_e(t['breaks'])}</h2>{items(breaking_words(summary))}",
+        "figures": "",
+        "glossary": f"<h2>{_e(t['glossary'])}</h2>" + items([t[k] for k in (
+            "gloss_mean", "gloss_worst", "gloss_regret", "gloss_interval", "gloss_best", "gloss_ends",
+            "gloss_exposure")]),
+    }
     if figures:
-        parts.append('<div class="figures">'
-                     f"<figure>{survival_figure(summary)}<figcaption>{_e(t['figure_survival'])}"
-                     "</figcaption></figure>"
-                     f"<figure>{exposure_figure(summary)}<figcaption>{_e(t['figure_exposure'])}"
-                     "</figcaption></figure></div>")
-    parts.append(f"<h2>{_e(t['glossary'])}</h2><ul>"
-                 + "".join(f"<li>{_e(t[k])}</li>" for k in ("gloss_mean", "gloss_worst", "gloss_regret",
-                                                           "gloss_interval", "gloss_best", "gloss_ends",
-                                                           "gloss_exposure")) + "</ul>")
-    return "\n".join(parts)
+        parts["figures"] = ('<div class="figures">'
+                            f"<figure>{survival_figure(summary)}<figcaption>{_e(t['figure_survival'])}"
+                            "</figcaption></figure>"
+                            f"<figure>{exposure_figure(summary)}<figcaption>{_e(t['figure_exposure'])}"
+                            "</figcaption></figure></div>")
+    return parts
+
+
+def summary_html(summary: PolicySummary, figures: bool = True) -> str:
+    """The policy summary as one HTML fragment (for the report and the dashboard)."""
+    return "\n".join(summary_parts(summary, figures).values())
 
 
 MEMO_CSS = """
@@ -637,29 +647,38 @@ table { border-collapse: collapse; width: 100%; font-size: 9pt; table-layout: fi
   overflow-wrap: break-word; hyphens: auto; }
 th, td { border: 1px solid #bbb; padding: 2px 5px; text-align: left; vertical-align: top; }
 small { color: #555; } ul { margin: .2em 0; padding-left: 1.2em; }
-.warning { border: 2px solid #b00; background: #fee; padding: 4px 8px; font-weight: bold; }
-.figures { display: flex; gap: 1em; } figure { margin: 0; flex: 1; } figure svg { width: 100%; height: auto; }
+.figures { display: flex; gap: 1em; } figure { margin: 0; flex: 1; }
+figure svg { width: 100%; height: auto; max-height: 7cm; }
 figcaption { font-size: 8pt; color: #444; }
-@page { size: A4; margin: 1.2cm; }
-@media print { body { margin: 0; font-size: 8.5pt; } .page { page-break-after: always; }
-  .page:last-child { page-break-after: auto; } }
+@page { size: A4; margin: 1cm; }
+@media print {
+  body { margin: 0; font-size: 7.5pt; line-height: 1.25; }
+  h1 { font-size: 12pt; } h2 { font-size: 9pt; margin: .5em 0 .2em; }
+  table { font-size: 7pt; } th, td { padding: 1px 3px; } small { font-size: 6.5pt; }
+  figure svg { max-height: 5.2cm; } figcaption { font-size: 6.5pt; }
+  .page { page-break-after: always; } .page:last-child { page-break-after: auto; }
+}
 """
 
 
 def memo_html(summary: PolicySummary) -> str:
-    """The printable memo: a self-contained HTML page (print styles, inline figures), one
-    page for the comparison and one for its assumptions and limits."""
+    """The printable memo: a self-contained HTML page (print styles, inline figures). The
+    first printed page is the comparison (designs side by side, the table, the verdicts and
+    two figures); the second holds what breaks each design, the assumptions, what the model
+    leaves out and how to read the numbers."""
     t = summary.text
     experiment = summary.manifest.get("experiment", {})
     title = f"{t['title']}: {experiment.get('name', '')}"
     facts = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in assumptions(summary))
+    parts = summary_parts(summary)
     today = dt.date.today().isoformat()
     return (f'<!DOCTYPE html>\n<html lang="{summary.language}"><head><meta charset="utf-8">'
             f"<title>{_e(title)}</title><style>{MEMO_CSS}</style></head><body>"
             f'<section class="page"><h1>{_e(title)}</h1><p><small>{_e(today)}</small></p>'
-            f"{summary_html(summary)}</section>"
-            f'<section class="page"><h2>{_e(t["assumptions"])}</h2><table>{facts}</table>'
-            f'<h2>{_e(t["leaves_out"])}</h2><p>{_e(t["leaves_out_text"])}</p></section>'
+            + "".join(parts[k] for k in ("warnings", "designs", "results", "verdicts", "figures"))
+            + "</section>"
+            f'<section class="page">{parts["breaks"]}<h2>{_e(t["assumptions"])}</h2><table>{facts}</table>'
+            f'<h2>{_e(t["leaves_out"])}</h2><p>{_e(t["leaves_out_text"])}</p>{parts["glossary"]}</section>'
             "</body></html>\n")
 
 
