@@ -586,9 +586,12 @@ def assumptions(summary: PolicySummary) -> list[tuple[str, str]]:
     experiment = m.get("experiment", {})
     horizon = int(summary.runs["duration"].max()) if len(summary.runs) else 0
     git = m.get("git") or {}
-    version = ", ".join(str(x) for x in (
-        f"alliance-sim {(m.get('packages') or {}).get('alliance-sim') or ''}".strip(),
-        f"git {str(git.get('commit', ''))[:10]}" if git.get("commit") else "") if x)
+    package = (m.get("identity") or {}).get("package_version")
+    version = ", ".join(x for x in (
+        f"sim {package}" if package else "",
+        f"git {str(git.get('commit', ''))[:10]}{' (+ uncommitted changes)' if git.get('dirty') else ''}"
+        if git.get("commit") else "",
+        f"mesa {(m.get('packages') or {}).get('mesa')}" if (m.get("packages") or {}).get("mesa") else "") if x)
     return [
         (t["scenario"], ", ".join(experiment.get("scenarios", []))),
         (t["futures"], t["futures_value"].format(futures=summary.futures,
