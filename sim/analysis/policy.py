@@ -114,7 +114,7 @@ def _statistics(table: np.ndarray, higher_is_better: bool) -> np.ndarray:
                      regret(table, higher_is_better).max(axis=-2)])
 
 
-def _bootstrap(n: int, statistic: Any, seed: int) -> stats._resampling.BootstrapResult:
+def _bootstrap(n: int, statistic: Any, seed: int) -> Any:
     """A percentile bootstrap over ``n`` futures: ``statistic`` gets the resampled row indices."""
     return stats.bootstrap((np.arange(n),), statistic, vectorized=True, paired=False,
                            n_resamples=RESAMPLES, confidence_level=CONFIDENCE,
