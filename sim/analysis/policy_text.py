@@ -104,7 +104,10 @@ TEXT: dict[str, dict[str, str]] = {
                            "legal disputes, and the quality of the service to citizens. "
                            "\"The partnership ends\" means the collaboration falls apart, not "
                            "that the asset disappears. The futures are ranges of turbulence, "
-                           "shocks and political change, not forecasts.",
+                           "shocks and political change, not forecasts. How often partnerships end was "
+                           "calibrated over ten years: over a longer contract term read the share "
+                           "that runs the full term as a comparison between designs, not as a "
+                           "forecast of how many contracts fail.",
         "no_paired": "This experiment does not name designs ([[policy]]) and uncertainties, so "
                      "no policy summary can be made.",
         "levers": {
@@ -246,7 +249,10 @@ TEXT: dict[str, dict[str, str]] = {
                            "dienst aan burgers buiten beschouwing. \"De samenwerking eindigt\" "
                            "betekent dat de samenwerking uiteenvalt, niet dat de weg of de zorg "
                            "verdwijnt. De toekomsten zijn bereiken van turbulentie, schokken en "
-                           "politieke verandering, geen voorspellingen.",
+                           "politieke verandering, geen voorspellingen. Hoe vaak samenwerkingen eindigen "
+                           "is gekalibreerd over tien jaar: lees over een langere contractduur het "
+                           "aandeel dat de volle duur haalt als vergelijking tussen ontwerpen, niet "
+                           "als voorspelling van hoeveel contracten mislukken.",
         "no_paired": "Dit experiment noemt geen ontwerpen ([[policy]]) en onzekerheden, dus er "
                      "is geen beleidssamenvatting te maken.",
         "levers": {
