@@ -357,6 +357,13 @@ def _fmt(summary: PolicySummary, measure: str, x: float) -> str:
     return _number(x, summary.language, percent=measure == "survival")
 
 
+def _difference(summary: PolicySummary, measure: str, x: float) -> str:
+    """A difference between designs: for a share, in percentage points (pp)."""
+    if measure == "survival":
+        return f"{100 * x:.0f} pp"
+    return _fmt(summary, measure, x)
+
+
 def level_words(summary: PolicySummary, lever: str, value: Any) -> str:
     """A lever's setting in the reader's words."""
     words = summary.text["levels"]
@@ -390,8 +397,8 @@ def verdicts(summary: PolicySummary) -> dict[str, list[str]]:
                                   resamples=_thousands(RESAMPLES, summary.language))]
         for c in summary.comparisons[m.key]:
             f = {"best": c.best, "other": c.other, "futures": c.futures,
-                 "diff": _fmt(summary, m.key, c.diff), "low": _fmt(summary, m.key, c.low),
-                 "high": _fmt(summary, m.key, c.high),
+                 "diff": _difference(summary, m.key, c.diff), "low": _difference(summary, m.key, c.low),
+                 "high": _difference(summary, m.key, c.high),
                  "needed": _thousands(c.needed, summary.language) if c.needed else "?"}
             key = ("same" if c.identical else "better" if c.told_apart
                    else "apart" if c.needed else "apart_even")
@@ -626,8 +633,8 @@ def summary_parts(summary: PolicySummary, figures: bool = True) -> dict[str, str
         "breaks": f"<h2>{_e(t['breaks'])}</h2>{items(breaking_words(summary))}",
         "figures": "",
         "glossary": f"<h2>{_e(t['glossary'])}</h2>" + items([t[k] for k in (
-            "gloss_mean", "gloss_worst", "gloss_regret", "gloss_interval", "gloss_best", "gloss_ends",
-            "gloss_exposure")]),
+            "gloss_mean", "gloss_worst", "gloss_regret", "gloss_interval", "gloss_best", "gloss_pp",
+            "gloss_ends", "gloss_exposure")]),
     }
     if figures:
         parts["figures"] = ('<div class="figures">'

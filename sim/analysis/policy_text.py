@@ -89,6 +89,8 @@ TEXT: dict[str, dict[str, str]] = {
                           "(bootstrap); 95% of the recomputed figures lie in this range. Designs "
                           "are compared on the same futures (paired).",
         "gloss_best": "Best in: in how many of those resamples the design has the best mean.",
+        "gloss_pp": "pp: percentage points, the difference between two shares (16% against 12% "
+                    "is 4 pp).",
         "gloss_ends": "The partnership ends before the contract term when a party the contract "
                       "cannot do without walks away, when too few parties remain to carry it, "
                       "or when the parties never sign a first agreement. Renegotiations and "
@@ -232,6 +234,8 @@ TEXT: dict[str, dict[str, str]] = {
                           "bereik. Ontwerpen worden op dezelfde toekomsten vergeleken (gepaard).",
         "gloss_best": "Beste in: in hoeveel van die steekproeven het ontwerp het beste gemiddelde "
                       "heeft.",
+        "gloss_pp": "pp: procentpunten, het verschil tussen twee aandelen (16% tegen 12% is "
+                    "4 pp).",
         "gloss_ends": "De samenwerking eindigt voor het einde van de contractduur als een partij "
                       "zonder wie het contract niet kan, vertrekt, als er te weinig partijen "
                       "overblijven om het te dragen, of als de partijen nooit een eerste "
