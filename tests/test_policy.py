@@ -122,3 +122,19 @@ def test_both_languages_have_the_same_words():
     assert TEXT["en"].keys() == TEXT["nl"].keys()
     for table in ("levers", "uncertainties", "levels"):
         assert TEXT["en"][table].keys() == TEXT["nl"][table].keys()
+
+
+def test_the_futures_that_break_a_design_are_told_in_words_with_coverage_and_density():
+    # Both designs end early exactly when turbulence passes 0.8, and the public side pays in
+    # proportion to turbulence: PRIM must find high turbulence for both.
+    runs, manifest = _runs(effect=10.0, futures=200)
+    summary = policy.summarise(runs, manifest)
+    for breaking in summary.breaking:
+        low, high = breaking.box.limits["turbulence"]
+        assert 0.7 <= low <= 0.85 and high >= 0.95
+        assert breaking.box.coverage >= 0.8 and breaking.box.density >= 0.6  # the threshold: halfway from 20% to 100%
+        assert breaking.costly.limits["turbulence"][0] >= 0.7 and breaking.costly.coverage >= 0.8
+    words = " ".join(policy.breaking_words(summary))
+    assert "Availability fails (ends before the contract term" in words
+    assert "mostly when turbulence is between 0." in words and "of its failures" in words
+    assert "The public partner pays most under User fees" in words

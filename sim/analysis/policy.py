@@ -216,10 +216,15 @@ def failures(runs: pd.DataFrame, design: str) -> tuple[pd.DataFrame, np.ndarray]
     """One design's runs and which of them failed: the partnership ended before the contract
     term, or the public exposure is in the design's worst 10% of runs."""
     mine = runs[(runs["policy"] == design) & (runs.get("status", "ok") == "ok")]
-    exposure = mine["public_exposure"].astype(float).to_numpy()
-    k = worst_count(len(exposure))
-    tail = exposure >= np.sort(exposure)[-k] if len(exposure) else np.zeros(0, bool)
-    return mine, mine["dissolved"].astype(bool).to_numpy() | tail
+    return mine, mine["dissolved"].astype(bool).to_numpy() | exposure_tail(mine)
+
+
+def exposure_tail(runs: pd.DataFrame) -> np.ndarray:
+    """Which runs have a public exposure among the highest tenth (ties included)."""
+    exposure = runs["public_exposure"].astype(float).to_numpy()
+    if not len(exposure):
+        return np.zeros(0, bool)
+    return exposure >= np.sort(exposure)[-worst_count(len(exposure))]
 
 
 @dataclass
@@ -231,6 +236,8 @@ class Breaking:
     box: Any = None
     #: Every one of the design's partnerships ended before the contract term.
     all_ended: bool = False
+    #: Where the public exposure is in the design's worst 10% (a PRIM box, or None).
+    costly: Any = None
 
 
 def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str]) -> Breaking:
@@ -243,12 +250,19 @@ def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str]) -> Br
 
     mine, failed = failures(runs, design)
     rate = float(failed.mean()) if len(failed) else 0.0
-    if rate == 0 or rate == 1 or not uncertainties:
-        ended = mine["dissolved"].astype(bool)
-        return Breaking(design, rate, all_ended=bool(len(ended)) and bool(ended.all()))
-    box = prim_box(mine[uncertainties].reset_index(drop=True), failed,
-                   threshold=rate + (1 - rate) / 2)
-    return Breaking(design, rate, box if box is not None and box.limits else None)
+    ended = mine["dissolved"].astype(bool)
+    found = Breaking(design, rate, all_ended=bool(len(ended)) and bool(ended.all()))
+    if not uncertainties or not len(mine):
+        return found
+    x = mine[uncertainties].reset_index(drop=True)
+    if 0 < rate < 1:
+        box = prim_box(x, failed, threshold=rate + (1 - rate) / 2)
+        found.box = box if box is not None and box.limits else None
+    tail = exposure_tail(mine)
+    if 0 < tail.mean() < 1:
+        box = prim_box(x, tail, threshold=tail.mean() + (1 - tail.mean()) / 2)
+        found.costly = box if box is not None and box.limits else None
+    return found
 
 
 @dataclass
@@ -452,6 +466,11 @@ def breaking_words(summary: PolicySummary) -> list[str]:
                 design=b.design, rate=rate, box=box_words(summary, b.box),
                 coverage=_number(b.box.coverage, lang, percent=True),
                 density=_number(b.box.density, lang, percent=True)))
+        if b.costly is not None and box_words(summary, b.costly):
+            lines.append(t["costly_box"].format(
+                design=b.design, box=box_words(summary, b.costly),
+                coverage=_number(b.costly.coverage, lang, percent=True),
+                density=_number(b.costly.density, lang, percent=True)))
     return lines
 
 

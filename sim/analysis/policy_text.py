@@ -54,6 +54,9 @@ TEXT: dict[str, dict[str, str]] = {
         "breaks_box": "{design} fails (ends before the contract term, or the public exposure is in "
                       "its worst 10%) in {rate} of the futures, mostly when {box}; this describes "
                       "{coverage} of its failures, and in such futures it fails {density} of the time.",
+        "costly_box": "The public partner pays most under {design} (its worst 10% of futures) "
+                      "mostly when {box}; this describes {coverage} of those futures, and "
+                      "{density} of the futures in that range are among them.",
         "breaks_none": "{design} fails in {rate} of the futures, and no simple range of the "
                        "uncertainties describes where: its failures are spread over the futures.",
         "breaks_never": "{design} never fails in these futures.",
@@ -196,6 +199,9 @@ TEXT: dict[str, dict[str, str]] = {
                       "risico valt in de slechtste 10%) in {rate} van de toekomsten, vooral als "
                       "{box}; dat beschrijft {coverage} van de mislukkingen, en in zulke "
                       "toekomsten faalt het in {density} van de gevallen.",
+        "costly_box": "De publieke partner betaalt onder {design} het meest (de slechtste 10% "
+                      "van de toekomsten) vooral als {box}; dat beschrijft {coverage} van die "
+                      "toekomsten, en {density} van de toekomsten in dat bereik horen erbij.",
         "breaks_none": "{design} faalt in {rate} van de toekomsten, en geen eenvoudig bereik van "
                        "de onzekerheden beschrijft waar: de mislukkingen zijn over de toekomsten "
                        "verspreid.",
