@@ -138,3 +138,13 @@ def test_the_futures_that_break_a_design_are_told_in_words_with_coverage_and_den
     assert "Availability fails (ends before the contract term" in words
     assert "mostly when turbulence is between 0." in words and "of its failures" in words
     assert "The public partner pays most under User fees" in words
+
+
+def test_the_memo_names_the_contract_term_and_the_review_period_apart():
+    runs, manifest = _runs(effect=10.0)
+    manifest["experiment"]["policies"] = [
+        {"name": "Availability", "knobs": {"contract_term": 360, "agreement_length": 60}},
+        {"name": "User fees", "knobs": {"contract_term": 300, "agreement_length": 24}}]
+    memo = policy.memo_html(policy.summarise(runs, manifest, "en"))
+    assert "Contract term" in memo and "360 months (30 years)" in memo and "300 months (25 years)" in memo
+    assert "Review period (months until terms are reviewed)" in memo and "24 months (2 years)" in memo
