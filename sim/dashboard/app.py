@@ -20,6 +20,9 @@ follow every month. A change of a setting during play pauses it and says so.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
+import gc
 import html
 import io
 import threading
@@ -160,6 +163,21 @@ FRAME = solara.reactive(0)
 SPEED = solara.reactive(DEFAULT_SPEED)
 NOTICE = solara.reactive("")
 LESSON = solara.reactive("")
+
+
+def free_memory() -> None:
+    """Collect the closed session's objects and hand freed memory back to the system (glibc's
+    ``malloc_trim``), so a day of classes does not grow the server session by session."""
+    gc.collect()
+    libc = ctypes.util.find_library("c")
+    if libc:
+        trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
+        if trim is not None:
+            trim(0)
+
+
+# A session's end (its tab closed, or its connection lost for SESSION_GRACE) frees its memory.
+solara.lab.on_kernel_start(lambda: free_memory)
 
 
 # --- plain helpers ---------------------------------------------------------------------
