@@ -59,3 +59,9 @@ def test_feature_scores_rank_the_planted_factors_above_the_noise():
     assert scores.sum() == pytest.approx(1.0)
     assert scores["turbulence"] > 3 * scores["noise"] and scores["scenario"] > 3 * scores["shock_rate"]
     assert scores.is_monotonic_decreasing
+
+
+def test_an_outcome_that_never_varies_scores_every_factor_zero():
+    x = pd.DataFrame({"turbulence": np.linspace(0, 1, 50), "manager": ["none", "independent"] * 25})
+    scores = feature_scores(x, np.zeros(50, dtype=bool))
+    assert (scores == 0).all() and set(scores.index) == {"turbulence", "manager"}

@@ -197,3 +197,12 @@ def test_the_interaction_test_rejects_a_constant_effect_no_more_often_than_its_l
     p_values = np.array(p_values)
     assert np.mean(p_values < 0.05) <= 0.15
     assert 0.35 < p_values.mean() < 0.65
+
+
+def test_terms_the_data_cannot_tell_apart_give_no_model_rather_than_an_error():
+    """Every run with a manager is in scenario b: the manager and the scenario are one term."""
+    runs = pd.DataFrame({"manager": ["none"] * 6 + ["independent"] * 6, "scenario": ["a"] * 6 + ["b"] * 6,
+                         "duration": [5, 9, 120, 30, 120, 44, 7, 120, 15, 120, 80, 120],
+                         "dissolved": [True, True, False, True, False, True] + [True, False] * 3})
+    assert cox_model(runs, ["manager", "scenario"], "manager") is None
+    assert cox_model(runs, ["manager"], "manager") is not None

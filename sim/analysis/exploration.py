@@ -175,6 +175,8 @@ def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.Series:
             encoded[name] = pd.Categorical(_levels(column)).codes
         else:
             encoded[name] = column.astype(float)
+    if len(np.unique(target)) < 2:  # nothing to explain: every factor scores zero
+        return pd.Series(0.0, index=list(x.columns), name="score")
     classify = target.dtype == bool or set(np.unique(target)) <= {0, 1}
     forest_type = ExtraTreesClassifier if classify else ExtraTreesRegressor
     forest = forest_type(

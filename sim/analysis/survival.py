@@ -345,7 +345,14 @@ def _fit_cox(duration: np.ndarray, event: np.ndarray, exog: pd.DataFrame,
     with warnings.catch_warnings():
         # a level without events has no finite hazard ratio; callers mark it, the optimiser warns
         warnings.simplefilter("ignore")
-        return model.fit(disp=False, method="newton")  # BFGS is 5x slower with strata
+        try:
+            return model.fit(disp=False, method="newton")  # BFGS is 5x slower with strata
+        except np.linalg.LinAlgError as exc:
+            raise Inestimable(str(exc)) from None
+
+
+class Inestimable(ValueError):
+    """The data cannot identify the model (too few events for its terms, collinear terms)."""
 
 
 def _stratum_labels(runs: pd.DataFrame, factors: list[str]) -> np.ndarray | None:
@@ -395,7 +402,8 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
         event: which runs count as an event (default: ``dissolved``); others are censored.
 
     Returns:
-        The fit, or None when there are no events or nothing to adjust for.
+        The fit, or None when there are no events, nothing to adjust for, or too few runs
+        to identify the terms (a singular information matrix).
     """
     strata = list(strata or [])
     event = (runs["dissolved"] if event is None else event).to_numpy(dtype=bool)
@@ -403,7 +411,10 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
     exog, term_factor = covariates_of(runs, [f for f in factors if f not in strata], references)
     if not event.any() or exog.empty:
         return None
-    fit = _fit_cox(duration, event, exog, _stratum_labels(runs, strata))
+    try:
+        fit = _fit_cox(duration, event, exog, _stratum_labels(runs, strata))
+    except Inestimable:
+        return None
     ph = schoenfeld_test(fit, duration, event, list(exog.columns))
     ph["factor"] = ph["term"].map(term_factor)
     failing = sorted(set(ph.loc[ph["p_value"] < PH_ALPHA, "factor"]))
@@ -423,7 +434,10 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
         exog = exog[[t for t in exog.columns if term_factor[t] not in others]]
         if exog.empty:
             return None
-        fit = _fit_cox(duration, event, exog, _stratum_labels(runs, strata))
+        try:
+            fit = _fit_cox(duration, event, exog, _stratum_labels(runs, strata))
+        except Inestimable:
+            return None
         notes.append(f"The hazards of {', '.join(others)} were not proportional (Schoenfeld test "
                      f"p < {PH_ALPHA}), so the model is stratified on {'it' if len(others) == 1 else 'them'} "
                      "instead: each level has its own baseline hazard and no hazard ratio.")
@@ -521,7 +535,10 @@ def _interaction_test(runs: pd.DataFrame, factors: list[str], focus: str, levels
     products = products.loc[:, products.std() > 0]
     labels = _stratum_labels(runs.assign(_modifier=levels.astype(str)),
                              [*(strata or []), "_modifier"])
-    without = _fit_cox(duration, event, exog, labels)
-    with_products = _fit_cox(duration, event, pd.concat([exog, products], axis=1), labels)
+    try:
+        without = _fit_cox(duration, event, exog, labels)
+        with_products = _fit_cox(duration, event, pd.concat([exog, products], axis=1), labels)
+    except Inestimable:
+        return float("nan")
     statistic = 2.0 * (with_products.llf - without.llf)
     return float(stats.chi2.sf(max(statistic, 0.0), products.shape[1])) if products.shape[1] else float("nan")
