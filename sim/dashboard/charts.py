@@ -88,7 +88,7 @@ def value_chart(model: AllianceModel, language: str) -> Figure:
     twin.set_ylabel(t(language, "ui.zero_one"), fontsize=FONT)
     lines = ax.get_lines() + twin.get_lines()
     fig.legend(lines, [line.get_label() for line in lines], loc="upper center", ncol=2,
-               fontsize=FONT - 1, frameon=False, handlelength=1.2, columnspacing=1.0)
+               fontsize=FONT - 2, frameon=False, handlelength=1.0, columnspacing=0.8)
     fig.tight_layout(pad=0.4, rect=(0, 0, 1, 0.82))
     ax.set_xlabel(t(language, "ui.months"), fontsize=FONT)
     ax.set_ylabel(t(language, "ui.value"), fontsize=FONT)
