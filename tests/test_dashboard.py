@@ -328,3 +328,30 @@ def test_the_server_binds_to_localhost_with_telemetry_off():
 def test_a_session_that_lost_its_browser_is_freed_within_minutes_not_a_day(monkeypatch):
     monkeypatch.delenv("SOLARA_KERNEL_CULL_TIMEOUT", raising=False)
     assert server_environment()["SOLARA_KERNEL_CULL_TIMEOUT"] == "10m"
+
+
+def test_charts_leave_no_open_figures_behind():
+    import matplotlib.pyplot as plt
+
+    from sim.dashboard import charts
+    from sim.dashboard.app import png
+
+    model = AllianceModel("pps_infrastructure", rng=1)
+    for _ in range(3):
+        model.step()
+    before = len(plt.get_fignums())
+    for _ in range(25):
+        for chart in (charts.value_chart, charts.network_chart, charts.satisfaction_chart, charts.power_chart):
+            assert png(chart, model, "nl").startswith(b"\x89PNG")
+    assert len(plt.get_fignums()) == before
+
+
+def test_many_partners_are_coloured_by_sector_few_by_partner():
+    from sim.dashboard.charts import groups
+
+    few = AllianceModel("pps_care", rng=1, collect=False)
+    labels, colours, group = groups(few, "nl")
+    assert labels[0] == "Gemeente" and len(set(colours)) == len(few.partners) and list(group) == [0, 1, 2, 3, 4]
+    many = AllianceModel("regional_network", rng=1, n_partners=20, collect=False)
+    labels, colours, group = groups(many, "nl")
+    assert set(labels) == {"publiek", "privaat", "maatschappelijk", "kennis"} and len(group) == 20

@@ -125,7 +125,8 @@ def power_chart(model: AllianceModel, language: str) -> Figure:
 
 
 def network_chart(model: AllianceModel, language: str) -> Figure:
-    """Partners on a circle: line thickness = mutual trust, circle size = effective power."""
+    """Partners on a circle: line thickness = mutual trust, circle size = effective power (with
+    many partners only the strongest quarter of the ties; the colour key is on the page)."""
     p = model.partners
     n = len(p)
     labels, colours, group = groups(model, language)
@@ -134,12 +135,15 @@ def network_chart(model: AllianceModel, language: str) -> Figure:
     power = model.effective_power
     fig = Figure(figsize=SIZE, dpi=DPI)
     ax = fig.subplots()
-    for i in range(n):
-        for j in range(i + 1, n):
-            if p.active[i] and p.active[j]:
-                trust = (p.trust[i, j] + p.trust[j, i]) / 2
-                ax.plot([x[i], x[j]], [y[i], y[j]], color="0.35", linewidth=0.5 + (5 if n <= 8 else 2) * trust,
-                        alpha=0.2 + 0.6 * trust, zorder=1)
+    pairs = [(i, j, (p.trust[i, j] + p.trust[j, i]) / 2) for i in range(n) for j in range(i + 1, n)
+             if p.active[i] and p.active[j]]
+    if n > PER_PARTNER and pairs:
+        # many partners: only the strongest quarter of the ties, or the circle turns into a blob
+        floor = float(np.quantile([trust for *_, trust in pairs], 0.75))
+        pairs = [pair for pair in pairs if pair[2] >= floor]
+    for i, j, trust in pairs:
+        ax.plot([x[i], x[j]], [y[i], y[j]], color="0.35", linewidth=0.5 + (5 if n <= 8 else 2) * trust,
+                alpha=0.2 + 0.6 * trust, zorder=1)
     scale = 2400 if n <= 8 else 900
     for i in range(n):
         colour = colours[group[i]] if p.active[i] else "0.8"
@@ -149,10 +153,6 @@ def network_chart(model: AllianceModel, language: str) -> Figure:
             # labels outside the circle, away from the centre
             ax.annotate(label, (x[i], y[i]), xytext=(28 * x[i], 24 * y[i]), textcoords="offset points",
                         ha="center", va="center", fontsize=FONT - 1)
-    if n > PER_PARTNER:
-        for g, label in enumerate(labels):
-            ax.scatter([], [], color=colours[g], label=label)
-        ax.legend(loc="center", fontsize=FONT - 1, frameon=False)
     ax.set_xlim(-1.9, 1.9)
     ax.set_ylim(-1.45, 1.45)
     ax.set_axis_off()
