@@ -15,7 +15,8 @@ The command line and this API are the same machinery: :func:`run` is
     results.report()                       # results/study/report.html
 
 Each of the report's analyses is also a function of the runs table (``sim.analysis``:
-``survival``, ``regression``, ``statistics``, ``exploration``, ``policy``).
+``survival`` for Kaplan-Meier, Cox models, cumulative incidence and RMST; ``statistics``;
+``exploration`` for PRIM and feature scores; ``policy`` for robustness and regret).
 """
 
 from __future__ import annotations
@@ -68,14 +69,16 @@ def experiment(source: Experiment | dict[str, Any] | str | Path) -> Experiment:
 def run(source: Experiment | dict[str, Any] | str | Path, out: str | Path | None = None, *,
         workers: int | None = 1, resume: bool = False, force: bool = False,
         progress: bool = True, report: bool = False) -> Results:
-    """Run every missing run of an experiment into ``out`` (default ``results/<name>``).
+    """Run every missing run of an experiment into ``out`` (default ``results/<name>`` in the
+    working directory, as a notebook expects).
 
     ``workers`` defaults to one process, which suits a notebook; pass ``None`` for every
     core. Results are bit-identical whatever the number of workers.
     """
     from sim.sweeps.runner import run_experiment
 
-    summary = run_experiment(experiment(source), out=None if out is None else Path(out),
+    study = experiment(source)
+    summary = run_experiment(study, out=Path("results") / study.name if out is None else Path(out),
                              workers=workers, resume=resume, force=force, progress=progress,
                              argv=["sim.api.run"])
     results = load(summary.folder)

@@ -189,3 +189,15 @@ def test_modifiers_are_factors_other_than_the_group():
     with pytest.raises(ConfigError) as caught:
         Experiment.from_dict({**base, "analysis": {"group": "manager", "modifiers": ["manager"]}})
     assert caught.value.key == "analysis.modifiers[0]"
+
+
+def test_a_named_policy_may_not_set_a_lever_that_cannot_act_under_its_own_settings():
+    with pytest.raises(ConfigError) as caught:
+        paired(policy=[{"name": "A", "manager": "independent", "manager_position": 0.3}])
+    assert caught.value.key == "policy[0].manager_position" and "lead partner" in str(caught.value)
+
+
+def test_an_empty_table_of_uncertainties_is_refused():
+    with pytest.raises(ConfigError) as caught:
+        paired(uncertainties={})
+    assert caught.value.key == "uncertainties"

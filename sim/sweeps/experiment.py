@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.config.knobs import KNOBS, did_you_mean, resolve_knobs
-from sim.config.relevance import inert_knobs
+from sim.config.relevance import inert_knobs, reason
 from sim.config.scenario import Scenario, load_scenario, scenario_reference
 from sim.config.validation import ConfigError, Table, load_toml
 from sim.model.outcomes import OUTCOMES
@@ -226,6 +226,7 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
     policies: tuple[Policy, ...] = ()
     if named_policies is not None:
         policies = _named_policies(named_policies)
+        _check_relevance(named_policies, policies, loaded[scenarios[0]], knobs)
     elif policy_table is not None:
         policies = _crossed_policies(policy_table, loaded[scenarios[0]], knobs)
     policy_knobs = {k for p in policies for k in p.knobs}
@@ -292,6 +293,9 @@ def _check_paired(top: Table, factor_table: Table | None, uncertainty_table: Tab
     if design not in FUTURE_DESIGNS:
         raise top.error("design.kind", f"futures are sampled by a {' or '.join(FUTURE_DESIGNS)} "
                         f"design, not {design!r}")
+    if not uncertainty_table.data:
+        raise top.error("uncertainties", "is empty; name at least one uncertainty (knob = "
+                        "{ low = .., high = .. } or a list of levels) for the futures to differ in")
     if "scenario" in uncertainty_table.data:
         raise uncertainty_table.error("scenario", "a paired experiment runs one scenario; "
                                       "compare scenarios in separate experiments")
@@ -313,6 +317,16 @@ def _named_policies(tables: list[Table]) -> tuple[Policy, ...]:
         table.done()
         policies.append(Policy(name, knobs))
     return tuple(policies)
+
+
+def _check_relevance(tables: list[Table], policies: tuple[Policy, ...], scenario: Scenario,
+                     fixed: dict[str, Any]) -> None:
+    """A named policy may not set a lever that cannot act under its own settings."""
+    for table, policy in zip(tables, policies, strict=True):
+        inert = inert_knobs(resolve_knobs(scenario.knobs, fixed, policy.knobs)) & policy.knobs.keys()
+        for name in sorted(inert):
+            raise table.error(name, f"has no effect in policy {policy.name!r}: {reason(name)} "
+                              f"(manager = {resolve_knobs(scenario.knobs, fixed, policy.knobs)['manager']!r})")
 
 
 def _crossed_policies(table: Table, scenario: Scenario, fixed: dict[str, Any]) -> tuple[Policy, ...]:
