@@ -191,6 +191,11 @@ def builtin_scenario(candidate: object) -> str | None:
     return candidate if isinstance(candidate, str) and candidate in available_scenarios() else None
 
 
+def valid_seed(seed: object) -> bool:
+    """A seed the model accepts (a whole number from 0 to 2**63 - 1); anything else is ignored."""
+    return isinstance(seed, int) and not isinstance(seed, bool) and 0 <= seed < 2**63
+
+
 def scenario_choices(language: str) -> dict[str, str]:
     """The pickers' entries: translated scenario name -> built-in scenario name."""
     return {name(language, "scenarios", s): s for s in available_scenarios()}
@@ -369,7 +374,7 @@ def Settings(session: Session):
     solara.Select(t(language, "ui.scenario"), values=list(labels), value=name(language, "scenarios", scenario),
                   on_value=pick_scenario, classes=["scenario-select"])
     solara.InputInt(t(language, "ui.seed"), value=session.seed.value,
-                    on_value=lambda seed: seed is not None and seed != session.seed.value
+                    on_value=lambda seed: valid_seed(seed) and seed != session.seed.value
                     and session.change(seed=seed), classes=["seed-input"])
     managers = {t(language, f"choices.{m}"): m for m in MANAGER_MODES}
     solara.Select(t(language, "knobs.manager"), values=list(managers),
@@ -586,7 +591,7 @@ def PlayTheManager(session: Session):
                               value=name(language, "scenarios", scenario.value), on_value=pick_scenario,
                               classes=["game-scenario-select"])
                 solara.InputInt(t(language, "ui.play_seed"), value=seed.value,
-                                on_value=lambda s: s is not None and seed.set(s), classes=["game-seed"])
+                                on_value=lambda s: valid_seed(s) and seed.set(s), classes=["game-seed"])
                 solara.Text(game_status(model, language), classes=["play-status", "status"])
                 solara.Text(t(language, "ui.play_rules", capacity=game.capacity,
                               floor=model.params["unbacked_capacity"], backing=game.backing,
@@ -617,7 +622,7 @@ def PlayTheManager(session: Session):
                  [html.escape(t(language, "outcomes.exits")), str(so_far['you']['exits']),
                   str(so_far['builtin']['exits'])]]), classes=["game-so-far"])
             with solara.Div(classes=["chart-grid"]):
-                Chart(charts.value_chart, model, language, tick.value, t(language, "ui.chart_value"), "game-value")
+                Chart(charts.duel_chart, game, language, tick.value, t(language, "ui.chart_duel"), "game-duel")
                 Chart(charts.network_chart, model, language, tick.value, t(language, "ui.chart_network"),
                       "game-network")
             solara.HTML(unsafe_innerHTML=html_table(

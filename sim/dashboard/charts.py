@@ -14,9 +14,12 @@ colour per sector) so twenty partners do not become a grey blob.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from sim.dashboard.i18n import name, t
@@ -29,6 +32,9 @@ PER_PARTNER = len(PARTNER_COLOURS)
 FONT = 14
 SIZE = (4.2, 3.0)
 DPI = 100
+#: Fixed margins of the charts with a right-hand axis and a legend on top (tight_layout
+#: leaves the left label outside the picture when a figure legend is present).
+TWIN_MARGINS = {"left": 0.17, "right": 0.85, "bottom": 0.2, "top": 0.8}
 
 
 def groups(model: AllianceModel, language: str) -> tuple[list[str], list[str], np.ndarray]:
@@ -89,9 +95,9 @@ def value_chart(model: AllianceModel, language: str) -> Figure:
     lines = ax.get_lines() + twin.get_lines()
     fig.legend(lines, [line.get_label() for line in lines], loc="upper center", ncol=2,
                fontsize=FONT - 2, frameon=False, handlelength=1.0, columnspacing=0.8)
-    fig.tight_layout(pad=0.4, rect=(0, 0, 1, 0.82))
     ax.set_xlabel(t(language, "ui.months"), fontsize=FONT)
-    ax.set_ylabel(t(language, "ui.value"), fontsize=FONT)
+    ax.set_ylabel(t(language, "ui.value_short"), fontsize=FONT)
+    fig.subplots_adjust(**TWIN_MARGINS)
     return fig
 
 
@@ -164,3 +170,31 @@ def legend_entries(model: AllianceModel, language: str) -> list[tuple[str, str]]
     """The colour key shared by the charts, as (label, colour) pairs for the page to show once."""
     labels, colours, _ = groups(model, language)
     return list(zip(labels, colours, strict=True))
+
+
+def duel_chart(game: Any, language: str) -> Figure:
+    """The manager game month by month: value per month (blue, left axis) and mean trust
+    (orange, right axis, 0-1) under the player (solid) and the built-in manager (dashed),
+    same alliance, same luck."""
+    history = game.history
+    months = np.array([m.month for m in history]) if history else np.array([0])
+    fig, ax = _figure()
+    twin = ax.twinx()
+    twin.tick_params(labelsize=FONT)
+    for style, width, value, trust in (("-", 2.2, "value_yours", "trust_yours"),
+                                       ("--", 1.6, "value_builtin", "trust_builtin")):
+        if history:
+            ax.plot(months, [getattr(m, value) for m in history], color="#3a6ea5", linewidth=width,
+                    linestyle=style)
+            twin.plot(months, [getattr(m, trust) for m in history], color="#edae49", linewidth=width,
+                      linestyle=style)
+    _months_axis(ax, months)
+    twin.set_ylim(0, 1.02)
+    ax.set_xlabel(t(language, "ui.months"), fontsize=FONT)
+    ax.set_ylabel(t(language, "ui.value_short"), fontsize=FONT, color="#3a6ea5")
+    twin.set_ylabel(t(language, "ui.trust"), fontsize=FONT, color="#c98a12")
+    keys = [Line2D([], [], color="0.3", linewidth=2.2), Line2D([], [], color="0.3", linewidth=1.6, linestyle="--")]
+    fig.legend(keys, [t(language, "ui.you"), t(language, "ui.builtin")], loc="upper center", ncol=2,
+               fontsize=FONT - 2, frameon=False)
+    fig.subplots_adjust(**TWIN_MARGINS)
+    return fig
