@@ -71,7 +71,7 @@ CSS = """
 .chart-title { font-weight: 600; font-size: 15px; margin: 2px 0; }
 .button-row { display: flex; flex-wrap: wrap; gap: 6px; margin: 4px 0; }
 .v-btn__content { white-space: normal !important; flex: 1 1 auto !important; max-width: 100%; }
-.result-table td:first-child { width: 40%; }
+.dilemma-result .result-table td:first-child { width: 40%; }
 .lever-buttons { display: flex; flex-direction: column; gap: 4px; }
 .lever-buttons .v-btn { height: auto !important; min-height: 34px; padding: 4px 8px !important; }
 .knob-label { font-size: 14px; margin-top: 6px; }
