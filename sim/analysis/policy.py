@@ -11,7 +11,10 @@ contract term, and the public partner's fiscal exposure, where lower is better):
   that resamples futures, the same futures for every design (paired);
 * how often the best design is best across those resamples;
 * verdicts on the paired differences, including "cannot be told apart with this many
-  futures" and an estimate of how many futures would separate two designs;
+  futures" and an estimate of how many futures would separate two designs (or, when that
+  estimate is absurdly large, that they practically do not differ); the interval of a
+  difference is :func:`sim.analysis.statistics.paired_differences`' own, so the summary and
+  the researcher's ``paired_differences.csv`` give the same interval;
 * which futures break each design: PRIM (:func:`sim.analysis.exploration.prim_box`) on
   the uncertainties, told in words with coverage and density;
 * a printable, self-contained HTML memo in English or Dutch.
@@ -35,6 +38,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis.policy_text import TEXT
+from sim.analysis.statistics import paired_differences
 
 #: The confidence level of every interval, and the power a future experiment should have.
 CONFIDENCE = 0.95
@@ -43,6 +47,10 @@ POWER = 0.8
 RESAMPLES = 1000
 #: Fewer futures than this earn a warning that rankings may change.
 FEW_FUTURES = 50
+#: An estimate of the futures needed above this many times the futures run (or above
+#: ``MAX_NEEDED``) says the designs practically do not differ, rather than quoting a number.
+NEEDED_FACTOR = 20
+MAX_NEEDED = 10_000
 
 
 @dataclass(frozen=True)
@@ -60,12 +68,22 @@ MEASURES: tuple[Measure, ...] = (
 )
 
 
+def measures_for(pps: bool) -> tuple[Measure, ...]:
+    """The outcomes designs are judged on: the public exposure only when they are PPS designs."""
+    return MEASURES if pps else tuple(m for m in MEASURES if m.key != "exposure")
+
+
+#: The exposure's parts (outcome columns), in the order the summary lists them.
+EXPOSURE_PARTS = {"gap": "public_gap_paid", "renegotiation": "public_renegotiation_cost",
+                  "termination": "public_termination_paid"}
+
+
 def measure_columns(runs: pd.DataFrame) -> pd.DataFrame:
     """The three measures per run: value created, full term reached (0/1), public exposure."""
     return pd.DataFrame({
         "value": runs["total_value"].astype(float),
         "survival": (~runs["dissolved"].astype(bool)).astype(float),
-        "exposure": runs["public_exposure"].astype(float),
+        "exposure": runs["public_exposure"].astype(float) if "public_exposure" in runs else 0.0,
     }, index=runs.index)
 
 
@@ -177,6 +195,12 @@ class Comparison:
     needed: int | None
 
     @property
+    def hardly_differs(self) -> bool:
+        """The futures needed to separate the designs are far beyond the futures run: the
+        difference is negligible next to its variation between futures."""
+        return self.needed is not None and self.needed > needed_cap(self.futures)
+
+    @property
     def identical(self) -> bool:
         """The two designs gave the same result in every future."""
         return self.diff == 0 and self.low == 0 and self.high == 0
@@ -190,8 +214,11 @@ class Comparison:
 def futures_needed(differences: np.ndarray) -> int | None:
     """An estimate of the futures a paired comparison needs to tell two designs apart
     (two-sided 5% level, 80% power): ((z_0.975 + z_0.8) * sd / |mean|)^2, from the paired
-    differences seen; None when they do not differ on average."""
+    differences per future; None when they do not differ on average, or when there are
+    fewer than two futures to estimate the spread from."""
     d = np.asarray(differences, dtype=float)
+    if d.size < 2:
+        return None
     mean = float(d.mean())
     if mean == 0:
         return None
@@ -199,32 +226,58 @@ def futures_needed(differences: np.ndarray) -> int | None:
     return max(2, math.ceil((z * float(d.std(ddof=1)) / abs(mean)) ** 2))
 
 
-def compare(table: pd.DataFrame, best: str, other: str, higher_is_better: bool,
-            seed: int = 0) -> Comparison:
-    """The paired difference best - other over the futures, with a 95% bootstrap interval."""
-    d = _oriented(table[best].to_numpy(float) - table[other].to_numpy(float), higher_is_better)
-    if len(d) < 2 or np.all(d == d[0]):
-        low = high = float(d[0]) if len(d) else 0.0
-    else:
-        ci = stats.bootstrap((d,), np.mean, n_resamples=RESAMPLES, confidence_level=CONFIDENCE,
-                             method="percentile", rng=np.random.default_rng(seed)).confidence_interval
-        low, high = float(ci.low), float(ci.high)
-    return Comparison(best, other, float(d.mean()), low, high, len(d), futures_needed(d))
+def needed_cap(futures: int) -> int:
+    """Above this many futures needed, two designs are said to practically not differ:
+    twenty times the futures run, and never more than ten thousand."""
+    return min(NEEDED_FACTOR * max(futures, 1), MAX_NEEDED)
 
 
-def failures(runs: pd.DataFrame, design: str) -> tuple[pd.DataFrame, np.ndarray]:
+def compare(runs: pd.DataFrame, measure: str, best: str, other: str, higher_is_better: bool) -> Comparison:
+    """The paired difference best - other, oriented so that positive means ``best`` is better.
+
+    ``runs`` holds one row per run with ``policy``, ``future`` (and ``replication``) and the
+    measure's column. The mean and 95% interval are those of
+    :func:`sim.analysis.statistics.paired_differences` (run by run on the same future and seed,
+    BCa bootstrap), the very function behind the report's ``paired_differences.csv``; the
+    futures needed come from the differences of the per-future means.
+    """
+    two = runs[runs["policy"].isin([best, other])]
+    row = paired_differences(two, "policy", other, [measure]).iloc[0]
+    sign = 1.0 if higher_is_better else -1.0
+    mean, low, high = (sign * float(row[c]) for c in ("mean_difference", "low", "high"))
+    if not higher_is_better:
+        low, high = high, low
+    wide = two.pivot_table(index="future", columns="policy", values=measure, aggfunc="mean").dropna()
+    per_future = sign * (wide[best] - wide[other]).to_numpy(float) if len(wide) else np.zeros(0)
+    return Comparison(best, other, mean, low, high, len(wide), futures_needed(per_future))
+
+
+def failures(runs: pd.DataFrame, design: str, pps: bool = True) -> tuple[pd.DataFrame, np.ndarray]:
     """One design's runs and which of them failed: the partnership ended before the contract
-    term, or the public exposure is in the design's worst 10% of runs."""
+    term (the end of the run), or, for a PPS comparison, the public exposure is in the
+    design's worst 10% of runs."""
     mine = runs[(runs["policy"] == design) & (runs.get("status", "ok") == "ok")]
-    return mine, mine["dissolved"].astype(bool).to_numpy() | exposure_tail(mine)
+    ended = mine["dissolved"].astype(bool).to_numpy()
+    return mine, (ended | exposure_tail(mine)) if pps else ended
 
 
 def exposure_tail(runs: pd.DataFrame) -> np.ndarray:
-    """Which runs have a public exposure among the highest tenth (ties included)."""
+    """Which runs have a public exposure among the highest tenth and higher than every run
+    outside it.
+
+    Runs tied with the tenth's boundary are left out: a tie means the tail is not worse than
+    the rest there, so an exposure that is the same in most runs (all zero, say) marks no
+    run at all instead of every run.
+    """
     exposure = runs["public_exposure"].astype(float).to_numpy()
     if not len(exposure):
         return np.zeros(0, bool)
-    return exposure >= np.sort(exposure)[-worst_count(len(exposure))]
+    ordered = np.sort(exposure)
+    k = worst_count(len(exposure))
+    boundary = ordered[-k]
+    if k < len(ordered) and ordered[-k - 1] >= boundary:  # the boundary is tied with the rest
+        return exposure > boundary
+    return exposure >= boundary
 
 
 @dataclass
@@ -240,15 +293,16 @@ class Breaking:
     costly: Any = None
 
 
-def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str]) -> Breaking:
-    """PRIM on the uncertainties for one design's failures.
+def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str], pps: bool = True) -> Breaking:
+    """PRIM on the uncertainties for one design's failures (for a PPS comparison also on
+    where the public exposure is in the design's worst 10%).
 
     The density a box must reach lies halfway between the design's failure rate and
     certainty, so that a box always says more than "it fails about as often everywhere".
     """
     from sim.analysis.exploration import prim_box
 
-    mine, failed = failures(runs, design)
+    mine, failed = failures(runs, design, pps)
     rate = float(failed.mean()) if len(failed) else 0.0
     ended = mine["dissolved"].astype(bool)
     found = Breaking(design, rate, all_ended=bool(len(ended)) and bool(ended.all()))
@@ -258,7 +312,7 @@ def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str]) -> Br
     if 0 < rate < 1:
         box = prim_box(x, failed, threshold=rate + (1 - rate) / 2)
         found.box = box if box is not None and box.limits else None
-    tail = exposure_tail(mine)
+    tail = exposure_tail(mine) if pps else np.zeros(len(mine), bool)
     if 0 < tail.mean() < 1:
         box = prim_box(x, tail, threshold=tail.mean() + (1 - tail.mean()) / 2)
         found.costly = box if box is not None and box.limits else None
@@ -280,19 +334,39 @@ class PolicySummary:
     runs: pd.DataFrame
     uncertainties: dict[str, Any] = field(default_factory=dict)
     quick: bool = False
+    #: Whether the policies are PPS contract designs (see :func:`is_pps`); otherwise the
+    #: summary compares policies over futures, without contract-term and exposure words.
+    pps: bool = True
 
     @property
     def futures(self) -> int:
         return len(next(iter(self.per_future.values())))
 
     @property
+    def measures(self) -> tuple[Measure, ...]:
+        """The outcomes the designs are judged on: the public exposure only for PPS designs."""
+        return measures_for(self.pps)
+
+    @property
     def text(self) -> dict[str, Any]:
-        return TEXT[self.language]
+        words = TEXT[self.language]
+        return words if self.pps else {**words, **words["general"]}
 
 
 def is_paired(manifest: dict[str, Any]) -> bool:
     """Whether a results folder's experiment names policies run on shared futures."""
     return bool(manifest.get("experiment", {}).get("policies"))
+
+
+def is_pps(runs: pd.DataFrame, experiment: dict[str, Any]) -> bool:
+    """Whether a paired experiment compares PPS contract designs: a policy sets the contract
+    term, or a public partner's exposure varies between runs. Otherwise (say, alliance
+    managers compared in an open-innovation network) there is no contract and no public
+    exposure to speak of."""
+    if any("contract_term" in (p.get("knobs") or {}) for p in experiment.get("policies", [])):
+        return True
+    exposure = runs["public_exposure"].astype(float) if "public_exposure" in runs else pd.Series(dtype=float)
+    return bool(len(exposure)) and bool(exposure.nunique() > 1)
 
 
 def summarise(runs: pd.DataFrame, manifest: dict[str, Any], language: str | None = None) -> PolicySummary:
@@ -304,22 +378,26 @@ def summarise(runs: pd.DataFrame, manifest: dict[str, Any], language: str | None
     seed = int(manifest.get("root_seed") or 0) % 2**32
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
     designs = list(dict.fromkeys(ok["policy"]))
+    pps = is_pps(ok, experiment)
+    measures = measures_for(pps)
+    by_run = measure_columns(ok).assign(policy=ok["policy"].to_numpy(), future=ok["future"].to_numpy(),
+                           **({"replication": ok["replication"].to_numpy()} if "replication" in ok else {}))
     tables, futures, comparisons = {}, {}, {}
-    for m in MEASURES:
+    for m in measures:
         table = per_future(ok, m.key)
         futures[m.key] = table
         tables[m.key] = robustness(table, m.higher_is_better, seed)
         best = _best(tables[m.key], m.higher_is_better)
-        comparisons[m.key] = [compare(table, best, other, m.higher_is_better, seed)
+        comparisons[m.key] = [compare(by_run, m.key, best, other, m.higher_is_better)
                               for other in table.columns if other != best]
     uncertainties = {f["name"]: f for f in experiment.get("factors", [])}
     names = [u for u in uncertainties if u in ok]
     return PolicySummary(
         language=language, designs=designs, levers=_levers(experiment, designs), tables=tables,
         per_future=futures, comparisons=comparisons,
-        breaking=[what_breaks(ok, d, names) for d in designs], manifest=manifest, runs=ok,
+        breaking=[what_breaks(ok, d, names, pps) for d in designs], manifest=manifest, runs=ok,
         uncertainties=uncertainties,
-        quick=str(experiment.get("name", "")).endswith("-quick"))
+        quick=str(experiment.get("name", "")).endswith("-quick"), pps=pps)
 
 
 def _best(table: pd.DataFrame, higher_is_better: bool) -> str:
@@ -396,7 +474,7 @@ def verdicts(summary: PolicySummary) -> dict[str, list[str]]:
     """Per measure: which design is best and how sure, then each paired comparison."""
     t = summary.text
     out: dict[str, list[str]] = {}
-    for m in MEASURES:
+    for m in summary.measures:
         table = summary.tables[m.key]
         best = _best(table, m.higher_is_better)
         row = table.loc[best]
@@ -413,8 +491,10 @@ def verdicts(summary: PolicySummary) -> dict[str, list[str]]:
             f = {"best": c.best, "other": c.other, "futures": c.futures,
                  "diff": _difference(summary, m.key, c.diff), "low": _difference(summary, m.key, c.low),
                  "high": _difference(summary, m.key, c.high),
-                 "needed": _thousands(c.needed, summary.language) if c.needed else "?"}
-            key = ("same" if c.identical else "better" if c.told_apart
+                 "needed": _thousands(c.needed, summary.language) if c.needed else "?",
+                 "cap": _thousands(needed_cap(c.futures), summary.language)}
+            key = ("one_future" if c.futures < 2 else "same" if c.identical
+                   else "better" if c.told_apart else "hardly" if c.hardly_differs
                    else "apart" if c.needed else "apart_even")
             lines.append(t[key].format(**f))
         if m.key == "exposure":
@@ -426,27 +506,42 @@ def verdicts(summary: PolicySummary) -> dict[str, list[str]]:
 
 
 def box_words(summary: PolicySummary, box: Any) -> str:
-    """A PRIM box in the reader's words, e.g. "turbulence is between 0.40 and 0.60"."""
+    """A PRIM box in the reader's words, e.g. "turbulence is between 0.40 and 0.60", "shocks
+    per year is above 1.5"; a side of a range that leaves out less than a tenth of the
+    futures sampled is not a condition worth saying, and is left out."""
     t = summary.text
     parts = []
     for name, limit in box.limits.items():
         label = t["uncertainties"].get(name, name)
         if limit and isinstance(limit[0], str):
             parts.append(t["is"].format(name=label, levels=t["or"].join(limit)))
-        elif not _restricts(summary, name, limit):
             continue
-        else:
-            parts.append(t["between"].format(name=label, low=_number(limit[0], summary.language),
-                                             high=_number(limit[1], summary.language)))
+        cuts_low, cuts_high = _restricts(summary, name, limit)
+        low, high = (_number(x, summary.language) for x in limit[:2])
+        if cuts_low and cuts_high:
+            parts.append(t["between"].format(name=label, low=low, high=high))
+        elif cuts_low:
+            parts.append(t["above"].format(name=label, low=low))
+        elif cuts_high:
+            parts.append(t["below"].format(name=label, high=high))
     return t["and"].join(parts)
 
 
-def _restricts(summary: PolicySummary, name: str, limit: tuple[float, float]) -> bool:
-    """Whether a box's range leaves out a real part (a tenth or more) of the sampled range."""
-    factor = summary.uncertainties.get(name) or {}
-    if factor.get("low") is None:
-        return True
-    return (limit[1] - limit[0]) < 0.9 * (factor["high"] - factor["low"])
+#: A side of a PRIM box is a condition when it leaves out at least this share of the futures.
+RESTRICTS = 0.1
+
+
+def _restricts(summary: PolicySummary, name: str, limit: tuple[float, float]) -> tuple[bool, bool]:
+    """Whether a box's lower and upper limits each leave out a real part (a tenth or more) of
+    the futures actually sampled (not of the declared range, which the samples never reach
+    exactly)."""
+    if name not in summary.runs:
+        return True, True
+    values = summary.runs.drop_duplicates("future")[name] if "future" in summary.runs else summary.runs[name]
+    values = pd.to_numeric(values, errors="coerce").dropna().to_numpy()
+    if not len(values):
+        return True, True
+    return bool(np.mean(values < limit[0]) >= RESTRICTS), bool(np.mean(values > limit[1]) >= RESTRICTS)
 
 
 def breaking_words(summary: PolicySummary) -> list[str]:
@@ -508,7 +603,7 @@ def robustness_html(summary: PolicySummary) -> str:
     head = "".join(f"<th>{_e(t[c])}</th>" for c in ("measure", "design", "mean", "worst_decile",
                                                      "max_regret", "best_share"))
     rows = []
-    for m in MEASURES:
+    for m in summary.measures:
         table = summary.tables[m.key]
         either_or = _either_or(summary.per_future[m.key])
         for i, (design, row) in enumerate(table.iterrows()):
@@ -523,8 +618,34 @@ def robustness_html(summary: PolicySummary) -> str:
             rows.append(f"<tr>{first}<td>{_e(design)}</td>{cells}"
                         f"<td>{_number(row['best_share'], summary.language, percent=True)}</td></tr>")
     note = (f"<p><small>{_e(t['either_or'])}</small></p>"
-            if any(_either_or(summary.per_future[m.key]) for m in MEASURES) else "")
+            if any(_either_or(summary.per_future[m.key]) for m in summary.measures) else "")
     return f'<table class="robustness"><tr>{head}</tr>{"".join(rows)}</table>{note}'
+
+
+def exposure_parts(summary: PolicySummary) -> pd.DataFrame:
+    """The public exposure's parts per design (mean over futures): gaps made good, the public
+    part of renegotiation costs, termination compensation paid, and their total."""
+    runs = summary.runs
+    columns = {k: c for k, c in EXPOSURE_PARTS.items() if c in runs}
+    if not summary.pps or not columns:
+        return pd.DataFrame()
+    means = runs.groupby("policy")[[*columns.values(), "public_exposure"]].mean()
+    means = means.rename(columns={c: k for k, c in columns.items()} | {"public_exposure": "total"})
+    return means.T[[d for d in summary.designs if d in means.index]]
+
+
+def exposure_parts_html(summary: PolicySummary) -> str:
+    """The exposure's parts side by side per design, or nothing when there is no exposure."""
+    table = exposure_parts(summary)
+    if table.empty:
+        return ""
+    t = summary.text
+    head = "".join(f"<th>{_e(d)}</th>" for d in table.columns)
+    rows = "".join(f"<tr><th>{_e(t['part_' + part])}</th>"
+                   + "".join(f"<td>{_number(v, summary.language)}</td>" for v in table.loc[part])
+                   + "</tr>" for part in table.index)
+    return (f"<h3>{_e(t['parts_title'])}</h3>"
+            f'<table class="exposure-parts"><tr><th>{_e(t["part"])}</th>{head}</tr>{rows}</table>')
 
 
 def _either_or(table: pd.DataFrame) -> bool:
@@ -615,7 +736,7 @@ def assumptions(summary: PolicySummary) -> list[tuple[str, str]]:
     package = (m.get("identity") or {}).get("package_version")
     version = ", ".join(x for x in (
         f"sim {package}" if package else "",
-        f"git {str(git.get('commit', ''))[:10]}{' (+ uncommitted changes)' if git.get('dirty') else ''}"
+        f"git {str(git.get('commit', ''))[:10]}{' (+ ' + t['uncommitted'] + ')' if git.get('dirty') else ''}"
         if git.get("commit") else "",
         f"mesa {(m.get('packages') or {}).get('mesa')}" if (m.get("packages") or {}).get("mesa") else "") if x)
     return [
@@ -646,21 +767,21 @@ def summary_parts(summary: PolicySummary, figures: bool = True) -> dict[str, str
         "warnings": "".join(f'<p class="warning" style="{WARNING_STYLE}">{_e(w)}</p>'
                             for w in warnings_for(summary)),
         "designs": f"<h2>{_e(t['designs'])}</h2>{levers_html(summary)}",
-        "results": f"<h2>{_e(t['results'])}</h2>{robustness_html(summary)}",
+        "results": f"<h2>{_e(t['results'])}</h2>{robustness_html(summary)}{exposure_parts_html(summary)}",
         "verdicts": f"<h2>{_e(t['verdicts'])}</h2>"
                     + "".join(items(lines) for lines in verdicts(summary).values()),
         "breaks": f"<h2>{_e(t['breaks'])}</h2>{items(breaking_words(summary))}",
         "figures": "",
         "glossary": f"<h2>{_e(t['glossary'])}</h2>" + items([t[k] for k in (
             "gloss_mean", "gloss_worst", "gloss_regret", "gloss_interval", "gloss_best", "gloss_pp",
-            "gloss_ends", "gloss_exposure")]),
+            "gloss_ends", *(["gloss_exposure"] if summary.pps else []))]),
     }
     if figures:
+        exposure = (f"<figure>{exposure_figure(summary)}<figcaption>{_e(t['figure_exposure'])}"
+                    "</figcaption></figure>" if summary.pps else "")
         parts["figures"] = ('<div class="figures">'
                             f"<figure>{survival_figure(summary)}<figcaption>{_e(t['figure_survival'])}"
-                            "</figcaption></figure>"
-                            f"<figure>{exposure_figure(summary)}<figcaption>{_e(t['figure_exposure'])}"
-                            "</figcaption></figure></div>")
+                            f"</figcaption></figure>{exposure}</div>")
     return parts
 
 

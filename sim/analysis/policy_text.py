@@ -2,7 +2,8 @@
 
 Kept apart from the arithmetic in :mod:`sim.analysis.policy` so that a translator reads
 one file. Every entry is a ``str.format`` template; the keys are the same in both
-languages (a test checks it).
+languages (a test checks it). ``general`` holds the words that replace the PPS ones when the
+compared policies are not PPS contract designs (see :func:`sim.analysis.policy.is_pps`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,22 @@ TEXT: dict[str, dict[str, str]] = {
                       "includes zero, and on average they do not differ at all.",
         "same": "{best} and {other} cannot be told apart: they gave the same result in every "
                 "future, so no number of futures would separate them.",
+        "one_future": "{best} and {other} cannot be compared with one future: designs are told "
+                      "apart by how they fare across futures, so run them on more futures (at least "
+                      "a few dozen).",
+        "hardly": "{best} and {other} practically do not differ on this measure: the difference "
+                  "seen ({diff}, 95% interval of the paired difference {low} to {high}) is so small "
+                  "next to how much it varies between futures that more than {cap} futures would "
+                  "be needed to tell them apart.",
+        "above": "{name} is above {low}",
+        "below": "{name} is below {high}",
+        "uncommitted": "uncommitted changes",
+        "parts_title": "What the public partner's exposure is made of (mean over the futures)",
+        "part": "Part",
+        "part_gap": "Shortfalls it makes good (net of windfalls it keeps)",
+        "part_renegotiation": "Its part of renegotiation costs",
+        "part_termination": "Termination compensation it pays",
+        "part_total": "Total exposure",
         "tail": "In its worst 10% of futures the public partner's exposure averages {values}.",
         "breaks_box": "{design} fails (ends before the contract term, or the public exposure is in "
                       "its worst 10%) in {rate} of the futures, mostly when {box}; this describes "
@@ -88,9 +105,12 @@ TEXT: dict[str, dict[str, str]] = {
         "gloss_regret": "Maximum regret: in each future, how far the design falls short of the best "
                         "design in that same future; the largest such shortfall over all futures "
                         "(EMA Workbench). Zero means it is never beaten.",
-        "gloss_interval": "95% interval: the futures are resampled 1,000 times with replacement "
-                          "(bootstrap); 95% of the recomputed figures lie in this range. Designs "
-                          "are compared on the same futures (paired).",
+        "gloss_interval": "95% interval: in the table, the futures are resampled 1,000 times "
+                          "with replacement (bootstrap), the same futures for every design; 95% of "
+                          "the recomputed figures lie in this range. The interval of a difference "
+                          "between two designs is that of their paired differences (run by run on "
+                          "the same future and seed; BCa bootstrap), the same interval as in the "
+                          "researcher's report (paired_differences.csv).",
         "gloss_best": "Best in: in how many of those resamples the design has the best mean.",
         "gloss_pp": "pp: percentage points, the difference between two shares (16% against 12% "
                     "is 4 pp).",
@@ -115,6 +135,27 @@ TEXT: dict[str, dict[str, str]] = {
                            "forecast of how many contracts fail.",
         "no_paired": "This experiment does not name designs ([[policy]]) and uncertainties, so "
                      "no policy summary can be made.",
+        "general": {
+            "title": "Policies compared over uncertain futures",
+            "survival": "Still running at the end of the simulated period",
+            "either_or": "—: with one run per future a policy either keeps the collaboration "
+                         "running to the end in a future or not, so its worst 10% and regret say "
+                         "no more than the share; more replications per future would give them "
+                         "meaning.",
+            "breaks_box": "{design} fails (the collaboration ends before the end of the simulated "
+                          "period) in {rate} of the futures, mostly when {box}; this describes "
+                          "{coverage} of its failures, and in such futures it fails {density} of "
+                          "the time.",
+            "breaks_always": "{design} fails in every one of these futures: the collaboration "
+                             "does not last to the end of the simulated period in any of them.",
+            "horizon": "Period simulated",
+            "gloss_ends": "The collaboration ends when a partner it cannot do without walks away, "
+                          "when too few partners remain to carry it, or when the partners never "
+                          "reach a first agreement.",
+            "leaves_out_text": "Value is in model units (a partner's monthly outside option is "
+                               "about 0.5), comparable between policies but not euros. The "
+                               "futures are ranges of the uncertainties, not forecasts.",
+        },
         "levers": {
             "risk_allocation": "Share of performance risk on the private partners",
             "contract_term": "Contract term",
@@ -193,6 +234,23 @@ TEXT: dict[str, dict[str, str]] = {
                       "tot {high}) bevat nul, en gemiddeld verschillen ze helemaal niet.",
         "same": "{best} en {other} zijn niet van elkaar te onderscheiden: ze gaven in elke "
                 "toekomst hetzelfde resultaat, dus geen aantal toekomsten zou ze onderscheiden.",
+        "one_future": "{best} en {other} zijn met één toekomst niet te vergelijken: ontwerpen "
+                      "onderscheiden zich door hoe ze het over verschillende toekomsten doen, dus "
+                      "draai ze op meer toekomsten (minstens enkele tientallen).",
+        "hardly": "{best} en {other} verschillen op deze maat in de praktijk niet: het verschil "
+                  "dat we zien ({diff}, 95%-interval van het gepaarde verschil {low} tot {high}) is "
+                  "zo klein naast hoe sterk het per toekomst varieert dat meer dan {cap} "
+                  "toekomsten nodig zouden zijn om ze te onderscheiden.",
+        "above": "{name} boven {low} ligt",
+        "below": "{name} onder {high} ligt",
+        "uncommitted": "niet-vastgelegde wijzigingen",
+        "parts_title": "Waar het financiële risico van de publieke partner uit bestaat (gemiddeld "
+                       "over de toekomsten)",
+        "part": "Onderdeel",
+        "part_gap": "Tekorten die zij goedmaakt (min meevallers die zij houdt)",
+        "part_renegotiation": "Haar deel van de heronderhandelingskosten",
+        "part_termination": "Beëindigingsvergoeding die zij betaalt",
+        "part_total": "Totaal financieel risico",
         "tail": "In de slechtste 10% van de toekomsten is het financiële risico van de publieke "
                 "partner gemiddeld {values}.",
         "breaks_box": "{design} faalt (eindigt voor het einde van de contractduur, of het publieke "
@@ -235,9 +293,12 @@ TEXT: dict[str, dict[str, str]] = {
         "gloss_regret": "Maximale spijt: in elke toekomst hoeveel het ontwerp achterblijft bij het "
                         "beste ontwerp in diezelfde toekomst; de grootste achterstand over alle "
                         "toekomsten (EMA Workbench). Nul betekent: nooit verslagen.",
-        "gloss_interval": "95%-interval: de toekomsten worden 1.000 keer met teruglegging opnieuw "
-                          "getrokken (bootstrap); 95% van de herberekende cijfers ligt in dit "
-                          "bereik. Ontwerpen worden op dezelfde toekomsten vergeleken (gepaard).",
+        "gloss_interval": "95%-interval: in de tabel worden de toekomsten 1.000 keer met "
+                          "teruglegging opnieuw getrokken (bootstrap), dezelfde toekomsten voor elk "
+                          "ontwerp; 95% van de herberekende cijfers ligt in dit bereik. Het interval "
+                          "van een verschil tussen twee ontwerpen is dat van hun gepaarde verschillen "
+                          "(run voor run op dezelfde toekomst en seed; BCa-bootstrap), hetzelfde "
+                          "interval als in het rapport voor onderzoekers (paired_differences.csv).",
         "gloss_best": "Beste in: in hoeveel van die steekproeven het ontwerp het beste gemiddelde "
                       "heeft.",
         "gloss_pp": "pp: procentpunten, het verschil tussen twee aandelen (16% tegen 12% is "
@@ -265,6 +326,28 @@ TEXT: dict[str, dict[str, str]] = {
                            "als voorspelling van hoeveel contracten mislukken.",
         "no_paired": "Dit experiment noemt geen ontwerpen ([[policy]]) en onzekerheden, dus er "
                      "is geen beleidssamenvatting te maken.",
+        "general": {
+            "title": "Beleid vergeleken over onzekere toekomsten",
+            "survival": "Loopt nog aan het einde van de gesimuleerde periode",
+            "either_or": "—: met één run per toekomst houdt een beleid de samenwerking in een "
+                         "toekomst tot het einde overeind of niet, dus zeggen de slechtste 10% en "
+                         "de spijt niets meer dan het aandeel; meer herhalingen per toekomst geven "
+                         "ze betekenis.",
+            "breaks_box": "{design} faalt (de samenwerking eindigt voor het einde van de "
+                          "gesimuleerde periode) in {rate} van de toekomsten, vooral als {box}; dat "
+                          "beschrijft {coverage} van de mislukkingen, en in zulke toekomsten faalt "
+                          "het in {density} van de gevallen.",
+            "breaks_always": "{design} faalt in elk van deze toekomsten: de samenwerking haalt in "
+                             "geen ervan het einde van de gesimuleerde periode.",
+            "horizon": "Gesimuleerde periode",
+            "gloss_ends": "De samenwerking eindigt als een partner zonder wie zij niet kan, "
+                          "vertrekt, als er te weinig partners overblijven om haar te dragen, of "
+                          "als de partners nooit een eerste overeenkomst sluiten.",
+            "leaves_out_text": "Waarde is in modeleenheden (de maandelijkse alternatieve opbrengst "
+                               "van een partner is ongeveer 0,5), vergelijkbaar tussen beleid maar "
+                               "geen euro's. De toekomsten zijn bereiken van de onzekerheden, geen "
+                               "voorspellingen.",
+        },
         "levers": {
             "risk_allocation": "Aandeel prestatierisico bij de private partners",
             "contract_term": "Contractduur",
