@@ -42,8 +42,9 @@ def experiment(futures: int, months: int, name: str) -> Experiment:
                        "replications": 1, "seed": 20261130},
         "design": {"kind": "lhs", "samples": futures},
         "policy": [{**common, **d} for d in DESIGNS],
-        "uncertainties": {"turbulence": [0.05, 0.6], "shock_rate": [0.0, 3.0],
-                          "political_cycle": [0.0, 1.0]},
+        "uncertainties": {"turbulence": {"low": 0.05, "high": 0.6},
+                          "shock_rate": {"low": 0.0, "high": 3.0},
+                          "political_cycle": {"low": 0.0, "high": 1.0}},
     })
 
 

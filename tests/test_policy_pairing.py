@@ -40,6 +40,31 @@ def test_the_dashboard_writes_a_paired_experiment_over_the_longest_contract_term
     assert data["design"] == {"kind": "lhs", "samples": 2}
 
 
+def test_the_futures_are_drawn_from_the_whole_ranges_not_only_their_ends(tmp_path):
+    from sim.sweeps.designs import design_points
+
+    text = pps.experiment_text("pps-ranges", "pps_infrastructure", pps.default_designs("en"),
+                               pps.DEFAULT_FUTURES, 200, 1, "en")
+    path = tmp_path / "pps-ranges.toml"
+    path.write_text(text, encoding="utf-8")
+    experiment = Experiment.from_file(path)
+    for factor in experiment.uncertainties:
+        assert (factor.low, factor.high) == pps.DEFAULT_FUTURES[factor.name]
+    points = design_points(experiment)
+    futures = points[list(pps.DEFAULT_FUTURES)].drop_duplicates()
+    assert len(futures) == 200
+    for name, (low, high) in pps.DEFAULT_FUTURES.items():
+        assert futures[name].nunique() == 200
+        assert futures[name].between(low, high).all()
+        # A Latin hypercube puts one future in each fifth of every range.
+        assert set(((futures[name] - low) / (high - low) * 5).astype(int).clip(0, 4)) == set(range(5))
+
+
+def test_a_range_closed_to_one_value_is_written_as_one_level():
+    assert pps.uncertainty_line("turbulence", 0.3, 0.3) == "turbulence = [0.3]"
+    assert pps.uncertainty_line("turbulence", 0.05, 0.6) == "turbulence = { low = 0.05, high = 0.6 }"
+
+
 def test_every_design_meets_the_same_futures_with_the_same_draws(tmp_path):
     _, runs = _stress_test(tmp_path, _designs())
     by_design = {name: group.set_index("future").sort_index() for name, group in runs.groupby("policy")}
@@ -90,3 +115,61 @@ def test_the_report_of_a_quick_dutch_run_opens_with_the_policy_summary_and_its_w
     assert "Snelle run" in opening and "niet betrouwbaar" in opening
     assert "Maximale spijt" in opening and "Twin" in opening
     assert "Twin" in (folder / "memo.html").read_text(encoding="utf-8")
+
+
+def _paired_report(tmp_path, text):
+    from sim.analysis.report import make_report
+
+    path = tmp_path / "paired.toml"
+    path.write_text(text, encoding="utf-8")
+    folder = tmp_path / "out"
+    run_experiment(Experiment.from_file(path), out=folder, workers=1, progress=False)
+    report = make_report(folder).read_text(encoding="utf-8")
+    return report[report.index("<h1>"):report.index("Headline findings")]
+
+
+def test_a_paired_design_with_one_future_reports_that_one_future_cannot_compare_designs(tmp_path):
+    opening = _paired_report(tmp_path, """
+[experiment]
+name = "one-future"
+scenario = "pps_infrastructure"
+steps = 24
+replications = 3
+seed = 5
+[design]
+kind = "factorial"
+[[policy]]
+name = "Availability"
+payment_mechanism = "availability"
+[[policy]]
+name = "User fees"
+payment_mechanism = "user_fees"
+[uncertainties]
+turbulence = [0.2]
+""")
+    assert "cannot be compared with one future" in opening
+
+
+def test_managers_compared_in_an_open_innovation_network_are_not_framed_as_pps_contracts(tmp_path):
+    opening = _paired_report(tmp_path, """
+[experiment]
+name = "managers"
+scenario = "open_innovation"
+steps = 36
+replications = 1
+seed = 9
+[design]
+kind = "lhs"
+samples = 12
+[[policy]]
+name = "no manager"
+manager = "none"
+[[policy]]
+name = "independent manager"
+manager = "independent"
+[uncertainties]
+turbulence = { low = 0.05, high = 0.6 }
+""")
+    assert "Policies compared over uncertain futures" in opening
+    assert "PPS" not in opening and "contract" not in opening.lower()
+    assert "fiscal exposure" not in opening.lower()

@@ -76,7 +76,8 @@ def experiment_text(name: str, scenario: str, designs: list[dict[str, Any]],
                     futures: dict[str, tuple[float, float]], samples: int, seed: int,
                     language: str) -> str:
     """The experiment file a stress test writes: each design a ``[[policy]]``, the futures
-    ``[uncertainties]`` sampled by a Latin hypercube, run over the longest contract term."""
+    ``[uncertainties]`` as ranges sampled by a Latin hypercube, run over the longest
+    contract term."""
     months = max(12 * int(d["contract_term_years"]) for d in designs)
     lines = ["# Written by the dashboard's PPS designs page; rerun or resume with",
              f"# .venv/bin/python run_experiment.py results/{name}.toml --resume",
@@ -94,8 +95,17 @@ def experiment_text(name: str, scenario: str, designs: list[dict[str, Any]],
                   f"termination_borne_by = {_toml(d['termination_borne_by'])}",
                   f"manager = {_toml(d['manager'])}", ""]
     lines.append("[uncertainties]")
-    lines += [f"{k} = [{low:g}, {high:g}]" for k, (low, high) in futures.items()]
+    lines += [uncertainty_line(k, low, high) for k, (low, high) in futures.items()]
     return "\n".join(lines) + "\n"
+
+
+def uncertainty_line(knob: str, low: float, high: float) -> str:
+    """One uncertainty of the experiment file: a range the Latin hypercube samples from
+    (``{ low = .., high = .. }``; a list would be levels, only its ends ever drawn), or a
+    single level when the officer closed the range to one value."""
+    if high <= low:
+        return f"{knob} = [{low:g}]"
+    return f"{knob} = {{ low = {low:g}, high = {high:g} }}"
 
 
 def problems(designs: list[dict[str, Any]], language: str) -> list[str]:
