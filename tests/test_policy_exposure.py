@@ -1,24 +1,39 @@
-"""The public partner's fiscal exposure is an accounting of what the model already pays."""
+"""The public partner's fiscal exposure follows the contract: who carries demand risk, who pays
+termination compensation, whether there is a public partner at all."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from sim import AllianceModel
-from sim.model.risk import distribute, public_gap_costs
+from sim.model.risk import public_gap_costs
 
 
-def test_the_public_side_receives_its_share_of_the_expected_value_less_what_it_pays_for_gaps():
-    shares = np.array([0.4, 0.35, 0.25])
-    public = np.array([True, False, False])
-    performance = np.array([0.3, 0.5, 0.2])
-    demand = np.array([1.0, 0.0, 0.0])  # availability payment: the public side carries demand
-    expected, base, realised, loss = 10.0, 8.0, 6.5, 0.5
-    received = distribute(shares, expected, base, realised, performance, demand)
-    gap, renegotiation = public_gap_costs(performance, demand, public, expected, base, realised, loss)
-    assert received[0] == pytest.approx(shares[0] * expected - gap - renegotiation)
-    assert renegotiation == 0.3 * loss
+def _runs(seeds, **knobs):
+    return [AllianceModel("pps_infrastructure", rng=seed, collect=False, horizon=120, **knobs).run()
+            for seed in seeds]
+
+
+def test_when_the_public_side_bears_termination_compensation_it_pays_where_the_partnership_ends_early():
+    """The same futures under two contracts: termination compensation paid by the public
+    partner, or by the party that leaves. Where the partnership ends early, the province's
+    exposure is higher when it bears the compensation; where it runs the full term, the
+    compensation costs it (almost) nothing."""
+    seeds = range(40)
+    public = _runs(seeds, termination_compensation=0.6, termination_borne_by="public", turbulence=0.5)
+    leaver = _runs(seeds, termination_compensation=0.6, termination_borne_by="leaver", turbulence=0.5)
+    ended_public = [o for o in public if o["dissolved"]]
+    ended_leaver = [o for o in leaver if o["dissolved"]]
+    assert len(ended_public) >= 10 and len(ended_leaver) >= 10
+    exposure = {name: np.mean([o["public_exposure"] for o in runs])
+                for name, runs in (("public", ended_public), ("leaver", ended_leaver))}
+    assert exposure["public"] > exposure["leaver"] + 5
+    paid = {name: np.mean([o["public_termination_paid"] for o in runs])
+            for name, runs in (("public", ended_public), ("leaver", ended_leaver))}
+    assert paid["public"] > 5 * max(paid["leaver"], 1.0)
+    # Under the public-pays contract, an early end costs the province more than a full term.
+    full_term = [o["public_exposure"] for o in public if not o["dissolved"]]
+    assert exposure["public"] > np.mean(full_term)
 
 
 def test_under_user_fees_a_demand_shortfall_costs_the_public_side_nothing():
@@ -29,14 +44,10 @@ def test_under_user_fees_a_demand_shortfall_costs_the_public_side_nothing():
     assert gap == 0.0
 
 
-def test_exposure_adds_up_its_parts_and_leaves_the_run_unchanged():
-    plain = AllianceModel("pps_infrastructure", rng=11, collect=False, termination_compensation=0.5,
-                          termination_borne_by="public")
-    out = plain.run()
-    assert out["public_exposure"] == out["public_gap_paid"] + out["public_renegotiation_cost"] \
-        + out["public_termination_paid"]
-    without_public = AllianceModel("open_innovation", rng=11, collect=False).run()
-    assert without_public["public_exposure"] == 0.0
+def test_a_partnership_without_a_public_partner_exposes_no_public_purse():
+    for seed in range(5):
+        out = AllianceModel("open_innovation", rng=seed, collect=False, turbulence=0.6).run()
+        assert out["public_exposure"] == 0.0 and out["public_termination_paid"] == 0.0
 
 
 def test_the_contract_term_ends_the_run_as_completed_before_a_longer_horizon():
@@ -52,11 +63,13 @@ def test_who_carries_demand_risk_pays_for_a_shortfall_and_keeps_a_windfall():
         for mechanism in ("availability", "user_fees"):
             model = AllianceModel("pps_infrastructure", rng=seed, collect=False, horizon=60,
                                   payment_mechanism=mechanism, demand_uncertainty=0.3)
-            paid = model.run()["public_gap_paid"]
+            out = model.run()
+            paid = (out["public_gap_paid"], out["public_exposure"])
             if model.demand_error < -0.1:
                 shortfall[mechanism].append(paid)
             elif model.demand_error > 0.1:
                 windfall[mechanism].append(paid)
     assert len(shortfall["availability"]) >= 10 and len(windfall["availability"]) >= 8
-    assert np.mean(shortfall["availability"]) > np.mean(shortfall["user_fees"])
-    assert np.mean(windfall["availability"]) < np.mean(windfall["user_fees"])
+    for i in (0, 1):  # the gaps it makes good, and so its whole exposure
+        assert np.mean(shortfall["availability"], axis=0)[i] > np.mean(shortfall["user_fees"], axis=0)[i]
+        assert np.mean(windfall["availability"], axis=0)[i] < np.mean(windfall["user_fees"], axis=0)[i]
