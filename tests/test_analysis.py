@@ -53,9 +53,40 @@ def test_survival_table_and_hazard_by_year():
     runs = pd.DataFrame({"duration": [6, 18, 24, 24], "dissolved": [True, True, False, False],
                          "group": ["g"] * 4})
     table = survival_table(runs, "group", horizon=24)
-    assert table["dissolved"].iloc[0] == 0.5 and table["survival_at_horizon"].iloc[0] == pytest.approx(0.5)
+    assert table["ended"].iloc[0] == 0.5 and table["survival_at_horizon"].iloc[0] == pytest.approx(0.5)
     hazard = hazard_by_year(runs, "group", horizon=24)
     assert hazard["hazard"].tolist() == pytest.approx([0.25, 1 / 3])
+
+
+# Group "a": four alliances formed (one ended at month 6, three ran to month 24) and eight
+# never formed, failing to found at month 3; group "b": four formed, none ended, none failed.
+WITH_FAILED_FOUNDINGS = pd.DataFrame({
+    "duration": [6, 24, 24, 24] + [3] * 8 + [24] * 4,
+    "dissolved": [True, False, False, False] + [True] * 8 + [False] * 4,
+    "formed": [True] * 4 + [False] * 8 + [True] * 4,
+    "group": ["a"] * 12 + ["b"] * 4,
+})
+
+
+def test_never_formed_alliances_stay_out_of_the_kaplan_meier_table_and_are_reported_as_the_share_founded():
+    row = survival_table(WITH_FAILED_FOUNDINGS, "group", horizon=24).set_index("group").loc["a"]
+    assert row["runs"] == 12 and row["founded"] == pytest.approx(1 / 3) and row["formed_runs"] == 4
+    # Of the four that formed one ended: 25% ended, KM survival 3/4. Counting the failed
+    # foundings as dissolutions would give 9 of 12 ended and survival 1/4.
+    assert row["ended"] == pytest.approx(0.25)
+    assert row["survival_at_horizon"] == pytest.approx(0.75)
+    assert row["median_lifetime"] == "> 24"
+
+
+def test_never_formed_alliances_stay_out_of_the_log_rank_test_and_the_hazard_by_year():
+    hazard = hazard_by_year(WITH_FAILED_FOUNDINGS, "group", horizon=24).set_index(["group", "year"])
+    assert hazard.loc[("a", 1), "at_risk"] == 4 and hazard.loc[("a", 1), "hazard"] == pytest.approx(0.25)
+    formed = WITH_FAILED_FOUNDINGS[WITH_FAILED_FOUNDINGS["formed"]]
+    assert logrank_tests(WITH_FAILED_FOUNDINGS, "group")["statistic"].iloc[0] == pytest.approx(
+        logrank_tests(formed, "group")["statistic"].iloc[0])
+    # with the failed foundings as events, the two groups would look far apart
+    assert logrank_tests(WITH_FAILED_FOUNDINGS.drop(columns="formed"), "group")["p_value"].iloc[0] < 0.05
+    assert logrank_tests(WITH_FAILED_FOUNDINGS, "group")["p_value"].iloc[0] > 0.2
 
 
 def test_bootstrap_intervals_cover_a_known_mean_most_of_the_time():
@@ -184,7 +215,23 @@ def test_convergence_half_width_shrinks_like_one_over_root_n_and_says_whether_it
     assert enough_replications(table.reset_index(), "duration", 2.0).startswith(
         "400 replications were enough for ±2 in the mean duration")
     sentence = enough_replications(table.reset_index(), "duration", 0.5)
-    assert "were not enough" in sentence and "about 1" in sentence  # (0.98 / 0.5)^2 * 400 ≈ 1,5xx
+    assert "were not enough" in sentence and "about 1" in sentence  # (1.96 * 10 / 0.5)^2 ≈ 1,5xx
+
+
+def test_replications_needed_for_a_half_width_use_the_t_quantile_of_the_answer_not_of_the_run():
+    from scipy import stats
+
+    from sim.analysis.statistics import enough_replications, replications_needed
+
+    # sd 10, target ±2: z gives (1.96 * 10 / 2)^2 = 96.04; t(96) = 1.985 gives 98.5 -> 99, and
+    # t(98) * 10 / sqrt(99) = 1.9945 <= 2 while t(97) * 10 / sqrt(98) = 2.0049 > 2.
+    assert replications_needed(10.0, 2.0) == 99
+    # Three replications with sd 3.697 give a half-width of t(2) * 3.697 / sqrt(3) = 9.18; for
+    # ±1 the answer is near (1.96 * 3.697)^2 = 52.5, not 3 * 9.18^2 = 253 (t(2) = 4.30 counted in).
+    half = stats.t.ppf(0.975, 2) * 3.697 / np.sqrt(3)
+    table = pd.DataFrame({"unit": "replications", "n": [3], "outcome": "duration", "half_width": [half]})
+    needed = int(re.search(r"about (\d+) would be needed", enough_replications(table, "duration", 1.0))[1])
+    assert 52 <= needed <= 56
 
 
 def test_discovery_reports_accuracy_coverage_and_density_of_its_rules():
@@ -241,7 +288,10 @@ def test_the_report_of_a_few_hundred_short_runs_has_the_researchers_sections(tmp
         assert f"id='{name}'" in page
     assert "tables/convergence.csv" in page
     paragraph = methods_paragraph(out)
-    assert "a full factorial design of 8 design points" in paragraph
+    assert "a factorial design of 8 design points" in paragraph
+    assert ("Of the full crossing of 12 cells, the 4 cells where a factor cannot act were left out"
+            in paragraph and "manager_position (only a lead partner's manager" in paragraph)
+    assert "interventions (" not in paragraph  # not a factor here
     assert "20 replications per point (160 runs)" in paragraph and "root seed 5" in paragraph
 
 
@@ -275,7 +325,7 @@ name = "independent manager"
 manager = "independent"
 
 [uncertainties]
-turbulence = [0.05, 0.6]
+turbulence = { low = 0.05, high = 0.6 }
 """
 
 
@@ -292,3 +342,27 @@ def test_a_paired_design_is_compared_future_by_future(tmp_path):
     by_future = runs.pivot(index="future", columns="policy", values="duration")
     expected = (by_future["independent manager"] - by_future["no manager"]).mean()
     assert paired.loc["duration", "mean_difference"] == pytest.approx(expected)
+
+
+def test_a_paired_report_quotes_the_paired_interval_and_compares_policies(tmp_path):
+    """The headline's interval of the difference is the one in paired_differences.csv (no
+    unpaired effects table beside it), the value-duration rows are the policies, and the
+    methods paragraph speaks of futures added."""
+    from sim.analysis.methods import methods_paragraph
+
+    path = tmp_path / "paired.toml"
+    path.write_text(PAIRED.replace("samples = 40", "samples = 12").replace("replications = 1",
+                                                                         "replications = 2"))
+    out = tmp_path / "paired"
+    run_experiment(load_experiment(path), out=out, workers=1, progress=False)
+    page = make_report(out).read_text()
+    paired = pd.read_csv(out / "tables" / "paired_differences.csv").set_index("outcome")
+    assert paired.loc["dissolved", "pairs"] == 12  # futures, each pair averaged over 2 replications
+    low, high = paired.loc["dissolved", ["low", "high"]] * 100
+    line = next(h for h in re.findall(r"<p class='headline'>(.*?)</p>", page) if "independent manager" in h)
+    assert f"(95% CI {low:+.0f} to {high:+.0f})" in line and "ended before the horizon" in line
+    assert "dissolved" not in line
+    assert not (out / "tables" / "effects.csv").exists()
+    value_duration = pd.read_csv(out / "tables" / "value_duration.csv")
+    assert sorted(value_duration["policy"]) == ["independent manager", "no manager"]
+    assert "as futures were added" in methods_paragraph(out)

@@ -15,7 +15,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from sim.analysis.survival import cumulative_incidence, ending_causes, kaplan_meier  # noqa: E402
+from sim.analysis.survival import (  # noqa: E402
+    cumulative_incidence,
+    ending_causes,
+    formed_only,
+    kaplan_meier,
+)
 
 sns.set_theme(style="whitegrid", context="notebook")
 
@@ -41,16 +46,24 @@ def _save(fig: plt.Figure, folder: Path, name: str, caption: str) -> Figure:
 
 
 def survival_curves(runs: pd.DataFrame, group: str, horizon: int, folder: Path) -> Figure:
+    """Kaplan-Meier curves of the alliances that formed, by group; the legend gives each
+    group's formed runs out of all its runs (the others never formed and are left out)."""
     fig, ax = plt.subplots(figsize=(7, 4.2))
     palette = sns.color_palette(n_colors=runs[group].nunique())
     for colour, (level, part) in zip(palette, runs.groupby(group, sort=True), strict=True):
-        curve = kaplan_meier(part, horizon)
-        ax.step(curve.months, curve.survival, where="post", color=colour, label=f"{level} (n={len(part)})")
+        formed = formed_only(part)
+        if not len(formed):
+            continue
+        curve = kaplan_meier(formed, horizon)
+        ax.step(curve.months, curve.survival, where="post", color=colour,
+                label=f"{level} ({len(formed)} of {len(part)} formed)")
         ax.fill_between(curve.months, curve.low, curve.high, step="post", color=colour, alpha=0.15)
-    ax.set(xlabel="months", ylabel="share of alliances still running", ylim=(0, 1.02), xlim=(0, horizon))
+    ax.set(xlabel="months", ylabel="share of formed alliances still running", ylim=(0, 1.02),
+           xlim=(0, horizon))
     ax.legend(title=group, loc="lower left", fontsize="small")
-    return _save(fig, folder, f"survival_by_{group}", f"Kaplan-Meier survival of the alliances by "
-                 f"{group}, with 95% pointwise bands; runs reaching month {horizon} are censored.")
+    return _save(fig, folder, f"survival_by_{group}", f"Kaplan-Meier survival of the alliances that "
+                 f"formed, by {group}, with 95% pointwise bands; runs reaching month {horizon} are "
+                 "censored, runs that never formed are left out (the legend counts them).")
 
 
 def value_distribution(runs: pd.DataFrame, group: str, folder: Path) -> Figure:
@@ -72,39 +85,46 @@ def duration_value(runs: pd.DataFrame, group: str, folder: Path) -> Figure:
 
 
 def heatmaps(runs: pd.DataFrame, rows: str, columns: str, folder: Path) -> Figure:
-    """Share dissolved and mean value for each combination of two factors.
+    """Share ended before the horizon and mean value for each combination of two factors.
 
-    The panels are sized to the number of levels and stacked when the grid is wide, the
-    column labels are slanted, so long level names (``pps_infrastructure``) never overlap.
+    Each panel is sized to its grid and to the length of both the row and the column labels
+    (long intervention names, ``pps_infrastructure``), and the panels are stacked rather
+    than set side by side when a panel with its labels and colour bar is wide, so no label
+    reaches into the neighbouring panel. The share's colour scale is fixed to 0-1, so two
+    heatmaps of one report can be compared by colour.
     """
     table = runs.assign(dissolved=runs["dissolved"].astype(float), total_value=runs["total_value"].astype(float))
     n_rows, n_columns = table[rows].nunique(), table[columns].nunique()
-    longest = max(len(str(v)) for v in table[columns].unique())
-    stacked = n_columns > 4 or longest * n_columns > 40
-    width = min(max(3.0 + 1.1 * n_columns, 5.5), 14.0)
-    height = 1.8 + 0.45 * n_rows + 0.07 * longest
+    longest_column = max(len(str(v)) for v in table[columns].unique())
+    longest_row = max(len(str(v)) for v in table[rows].unique())
+    # inches: the row labels, the cells, the colour bar with its label
+    panel_width = 0.075 * longest_row + 0.6 + max(0.9 * n_columns, 0.11 * longest_column) + 1.4
+    panel_height = 1.0 + 0.42 * n_rows + 0.065 * longest_column
+    stacked = 2 * panel_width > 12
     fig, axes = plt.subplots(2 if stacked else 1, 1 if stacked else 2,
-                             figsize=(width, 2 * height) if stacked else (2 * width, height),
-                             layout="constrained")
-    for ax, (outcome, label, cmap) in zip(axes, [("dissolved", "share dissolved", "rocket_r"),
-                                                 ("total_value", "mean total value", "mako")], strict=True):
+                             figsize=(panel_width, 2 * panel_height) if stacked
+                             else (2 * panel_width, panel_height), layout="constrained")
+    panels = [("dissolved", "share ended before the horizon", "share", "rocket_r", {"vmin": 0.0, "vmax": 1.0}),
+              ("total_value", "mean total value", "value", "mako", {})]
+    for ax, (outcome, label, short, cmap, scale) in zip(axes, panels, strict=True):
         grid = table.pivot_table(index=rows, columns=columns, values=outcome, aggfunc="mean")
         sns.heatmap(grid, annot=n_rows * n_columns <= 80, fmt=".2f" if outcome == "dissolved" else ".0f",
-                    cmap=cmap, ax=ax, cbar_kws={"label": label}, annot_kws={"fontsize": "small"})
+                    cmap=cmap, ax=ax, cbar_kws={"label": short}, annot_kws={"fontsize": "small"}, **scale)
         ax.set_title(label)
         ax.tick_params(axis="x", labelrotation=30)
         for tick in ax.get_xticklabels():
             tick.set_horizontalalignment("right")
         ax.tick_params(axis="y", labelrotation=0)
-    return _save(fig, folder, f"heatmap_{rows}_{columns}", f"Share of alliances dissolved and mean "
-                 f"value created for each combination of {rows} and {columns}.")
+    return _save(fig, folder, f"heatmap_{rows}_{columns}", f"Share of runs that ended before the "
+                 f"horizon (never formed included; scale 0-1) and mean value created for each "
+                 f"combination of {rows} and {columns}.")
 
 
 def hazard_lines(hazard: pd.DataFrame, group: str, folder: Path) -> Figure:
     fig, ax = plt.subplots(figsize=(7, 3.6))
     sns.lineplot(data=hazard, x="year", y="hazard", hue=group, marker="o", ax=ax)
     ax.set(ylabel="share of running alliances that end", xlabel="year")
-    return _save(fig, folder, f"hazard_by_{group}", "Hazard of dissolution by year: of the "
+    return _save(fig, folder, f"hazard_by_{group}", "Hazard of ending by year: of the formed "
                  "alliances running at the start of a year, the share that ends during it.")
 
 

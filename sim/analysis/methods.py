@@ -1,15 +1,20 @@
 """A methods paragraph for a paper, written from a results folder's ``manifest.json``.
 
 Everything it says comes from the manifest (what was run, with which code, seeds and
-versions) and from what the report computes for that design, so the paragraph matches the
+versions), the design's points (``design.parquet``) and what the report computes for that design, so the paragraph matches the
 results it describes. ``run_experiment.py methods DIR`` prints it.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
+
+from sim.config.relevance import CONDITIONS, reason
 
 #: How a design samples its points, in words.
 _DESIGNS = {
@@ -20,9 +25,14 @@ _DESIGNS = {
 }
 
 
+def _level(level: Any) -> str:
+    """A level in words: a portfolio of interventions as ``mediate+build_trust``."""
+    return "+".join(map(str, level)) if isinstance(level, list) else str(level)
+
+
 def _factor(factor: dict[str, Any]) -> str:
     if factor.get("levels"):
-        return f"{factor['name']} ({', '.join(map(str, factor['levels']))})"
+        return f"{factor['name']} ({', '.join(map(_level, factor['levels']))})"
     return f"{factor['name']} ({factor['low']:g} to {factor['high']:g})"
 
 
@@ -32,7 +42,7 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _design(manifest: dict[str, Any]) -> str:
+def _design(manifest: dict[str, Any], design_table: pd.DataFrame | None = None) -> str:
     e = manifest["experiment"]
     points = manifest.get("design", {}).get("points")
     design = _DESIGNS.get(e["design"], f"a {e['design']} design")
@@ -48,16 +58,48 @@ def _design(manifest: dict[str, Any]) -> str:
                 + (f" ({runs} runs)" if runs else "") + ". Future k had the same uncertainty values and "
                 "the same seed for every policy (common random numbers), so the comparisons are paired.")
     sized = f" of {points} design points" if points else ""
+    pruned = _pruned(manifest, design_table)
+    if pruned:
+        design = design.replace("a full factorial design", "a factorial design")
     return (f"We ran the {scenarios} scenario{'s' if len(e['scenarios']) > 1 else ''} on {design}{sized} "
             f"over {factors or 'no varied factors'}, with {replications} replications per point"
-            + (f" ({runs} runs)" if runs else "") + ".")
+            + (f" ({runs} runs)" if runs else "") + "." + (" " + pruned if pruned else ""))
+
+
+def _pruned(manifest: dict[str, Any], design_table: pd.DataFrame | None) -> str:
+    """A sentence on the cells of a factorial design left out because a factor cannot act
+    there (:mod:`sim.config.relevance`), or empty when the design is the full crossing.
+
+    The full crossing is the product of the factors' levels (times the scenarios when the
+    scenario is not a factor); the design's points come from ``design.parquet`` (or the
+    manifest). The factors named are those empty in some of the design's rows.
+    """
+    e = manifest["experiment"]
+    if e["design"] != "factorial" or e.get("policies"):
+        return ""
+    full = math.prod(len(f["levels"]) for f in e["factors"] if f.get("levels"))
+    if "scenario" not in {f["name"] for f in e["factors"]}:
+        full *= max(len(e["scenarios"]), 1)
+    points = len(design_table) if design_table is not None else manifest.get("design", {}).get("points")
+    if not points or points >= full:
+        return ""
+    names = [f["name"] for f in e["factors"] if f["name"] in CONDITIONS]
+    if design_table is not None:
+        names = [n for n in names if n in design_table and design_table[n].isna().any()]
+    rules = _join([f"{n} ({reason(n)})" for n in names])
+    return (f"Of the full crossing of {full} cells, the {full - points} cells where a factor cannot act "
+            "were left out, because they would repeat another cell's runs under the same seeds"
+            + (f": {rules}" if rules else "") + "; in the remaining points such a factor is empty where "
+            "it cannot act.")
 
 
 def _analyses(manifest: dict[str, Any]) -> str:
     e = manifest["experiment"]
     sentences = [
-        "Durations were right-censored at the horizon; alliances that never formed were kept apart "
-        "from dissolutions. We estimated Kaplan-Meier survival by group with log-rank tests, adjusted "
+        "Durations were right-censored at the horizon. Alliances that never formed were kept apart: "
+        "the survival analyses describe the alliances that formed, with the share founded reported "
+        "beside them, and never forming is a cause of ending of its own in the competing-risks "
+        "analyses. We estimated Kaplan-Meier survival by group with log-rank tests, adjusted "
         "hazard ratios with a Cox proportional-hazards model (statsmodels PHReg, Efron ties; the "
         "assumption checked with Schoenfeld residuals, and a violating covariate moved to the strata), "
         "cumulative incidence of each cause of ending with the Aalen-Johansen estimator (competing "
@@ -74,9 +116,17 @@ def _analyses(manifest: dict[str, Any]) -> str:
     elif e["design"] == "morris":
         sentences.append("Global sensitivity was screened with Morris elementary effects (SALib).")
     sentences.append("Scenario discovery used PRIM (EMA Workbench) and extra-trees feature scores "
-                     "(scikit-learn), and the precision of the cell means was tracked as "
-                     "replications were added.")
+                     "(scikit-learn), and "
+                     + ("the precision of each policy's mean was tracked as futures were added."
+                        if e.get("policies") else
+                        "the precision of the cell means was tracked as replications were added."))
     return " ".join(sentences)
+
+
+def _design_table(folder: Path) -> pd.DataFrame | None:
+    """The design's points (``design.parquet``), or None for a folder without one."""
+    path = folder / "design.parquet"
+    return pd.read_parquet(path) if path.exists() else None
 
 
 def methods_paragraph(results_dir: str | Path) -> str:
@@ -106,7 +156,7 @@ def methods_paragraph(results_dir: str | Path) -> str:
         f"Simulations used alliance-sim {version} (git commit {commit}{dirty}; Python "
         f"{manifest.get('python', '?')}" + (f", {versions}" if versions else "") + "), an agent-based "
         "model of multi-party alliances described with the ODD protocol.",
-        _design(manifest),
+        _design(manifest, _design_table(Path(results_dir))),
     ]
     if horizon:
         parts.append(f"Each run lasted at most {horizon} months.")

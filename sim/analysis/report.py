@@ -23,8 +23,14 @@ from sim.analysis.discovery import discover
 from sim.analysis.policy import is_paired, policy_opening
 from sim.analysis.robustness import robustness_table
 from sim.analysis.sensitivity import morris_effects, sobol_indices, switch_effects
-from sim.analysis.statistics import conditional_effects, effects_against, summary_table
-from sim.analysis.survival import hazard_by_year, logrank_tests, median_label, survival_table
+from sim.analysis.statistics import (
+    conditional_effects,
+    difference_interval,
+    effects_against,
+    paired_differences,
+    summary_table,
+)
+from sim.analysis.survival import formed_only, hazard_by_year, logrank_tests, median_label, survival_table
 from sim.model.outcomes import OUTCOMES
 
 #: The outcomes of the summary and effects tables: the registry's headline outcomes
@@ -170,17 +176,27 @@ def build(folder: Path) -> Report:
     hazard = hazard_by_year(runs, group, horizon)
     headline_outcomes = summary_outcomes(runs)
     summary = summary_table(runs, group, headline_outcomes)
-    effects = effects_against(runs, group, baseline, headline_outcomes)
-    report.tables.update({"survival": surv, "logrank": ranks, "hazard_by_year": hazard,
-                          "summary": summary, "effects": effects})
-    report.headline = _headline(runs, group, baseline, horizon, surv, effects)
+    report.tables.update({"survival": surv, "logrank": ranks, "hazard_by_year": hazard, "summary": summary})
+    if is_paired_design:  # every interval of a difference between policies is the paired one
+        differences = paired_differences(runs, group, baseline, headline_outcomes)
+        report.headline = _headline(runs, group, baseline, horizon, surv, paired=differences)
+    else:
+        differences = effects_against(runs, group, baseline, headline_outcomes)
+        report.tables["effects"] = differences
+        report.headline = _headline(runs, group, baseline, horizon, surv)
     report.figures += [figures.survival_curves(runs, group, horizon, figure_dir),
                        figures.hazard_lines(hazard, group, figure_dir),
                        figures.value_distribution(runs, group, figure_dir),
                        figures.duration_value(runs, group, figure_dir)]
 
-    both = _value_and_duration(runs, [f for f in factor_names if f != "scenario"] or [group])
-    report.tables["value_duration"] = both
+    if is_paired_design:  # the designs compared are the policies, each over all futures
+        report.tables["value_duration"] = _value_and_duration(runs, [group])
+        report.captions["value_duration"] = (
+            "Value-duration trade-off per policy, over all its futures: share running to the horizon "
+            "and mean value; gives_both marks policies no other policy beats on both.")
+    else:
+        report.tables["value_duration"] = _value_and_duration(
+            runs, [f for f in factor_names if f != "scenario"] or [group])
     for rows, columns in heatmap_pairs(runs, experiment, group):
         binned = runs.assign(**{rows: _binned(runs, rows), columns: _binned(runs, columns)})
         report.figures.append(figures.heatmaps(binned, rows, columns, figure_dir))
@@ -192,7 +208,7 @@ def build(folder: Path) -> Report:
             modifiers=[m for m in (experiment.get("analysis") or {}).get("modifiers", [])
                        if m in varied and m != group]))
     if is_paired_design:
-        report.parts.append(sections.paired_section(runs, group, baseline, headline_outcomes))
+        report.parts.append(sections.paired_section(runs, group, baseline, headline_outcomes, differences))
     if varied:
         report.parts.append(sections.exploration_section(runs, varied, horizon, figure_dir))
     if is_paired_design:
@@ -234,7 +250,8 @@ def build(folder: Path) -> Report:
     ranges = [f["name"] for f in experiment["factors"] if not f["levels"]]
     if ranges and runs[group].nunique() > 1:
         report.tables["conditional_effects"] = pd.concat(
-            [conditional_effects(runs, group, baseline, ranges, outcome) for outcome in ("dissolved", "total_value")],
+            [conditional_effects(runs, group, baseline, ranges, outcome, paired_on="future" if is_paired_design
+                                 else None) for outcome in ("dissolved", "total_value")],
             ignore_index=True)
 
     analysis = experiment.get("analysis") or {}
@@ -272,28 +289,62 @@ def _setup(manifest: dict[str, Any], ok: int, failed: int) -> list[tuple[str, st
     ]
 
 
-def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int,
-              surv: pd.DataFrame, effects: pd.DataFrame) -> list[str]:
-    """Plain sentences from the survival table and the bootstrapped effects against the baseline."""
-    base = runs[runs[group] == baseline]
-    base_row = surv[surv[group] == baseline].iloc[0]
-    lines = [f"Compared with {group} = {baseline}: of {len(base)} alliances there, "
-             f"{base_row['dissolved']:.0%} dissolved within {horizon} months"
-             f" (median lifetime {median_label(base_row['median_months'], horizon)} months)."]
+def _percent_points(d: float, low: float, high: float) -> str:
+    return f"{100 * d:+.0f} percentage points, 95% CI {100 * low:+.0f} to {100 * high:+.0f}"
+
+
+def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int, surv: pd.DataFrame,
+              paired: pd.DataFrame | None = None) -> list[str]:
+    """Plain sentences: how many alliances formed, how many of those ended before the horizon,
+    and each group's difference from the baseline with its 95% interval.
+
+    The survival numbers describe the alliances that formed, as the survival table does;
+    the share founded is given beside them. Without pairing, the differences are bootstrap
+    intervals between independent runs (the share ended among formed alliances, value among
+    all runs). In a paired design they are the rows of ``paired`` (from
+    :func:`~sim.analysis.statistics.paired_differences`, the numbers of
+    ``paired_differences.csv``): future by future, over every run, so the share that ended
+    before the horizon counts never-formed runs too, which keeps every future's pair intact.
+    """
+    row = surv.set_index(group)
+    base = row.loc[baseline]
+    base_runs = runs[runs[group] == baseline]
+    lines = [f"Compared with {group} = {baseline}: of {int(base['runs'])} runs there, "
+             f"{base['founded']:.0%} formed an alliance, and {base['ended']:.0%} of those ended before "
+             f"the {horizon}-month horizon (median lifetime {median_label(base['median_months'], horizon)} "
+             "months)."]
+    base_formed = formed_only(base_runs)
     for level, part in runs.groupby(group, sort=True):
         if level == baseline:
             continue
-        rows = effects[effects[group] == level].set_index("outcome")
-        d, d_lo, d_hi = rows.loc["dissolved", ["difference", "low", "high"]]
-        v, v_lo, v_hi = rows.loc["total_value", ["difference", "low", "high"]]
-        share = part["dissolved"].astype(float).mean()
+        this = row.loc[level]
+        opening = (f"With {group} = {level}, {this['founded']:.0%} formed and {this['ended']:.0%} of "
+                   f"the formed alliances ended before the horizon, against {base['ended']:.0%}")
+        if paired is not None:
+            rows = paired[paired[group] == level].set_index("outcome")
+            d, d_lo, d_hi = rows.loc["dissolved", ["mean_difference", "low", "high"]]
+            v, v_lo, v_hi = rows.loc["total_value", ["mean_difference", "low", "high"]]
+            futures = int(rows.loc["dissolved", "pairs"])
+            lines.append(
+                opening + f". Future by future ({futures} paired futures, all runs, never-formed "
+                f"included): the share that ended before the horizon differs by {100 * d:+.0f} percentage points "
+                f"(95% CI {100 * d_lo:+.0f} to {100 * d_hi:+.0f}), "
+                f"and value by {v:+.0f} units per run (95% CI {v_lo:+.0f} to {v_hi:+.0f}; baseline mean "
+                f"{base_runs['total_value'].astype(float).mean():.0f})."
+                + (" The difference in ending before the horizon is not statistically clear."
+                   if d_lo <= 0 <= d_hi else ""))
+            continue
+        formed = formed_only(part)
+        d, d_lo, d_hi = difference_interval(formed["dissolved"].astype(float).to_numpy(),
+                                            base_formed["dissolved"].astype(float).to_numpy())
+        v, v_lo, v_hi = difference_interval(part["total_value"].astype(float).to_numpy(),
+                                            base_runs["total_value"].astype(float).to_numpy())
         lines.append(
-            f"With {group} = {level}, {share:.0%} of alliances dissolved against "
-            f"{base_row['dissolved']:.0%} (difference {100 * d:+.0f} percentage points, 95% CI "
-            f"{100 * d_lo:+.0f} to {100 * d_hi:+.0f}), and each alliance created {v:+.0f} units of value "
-            f"on average against the baseline (95% CI {v_lo:+.0f} to {v_hi:+.0f}; baseline mean "
-            f"{base['total_value'].astype(float).mean():.0f})."
-            + (" The difference in dissolution is not statistically clear." if d_lo <= 0 <= d_hi else ""))
+            opening + f" (difference {_percent_points(d, d_lo, d_hi)}), and each run created {v:+.0f} "
+            f"units of value on average against the baseline (95% CI {v_lo:+.0f} to {v_hi:+.0f}; "
+            f"baseline mean {base_runs['total_value'].astype(float).mean():.0f})."
+            + (" The difference in ending before the horizon is not statistically clear."
+               if d_lo <= 0 <= d_hi else ""))
     return lines
 
 
@@ -371,9 +422,12 @@ def write(report: Report, folder: Path) -> Path:
                 + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.setup)
                 + "</table>")
     captions = {
-        "survival": "Survival by group: share dissolved, Kaplan-Meier survival at the horizon with 95% band, median lifetime.",
-        "logrank": "Log-rank tests between every pair of groups.",
-        "hazard_by_year": "Hazard of dissolution by year.",
+        "survival": "Survival by group: all runs and the share founded (formed an alliance); then, of the "
+                    "alliances that formed only, the share that ended before the horizon, Kaplan-Meier "
+                    "survival at the horizon with 95% band, and the median lifetime.",
+        "logrank": "Log-rank tests between every pair of groups, on the alliances that formed.",
+        "hazard_by_year": "Hazard of ending by year, of the alliances that formed: of those running at "
+                          "the start of a year, the share that ended during it.",
         "summary": "Means with 95% bootstrap confidence intervals.",
         "effects": "Effects against the baseline group: difference of means with 95% bootstrap interval and Hedges' g.",
         "value_duration": "Value-duration trade-off per design point; gives_both marks designs no other design beats on both.",

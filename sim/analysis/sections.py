@@ -90,10 +90,13 @@ def survival_section(runs: pd.DataFrame, factors: list[str], group: str, baselin
     never = len(runs) - len(formed)
     parts.append(_p(
         f"How never-formed alliances are treated: {never} of {len(runs)} runs never reached a first "
-        "agreement. They are left out of the Cox model and the restricted mean survival time, which "
-        "describe alliances that formed (their duration counts from month 0, founding included), and "
-        "they are a cause of ending of their own in the causes table and the cumulative incidence, "
-        "where every cause competes with the others (Aalen-Johansen)."))
+        "agreement. They are left out of every survival statistic (the Kaplan-Meier table and figure, "
+        "the log-rank tests, the hazard by year, the headline's share that ended, the Cox model and "
+        "the restricted mean survival time), which describe alliances that formed (their duration "
+        "counts from month 0, founding included); the share founded is reported beside them per "
+        f"{group} (column founded of the survival table, and the headline). In the causes table, the "
+        "cumulative incidence and the cause-specific hazards, which count every run, never forming "
+        "is a cause of ending of its own, competing with the others (Aalen-Johansen)."))
     references = {group: baseline}
     fit = cox_model(formed, factors, group, references, strata)
     if fit is None:
@@ -148,8 +151,8 @@ def survival_section(runs: pd.DataFrame, factors: list[str], group: str, baselin
     parts.append("<h3>Restricted mean survival time</h3>" + table_html(
         "rmst", rmst, f"Restricted mean survival time to month {horizon} of the alliances that formed: "
         "the area under the Kaplan-Meier curve, i.e. the months an alliance lasts on average within "
-        "the horizon, with a 95% bootstrap interval. It needs no proportional hazards and exists "
-        "when more than half survive."))
+        "the horizon, with a 95% bootstrap interval. It needs no proportional hazards, and unlike "
+        "the median it has a value even when more than half the alliances survive the horizon."))
     section.html = "".join(parts)
     return section
 
@@ -176,14 +179,21 @@ def _modification_html(section: Section, formed: pd.DataFrame, factors: list[str
             + table_html(name, table, f"Hazard ratios of {group} by {modifier}, with 95% intervals."))
 
 
-def paired_section(runs: pd.DataFrame, group: str, baseline: Any, outcomes: list[str]) -> Section:
-    """Policies compared on the same futures: paired differences and signed-rank tests."""
-    table = paired_differences(runs, group, baseline, outcomes)
+def paired_section(runs: pd.DataFrame, group: str, baseline: Any, outcomes: list[str],
+                   table: pd.DataFrame | None = None) -> Section:
+    """Policies compared on the same futures: paired differences and signed-rank tests.
+
+    ``table`` is :func:`paired_differences` already computed (the report's headline quotes
+    the same rows); it is computed here when not given.
+    """
+    if table is None:
+        table = paired_differences(runs, group, baseline, outcomes)
     section = Section("Paired comparison of policies", "", {"paired_differences": table})
     section.html = _p(
         f"Every policy ran on the same futures with the same seeds (common random numbers), so each "
-        f"policy is compared with {baseline} future by future: the mean of the paired differences "
-        "with a 95% bootstrap interval, the share of futures where the policy did better (a higher "
+        f"policy is compared with {baseline} future by future (each future's replications averaged "
+        "first): the mean of the paired differences with a 95% bootstrap interval (the interval the "
+        "headline quotes), the share of futures where the policy did better (a higher "
         "value of the outcome), and the Wilcoxon signed-rank test of a zero median difference. The "
         "mean paired difference in duration is the difference in restricted mean survival time. The "
         "Cox model above is stratified by future, so each future has its own baseline hazard."

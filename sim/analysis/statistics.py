@@ -88,9 +88,13 @@ def effects_against(runs: pd.DataFrame, group: str, baseline, outcomes: list[str
 
 
 def conditional_effects(runs: pd.DataFrame, group: str, baseline, factors: list[str],
-                        outcome: str) -> pd.DataFrame:
+                        outcome: str, paired_on: str | None = None) -> pd.DataFrame:
     """The effect of each group against the baseline within the low and the high half of each
-    numeric factor: does an effect hold across the range of the other factors?"""
+    numeric factor: does an effect hold across the range of the other factors?
+
+    With ``paired_on`` (``"future"`` in a policies-by-futures design) the difference is the
+    paired one (:func:`per_future_differences`, :func:`paired_interval`) within each half.
+    """
     rows = []
     for factor in factors:
         cut = runs[factor].astype(float).median()
@@ -98,34 +102,61 @@ def conditional_effects(runs: pd.DataFrame, group: str, baseline, factors: list[
                            ("high", runs[runs[factor].astype(float) > cut])):
             base = part[part[group] == baseline][outcome].astype(float).to_numpy()
             for level, treated in part[part[group] != baseline].groupby(group):
-                diff, low, high = difference_interval(treated[outcome].astype(float).to_numpy(), base)
+                if paired_on:
+                    d = per_future_differences(part, group, level, baseline, outcome, paired_on)
+                    diff, low, high = paired_interval(d)
+                else:
+                    diff, low, high = difference_interval(treated[outcome].astype(float).to_numpy(), base)
                 rows.append({"factor": factor, "half": half, "cut": cut, group: level, "outcome": outcome,
                              "difference": diff, "low": low, "high": high})
     return pd.DataFrame(rows)
 
 
+def paired_interval(differences: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+    """The mean of paired differences (one per future) and its 95% bootstrap interval.
+
+    This is the one interval of a difference between policies in a paired design: the
+    report's headline, ``paired_differences.csv`` and the policy summary all use it, so a
+    comparison gets the same numbers everywhere. It is :func:`mean_interval` of the
+    per-future differences (BCa bootstrap; percentile above ``BCA_MAX`` futures).
+    """
+    return mean_interval(differences, confidence)
+
+
+def per_future_differences(runs: pd.DataFrame, group: str, level, baseline, outcome: str,
+                           unit: str = "future") -> np.ndarray:
+    """``level`` minus ``baseline`` in each future, each side first averaged over the
+    future's replications.
+
+    The future is the unit that was sampled: replications of one future share its
+    uncertainty values, so they are averaged before pairing rather than counted as
+    independent pairs. Futures that one side lacks (a failed run) are left out.
+    """
+    values = runs.assign(_v=runs[outcome].astype(float)).groupby([unit, group], sort=True)["_v"].mean()
+    wide = values.unstack(group)
+    if level not in wide or baseline not in wide:
+        return np.array([], dtype=float)
+    d = (wide[level] - wide[baseline]).to_numpy(dtype=float)
+    return d[np.isfinite(d)]
+
+
 def paired_differences(runs: pd.DataFrame, group: str, baseline, outcomes: list[str],
-                       pair_on: tuple[str, ...] = ("future", "replication")) -> pd.DataFrame:
+                       unit: str = "future") -> pd.DataFrame:
     """Each group against the baseline on the same futures: paired differences per outcome.
 
     In a policies-by-futures design every policy runs on the same futures with the same
     seeds (common random numbers), so the comparison is within a future: the difference
-    per future, its mean with a 95% bootstrap interval, and the Wilcoxon signed-rank test
-    of whether it is centred on zero. Pairing removes the variation between futures, which
-    is most of the variation.
+    per future (:func:`per_future_differences`), its mean with the 95% interval of
+    :func:`paired_interval`, and the Wilcoxon signed-rank test of whether it is centred on
+    zero. Pairing removes the variation between futures, which is most of the variation.
     """
-    keys = [k for k in pair_on if k in runs]
-    base = runs[runs[group] == baseline].set_index(keys)
     rows = []
-    for level, part in runs.groupby(group, sort=True):
+    for level in sorted(runs[group].unique(), key=str):
         if level == baseline:
             continue
-        joined = part.set_index(keys)[outcomes].merge(base[outcomes], left_index=True, right_index=True,
-                                                      suffixes=("", "__base"))
         for outcome in outcomes:
-            d = (joined[outcome].astype(float) - joined[f"{outcome}__base"].astype(float)).to_numpy()
-            d = d[np.isfinite(d)]
-            mean, low, high = mean_interval(d)
+            d = per_future_differences(runs, group, level, baseline, outcome, unit)
+            mean, low, high = paired_interval(d)
             pvalue = float("nan")
             if d.size and np.any(d != 0):
                 pvalue = float(stats.wilcoxon(d, zero_method="zsplit").pvalue)
@@ -164,8 +195,35 @@ def convergence(runs: pd.DataFrame, cells: list[str], outcomes: list[str],
     return pd.DataFrame(rows)
 
 
+def replications_needed(sd: float, target: float, confidence: float = 0.95) -> int:
+    """The smallest n whose t interval of a mean has half-width at most ``target``.
+
+    Solves t_{1-a/2}(n - 1) * sd / sqrt(n) <= target by iterating n = (t(n - 1) * sd /
+    target)^2 from the normal approximation (z * sd / target)^2; the t quantile falls as n
+    grows, so the iteration settles within a few steps.
+    """
+    if not np.isfinite(sd) or sd <= 0:
+        return 2
+    z = stats.norm.ppf(1 - (1 - confidence) / 2)
+    n = max(2, int(np.ceil((z * sd / target) ** 2)))
+    for _ in range(100):
+        following = max(2, int(np.ceil((stats.t.ppf(1 - (1 - confidence) / 2, n - 1) * sd / target) ** 2)))
+        if following == n:
+            break
+        n = following
+    while n > 2 and stats.t.ppf(1 - (1 - confidence) / 2, n - 2) * sd / np.sqrt(n - 1) <= target:
+        n -= 1
+    while stats.t.ppf(1 - (1 - confidence) / 2, n - 1) * sd / np.sqrt(n) > target:
+        n += 1
+    return n
+
+
 def enough_replications(table: pd.DataFrame, outcome: str, target: float) -> str:
-    """One sentence: did the replications pin the outcome's cell means down to ± ``target``?"""
+    """One sentence: did the replications pin the outcome's cell means down to ± ``target``?
+
+    When they did not, the number needed comes from the standard deviation behind the last
+    half-width (sd = half * sqrt(n) / t(n - 1)) through :func:`replications_needed`.
+    """
     rows = table[table["outcome"] == outcome].sort_values("n")
     if rows.empty:
         return ""
@@ -174,6 +232,8 @@ def enough_replications(table: pd.DataFrame, outcome: str, target: float) -> str
     verdict = "were enough" if half <= target else "were not enough"
     needed = ""
     if half > target and np.isfinite(half):
-        needed = f"; about {int(np.ceil(n * (half / target) ** 2))} would be needed"
-    return (f"{n} {unit} {verdict} for ±{target:g} in the mean {outcome} of a design cell "
+        sd = half * np.sqrt(n) / stats.t.ppf(0.975, max(n - 1, 1))
+        needed = f"; about {replications_needed(sd, target)} would be needed"
+    cell = "policy" if unit == "futures" else "design cell"
+    return (f"{n} {unit} {verdict} for ±{target:g} in the mean {outcome} of a {cell} "
             f"(mean 95% half-width {half:.3g}{needed}).")

@@ -1,8 +1,11 @@
 """How long collaborations last: Kaplan-Meier curves, median lifetimes, log-rank tests, hazards.
 
 A run that reached the horizon is right-censored: we know the alliance lived at
-least that long, not when it would have ended. scipy handles the censoring
-(``scipy.stats.ecdf`` with ``CensoredData``; ``scipy.stats.logrank``).
+least that long, not when it would have ended. The survival statistics describe the
+alliances that formed; a run whose partners never reached a first agreement is counted
+in the share founded and as a cause of ending of its own (see :func:`formed_only`).
+scipy handles the censoring (``scipy.stats.ecdf`` with ``CensoredData``;
+``scipy.stats.logrank``).
 """
 
 from __future__ import annotations
@@ -56,27 +59,53 @@ def kaplan_meier(runs: pd.DataFrame, horizon: int) -> SurvivalCurve:
     return SurvivalCurve(months, survival, np.nan_to_num(low, nan=0.0), np.nan_to_num(high, nan=1.0))
 
 
-def survival_table(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame:
-    """Per group: runs, share dissolved, survival at the horizon with its band, median lifetime.
+def formed_only(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs whose alliance formed (all runs when the table has no ``formed`` column).
 
-    ``median_months`` is the Kaplan-Meier median (NaN when more than half survive);
-    ``median_lifetime`` says the same for a reader, ``> horizon`` rather than a blank.
+    Every survival statistic of the report (Kaplan-Meier, log-rank, hazard by year, Cox,
+    RMST) is about these: an alliance that never formed did not dissolve, it never began.
+    Never forming is reported beside them as the share founded, and as a cause of ending
+    of its own in the causes table and the cumulative incidence.
+    """
+    if "formed" not in runs:
+        return runs
+    return runs[runs["formed"].astype(bool)]
+
+
+def founded_share(runs: pd.DataFrame) -> float:
+    """The share of runs whose partners reached a first agreement (1 without a ``formed`` column)."""
+    return float(runs["formed"].astype(bool).mean()) if "formed" in runs and len(runs) else 1.0
+
+
+def survival_table(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame:
+    """Per group: the share founded, and the survival of the alliances that formed.
+
+    ``runs`` counts every run and ``founded`` the share that formed; the other columns
+    describe only those that formed: ``formed_runs``, ``ended`` (the share of them that
+    ended before the horizon), Kaplan-Meier survival at the horizon with its band, and the
+    median lifetime. ``median_months`` is the Kaplan-Meier median (NaN when more than half
+    survive); ``median_lifetime`` says the same for a reader, ``> horizon`` rather than a blank.
     """
     rows = []
     for level, part in runs.groupby(group, sort=True):
-        curve = kaplan_meier(part, horizon)
-        end = len(curve.months) - 1
-        rows.append({group: level, "runs": len(part), "dissolved": part["dissolved"].astype(bool).mean(),
-                     "survival_at_horizon": curve.survival[end], "survival_low": curve.low[end],
-                     "survival_high": curve.high[end], "median_months": curve.median,
-                     "median_lifetime": median_label(curve.median, horizon)})
+        formed = formed_only(part)
+        curve = kaplan_meier(formed, horizon) if len(formed) else None
+        end = horizon
+        rows.append({group: level, "runs": len(part), "founded": founded_share(part),
+                     "formed_runs": len(formed),
+                     "ended": formed["dissolved"].astype(bool).mean() if len(formed) else float("nan"),
+                     "survival_at_horizon": curve.survival[end] if curve else float("nan"),
+                     "survival_low": curve.low[end] if curve else float("nan"),
+                     "survival_high": curve.high[end] if curve else float("nan"),
+                     "median_months": curve.median if curve else float("nan"),
+                     "median_lifetime": median_label(curve.median, horizon) if curve else "–"})
     return pd.DataFrame(rows)
 
 
 def logrank_tests(runs: pd.DataFrame, group: str) -> pd.DataFrame:
-    """Log-rank test for every pair of groups (two-sided)."""
+    """Log-rank test for every pair of groups (two-sided), on the alliances that formed."""
     rows = []
-    parts = dict(tuple(runs.groupby(group, sort=True)))
+    parts = dict(tuple(formed_only(runs).groupby(group, sort=True)))
     for a, b in combinations(parts, 2):
         x, y = parts[a], parts[b]
         if not (x["dissolved"].astype(bool).any() or y["dissolved"].astype(bool).any()):
@@ -89,17 +118,17 @@ def logrank_tests(runs: pd.DataFrame, group: str) -> pd.DataFrame:
 
 
 def hazard_by_year(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame:
-    """Share of the alliances alive at the start of each year that dissolve during it."""
+    """Of the formed alliances alive at the start of each year, the share that ends during it."""
     years = int(np.ceil(horizon / 12))
     rows = []
-    for level, part in runs.groupby(group, sort=True):
+    for level, part in formed_only(runs).groupby(group, sort=True):
         duration = part["duration"].to_numpy()
         dissolved = part["dissolved"].to_numpy(dtype=bool)
         for year in range(1, years + 1):
             start, end = 12 * (year - 1), min(12 * year, horizon)
             at_risk = int((duration > start).sum())
             ended = int((dissolved & (duration > start) & (duration <= end)).sum())
-            rows.append({group: level, "year": year, "at_risk": at_risk, "dissolved": ended,
+            rows.append({group: level, "year": year, "at_risk": at_risk, "ended": ended,
                          "hazard": ended / at_risk if at_risk else float("nan")})
     return pd.DataFrame(rows)
 
@@ -107,12 +136,13 @@ def hazard_by_year(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame
 # --- Ending causes, adjusted hazards and restricted mean survival ------------------------
 #
 # Founding can fail: an alliance that never formed did not "dissolve" in the sense a
-# referee means, so the analyses below keep it apart. The Cox model and the restricted
-# mean survival time are about alliances that formed (their duration counts from month 0,
-# founding included); the cumulative incidence treats every ending cause, never_formed
-# included, as a competing risk. statsmodels carries the regression (``PHReg``) and the
-# Aalen-Johansen estimator (``CumIncidenceRight``): it is already pulled in by the EMA
-# Workbench and works with pandas 3, which lifelines (pandas < 3) does not.
+# referee means, so it is kept apart. Like the Kaplan-Meier table above, the Cox model and
+# the restricted mean survival time are about alliances that formed (their duration counts
+# from month 0, founding included); the causes table and the cumulative incidence count
+# every run and treat never_formed as a cause of its own, competing with the others.
+# statsmodels carries the regression (``PHReg``) and the Aalen-Johansen estimator
+# (``CumIncidenceRight``): it is already pulled in by the EMA Workbench and works with
+# pandas 3, which lifelines (pandas < 3) does not.
 
 def ending_causes(runs: pd.DataFrame) -> list[str]:
     """The causes of ending present in ``runs``, in the registry's order, without ``censored``."""
@@ -121,13 +151,6 @@ def ending_causes(runs: pd.DataFrame) -> list[str]:
     present = set(runs["end_cause"].astype(str))
     return [c for c in END_CAUSES if c != "censored" and c in present] + sorted(
         present - set(END_CAUSES))
-
-
-def formed_only(runs: pd.DataFrame) -> pd.DataFrame:
-    """The runs whose alliance formed (all runs when the table has no ``formed`` column)."""
-    if "formed" not in runs:
-        return runs
-    return runs[runs["formed"].astype(bool)]
 
 
 def median_label(median: float, horizon: int) -> str:
