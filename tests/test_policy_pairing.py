@@ -60,9 +60,15 @@ def test_the_futures_are_drawn_from_the_whole_ranges_not_only_their_ends(tmp_pat
         assert set(((futures[name] - low) / (high - low) * 5).astype(int).clip(0, 4)) == set(range(5))
 
 
-def test_a_range_closed_to_one_value_is_written_as_one_level():
-    assert pps.uncertainty_line("turbulence", 0.3, 0.3) == "turbulence = [0.3]"
-    assert pps.uncertainty_line("turbulence", 0.05, 0.6) == "turbulence = { low = 0.05, high = 0.6 }"
+def test_a_range_closed_to_one_value_keeps_that_uncertainty_fixed(tmp_path):
+    from sim.sweeps.designs import design_points
+
+    futures = dict(pps.DEFAULT_FUTURES, turbulence=(0.3, 0.3))
+    path = tmp_path / "closed.toml"
+    path.write_text(pps.experiment_text("closed", "pps_infrastructure", pps.default_designs("en"),
+                                        futures, 20, 1, "en"), encoding="utf-8")
+    points = design_points(Experiment.from_file(path))
+    assert set(points["turbulence"]) == {0.3} and points["shock_rate"].nunique() == 20
 
 
 def test_every_design_meets_the_same_futures_with_the_same_draws(tmp_path):
