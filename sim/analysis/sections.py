@@ -195,7 +195,9 @@ def paired_section(runs: pd.DataFrame, group: str, baseline: Any, outcomes: list
         "first): the mean of the paired differences with a 95% bootstrap interval (the interval the "
         "headline quotes), the share of futures where the policy did better (a higher "
         "value of the outcome), and the Wilcoxon signed-rank test of a zero median difference. The "
-        "mean paired difference in duration is the difference in restricted mean survival time. The "
+        "pairs count every run, never-formed included (dropping them would break the pairs), so the "
+        "mean paired difference in duration is the difference in restricted mean survival time of all "
+        "runs, not of the formed alliances of the RMST table. The "
         "Cox model above is stratified by future, so each future has its own baseline hazard."
     ) + table_html("paired_differences", table, "Paired differences against " + str(baseline) + ".")
     return section
