@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -178,13 +177,12 @@ class ResultStore:
                 target.unlink()
                 removed.append(relative)
         if self.parts.is_dir():
-            for chunk in self.parts.iterdir():
-                if _CHUNK.match(chunk.name) or chunk.name.endswith(".tmp"):
-                    chunk.unlink()
-                    removed.append(f"{PARTS}/{chunk.name}")
+            removed.extend(f"{PARTS}/{chunk.name}" for chunk in self.parts.iterdir()
+                           if _CHUNK.match(chunk.name))
+            self._remove_chunks()
         for stale in self.folder.glob(".*.tmp"):
             stale.unlink()
-        for directory in sorted({str(Path(p).parent) for p in owned} | {PARTS}, key=len, reverse=True):
+        for directory in sorted({str(Path(p).parent) for p in owned}, key=len, reverse=True):
             path = self.folder / directory
             if directory != "." and path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
@@ -285,9 +283,19 @@ class ResultStore:
         runs = self._merge_kind("runs", RUNS, ["run_id"], columns)
         if self._part_files("timeseries") or (self.folder / TIMESERIES).exists():
             self._merge_kind("timeseries", TIMESERIES, ["run_id", "step"], None)
-        if self.parts.exists():
-            shutil.rmtree(self.parts)
+        self._remove_chunks()
         return runs
+
+    def _remove_chunks(self) -> None:
+        """Remove the chunks (and any leftover temporary files) from ``parts/``, then the
+        folder itself if nothing else is in it."""
+        if not self.parts.is_dir():
+            return
+        for chunk in self.parts.iterdir():
+            if _CHUNK.match(chunk.name) or (chunk.name.startswith(".") and chunk.name.endswith(".tmp")):
+                chunk.unlink()
+        if not any(self.parts.iterdir()):
+            self.parts.rmdir()
 
     def _merge_kind(self, kind: str, name: str, keys: list[str], columns: list[str] | None) -> pd.DataFrame:
         frames = [pd.read_parquet(p) for p in self._part_files(kind)]

@@ -244,13 +244,39 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
 
 
 def _connect(client_class: Any, scheduler: str) -> Any:
-    """A Dask client of the scheduler at ``scheduler``, or a clear error within the timeout."""
+    """A Dask client of the scheduler at ``scheduler``, or a clear error within the timeout.
+
+    The scheduler is first asked who it is, with a deadline over the whole exchange: the
+    client's own timeout covers opening the connection but not the wait for the scheduler's
+    first reply, so a port where something else listens (a web server) would hang for ever.
+    """
     try:
+        _ask_identity(scheduler, CONNECT_TIMEOUT)
         return client_class(scheduler, timeout=CONNECT_TIMEOUT)
     except (OSError, TimeoutError, ValueError) as exc:
         raise EnvironmentProblem(
             f"cannot reach a Dask scheduler at {scheduler} within {CONNECT_TIMEOUT:g} s "
             f"({type(exc).__name__}); check the address and that `dask scheduler` runs there") from None
+
+
+def _ask_identity(address: str, timeout: float) -> dict[str, Any]:
+    """The identity a Dask scheduler at ``address`` reports; TimeoutError past ``timeout`` s."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def ask() -> dict[str, Any]:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded() -> dict[str, Any]:
+        return await asyncio.wait_for(ask(), timeout)
+
+    return asyncio.run(bounded())
 
 
 def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
@@ -387,9 +413,12 @@ def hold_results_folder(folder: Path, purpose: str = "sweep") -> Iterator[None]:
         EnvironmentProblem: the folder cannot be written (read-only, full, no permission).
     """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise RunnerError(f"{folder} is a file, not a folder; give --out a folder for the results")
-    new_folder = not folder.exists()
+    try:
+        if folder.exists() and not folder.is_dir():
+            raise RunnerError(f"{folder} is a file, not a folder; give --out a folder for the results")
+        new_folder = not folder.exists()
+    except OSError as exc:  # e.g. a name too long for the file system
+        raise disk_problem(folder, exc) from None
     try:
         with folder_lock(folder, purpose):
             yield
@@ -398,8 +427,8 @@ def hold_results_folder(folder: Path, purpose: str = "sweep") -> Iterator[None]:
     except OSError as exc:
         raise disk_problem(folder, exc) from None
     finally:
-        if new_folder and _is_empty(folder):
-            with suppress(OSError):
+        with suppress(OSError):
+            if new_folder and _is_empty(folder):
                 folder.rmdir()  # refused before anything was written: leave no trace
 
 
