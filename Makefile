@@ -7,13 +7,19 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: venv demo test test-fast validation bench dashboard clean
+EXTRAS := analysis,dist,viz,dev
+# The exact versions tested (all extras), written by `make lock`; the venv installs within them.
+LOCK := requirements.lock
+CONSTRAINTS := $(if $(wildcard $(LOCK)),-c $(LOCK),)
+LINTED := sim tests benchmarks docs experiments run_experiment.py
 
-$(STAMP): pyproject.toml
+.PHONY: venv demo test test-fast validation bench dashboard lint lock clean
+
+$(STAMP): pyproject.toml $(wildcard $(LOCK))
 	@test -n "$(PYTHON)" || { echo "error: Python 3.12 or newer is needed (python3.12 or python3 on PATH)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[analysis,dist,viz,dev]'
+	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -35,6 +41,16 @@ dashboard: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_step.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy
+
+# Pin every dependency of every extra to the versions installed and tested here.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --all-extras --strip-extras --no-emit-index-url \
+	    --output-file $(LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

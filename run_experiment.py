@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Command-line entry: run, check and describe alliance experiments and scenarios.
 
-    python run_experiment.py experiments/demo.toml
-    python run_experiment.py check scenarios/*.toml experiments/*.toml
-    python run_experiment.py scenarios
-    python run_experiment.py describe pps_infrastructure
+python run_experiment.py experiments/demo.toml
+python run_experiment.py check scenarios/*.toml experiments/*.toml
+python run_experiment.py scenarios
+python run_experiment.py describe pps_infrastructure
 """
 
 import sys

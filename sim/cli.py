@@ -22,11 +22,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.sweeps.experiment import Experiment, load_experiment
 from sim.config.knobs import KNOBS
 from sim.config.scenario import Scenario, available_scenarios, load_scenario
 from sim.config.validation import ConfigError, load_toml
 from sim.config.vocabulary import POWER_BASES
+from sim.sweeps.experiment import Experiment, load_experiment
 from sim.sweeps.limits import MAX_WORKERS, DesignTooLarge
 
 USAGE_ERROR = 2
@@ -52,8 +52,15 @@ COMMANDS: dict[str, str] = {
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0, 1 broken environment, 2 bad input)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    handlers = {"check": check, "scenarios": scenarios, "describe": describe, "report": report,
-                "methods": methods, "dashboard": dashboard, "calibrate": calibrate}
+    handlers = {
+        "check": check,
+        "scenarios": scenarios,
+        "describe": describe,
+        "report": report,
+        "methods": methods,
+        "dashboard": dashboard,
+        "calibrate": calibrate,
+    }
     from sim.sweeps.runner import RunnerError, SweepInterrupted
 
     try:
@@ -67,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except SweepInterrupted as exc:
-        print(f"interrupted: {exc.done} of {exc.planned} runs are saved in {exc.folder}; "
-              f"finish with: {_resume_command(exc.folder)}", file=sys.stderr)
+        print(
+            f"interrupted: {exc.done} of {exc.planned} runs are saved in {exc.folder}; "
+            f"finish with: {_resume_command(exc.folder)}",
+            file=sys.stderr,
+        )
         return 128 + int(exc.signum)
     except KeyboardInterrupt as exc:
         print("interrupted", file=sys.stderr)
@@ -92,30 +102,50 @@ def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="run_experiment.py",
         description="Run an alliance experiment, or one of the commands below.",
-        epilog="commands:\n" + "\n".join(f"  run_experiment.py {line}" for line in COMMANDS.values()),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        epilog="commands:\n"
+        + "\n".join(f"  run_experiment.py {line}" for line in COMMANDS.values()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("experiment", type=Path, help="experiment file (TOML)")
-    parser.add_argument("--workers", type=_bounded_int(MAX_WORKERS), default=None,
-                        help="worker processes (default: number of cores)")
+    parser.add_argument(
+        "--workers",
+        type=_bounded_int(MAX_WORKERS),
+        default=None,
+        help="worker processes (default: number of cores)",
+    )
     parser.add_argument("--backend", choices=("local", "dask"), default="local")
-    parser.add_argument("--scheduler", help="address of a running Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument(
+        "--scheduler", help="address of a running Dask scheduler, e.g. tcp://host:8786"
+    )
     parser.add_argument("--out", type=Path, help="results folder (default: results/<name>)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--resume", action="store_true", help="run only the runs missing on disk")
     mode.add_argument("--force", action="store_true", help="replace existing results")
-    parser.add_argument("--quick", action="store_true",
-                        help="a small subset for a first look (3 replications, 16 samples)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small subset for a first look (3 replications, 16 samples)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--no-report", action="store_true", help="skip the report at the end")
-    parser.add_argument("--max-runs", type=_bounded_int(10**12), default=MAX_RUNS,
-                        help=f"refuse designs of more runs than this (default {MAX_RUNS:,})")
+    parser.add_argument(
+        "--max-runs",
+        type=_bounded_int(10**12),
+        default=MAX_RUNS,
+        help=f"refuse designs of more runs than this (default {MAX_RUNS:,})",
+    )
     args = parser.parse_args(argv)
     if args.scheduler and args.backend != "dask":
         parser.error("--scheduler goes with --backend dask")
 
     from sim.sweeps.limits import check_design_size
     from sim.sweeps.results import ResultStore
-    from sim.sweeps.runner import hold_results_folder, results_folder, run_experiment, stop_on_signals
+    from sim.sweeps.runner import (
+        hold_results_folder,
+        results_folder,
+        run_experiment,
+        stop_on_signals,
+    )
 
     experiment = load_experiment(args.experiment)
     if args.quick:
@@ -124,12 +154,22 @@ def run(argv: list[str]) -> int:
     folder = results_folder(experiment, args.out)
     # One lock over the sweep and its report: nobody can replace the runs in between.
     with stop_on_signals(), hold_results_folder(folder, "sweep"):
-        summary = run_experiment(experiment, out=folder, workers=args.workers, backend=args.backend,
-                                 scheduler=args.scheduler, resume=args.resume, force=args.force,
-                                 progress=not args.no_progress, argv=["run_experiment.py", *argv],
-                                 max_runs=args.max_runs)
-        print(f"{summary.planned} runs ({summary.ran} run now, {summary.skipped} already done, "
-              f"{summary.failed} failed) in {summary.seconds:.1f} s")
+        summary = run_experiment(
+            experiment,
+            out=folder,
+            workers=args.workers,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            resume=args.resume,
+            force=args.force,
+            progress=not args.no_progress,
+            argv=["run_experiment.py", *argv],
+            max_runs=args.max_runs,
+        )
+        print(
+            f"{summary.planned} runs ({summary.ran} run now, {summary.skipped} already done, "
+            f"{summary.failed} failed) in {summary.seconds:.1f} s"
+        )
         print(f"results:  {summary.folder / 'runs.parquet'}")
         print(f"manifest: {summary.folder / 'manifest.json'}")
         if not args.no_report:
@@ -176,8 +216,10 @@ def _check_finished(folder: Path) -> None:
 
     store = ResultStore(folder)
     if not store.is_results_folder():
-        raise InputError(f"{folder} is not a results folder (no manifest.json); give the folder "
-                         "a sweep wrote (results/<name>/)")
+        raise InputError(
+            f"{folder} is not a results folder (no manifest.json); give the folder "
+            "a sweep wrote (results/<name>/)"
+        )
     try:
         manifest = store.read_manifest() or {}
     except DamagedFile as exc:
@@ -185,10 +227,12 @@ def _check_finished(folder: Path) -> None:
     if manifest.get("status") != "complete" or not (folder / RUNS).exists():
         counts = manifest.get("counts") or {}
         done = counts.get("already_done", 0) + counts.get("ran", 0)
-        raise InputError(f"{folder} holds an unfinished sweep ({done} of "
-                         f"{counts.get('planned', '?')} runs on disk, status "
-                         f"{manifest.get('status', 'unknown')}); finish it with: "
-                         f"{_resume_command(folder)}")
+        raise InputError(
+            f"{folder} holds an unfinished sweep ({done} of "
+            f"{counts.get('planned', '?')} runs on disk, status "
+            f"{manifest.get('status', 'unknown')}); finish it with: "
+            f"{_resume_command(folder)}"
+        )
     damaged = store.damaged_files()
     if damaged:
         raise InputError(f"{damaged[0]}; run its runs again with: {_resume_command(folder)}")
@@ -224,12 +268,16 @@ def _describe_experiment(experiment: Experiment) -> str:
     factors = ", ".join(f.name for f in experiment.factors) or "none"
     if experiment.is_paired:
         futures = points // len(experiment.policies)
-        return (f"experiment {experiment.name!r}: {len(experiment.policies)} policies x "
-                f"{futures} futures ({experiment.design} over {factors}) x "
-                f"{experiment.replications} replications = {points * experiment.replications} runs")
-    return (f"experiment {experiment.name!r}: {experiment.design} design over {factors}; "
-            f"{points} points x {experiment.replications} replications = "
-            f"{points * experiment.replications} runs")
+        return (
+            f"experiment {experiment.name!r}: {len(experiment.policies)} policies x "
+            f"{futures} futures ({experiment.design} over {factors}) x "
+            f"{experiment.replications} replications = {points * experiment.replications} runs"
+        )
+    return (
+        f"experiment {experiment.name!r}: {experiment.design} design over {factors}; "
+        f"{points} points x {experiment.replications} replications = "
+        f"{points * experiment.replications} runs"
+    )
 
 
 def _describe_scenario_line(scenario: Scenario) -> str:
@@ -256,11 +304,16 @@ def describe(argv: list[str]) -> int:
     """Show a scenario's partners and knobs; ``--constants`` adds the fixed constants."""
     parser = argparse.ArgumentParser(
         prog="run_experiment.py describe",
-        description="Show a scenario's partners and knobs (the scenario's value or the model default).")
+        description="Show a scenario's partners and knobs "
+        "(the scenario's value or the model default).",
+    )
     parser.add_argument("scenario", help="scenario name or path to a scenario file")
-    parser.add_argument("--constants", action="store_true",
-                        help="also list the constants (fixed effect sizes and rates, with their "
-                             "plausible range and source)")
+    parser.add_argument(
+        "--constants",
+        action="store_true",
+        help="also list the constants (fixed effect sizes and rates, with their "
+        "plausible range and source)",
+    )
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse has printed the usage and the error
@@ -277,17 +330,24 @@ def describe(argv: list[str]) -> int:
     print()
     if s.generated:
         print(f"partners: generated (knob n_partners), variation {s.variation:g}")
-        print(f"  {'sector':<10} {'weight':>6}  {'capacity':>8} {'outside':>8}  power ({', '.join(POWER_BASES)})")
+        bases = ", ".join(POWER_BASES)
+        print(f"  {'sector':<10} {'weight':>6}  {'capacity':>8} {'outside':>8}  power ({bases})")
         for t in s.templates:
-            print(f"  {t.sector:<10} {t.weight:>6.2f}  {t.capacity:>8.2f} {t.outside_option:>8.2f}  "
-                  + " ".join(f"{v:.2f}" for v in t.power))
+            print(
+                f"  {t.sector:<10} {t.weight:>6.2f}  {t.capacity:>8.2f} {t.outside_option:>8.2f}  "
+                + " ".join(f"{v:.2f}" for v in t.power)
+            )
     else:
         print("partners:")
-        print(f"  {'name':<14} {'sector':<10} {'capacity':>8} {'outside':>8} {'essential':>9}  "
-              f"power ({', '.join(POWER_BASES)})")
+        print(
+            f"  {'name':<14} {'sector':<10} {'capacity':>8} {'outside':>8} {'essential':>9}  "
+            f"power ({', '.join(POWER_BASES)})"
+        )
         for p in s.partners:
-            print(f"  {p.name:<14} {p.sector:<10} {p.capacity:>8.2f} {p.outside_option:>8.2f} "
-                  f"{'yes' if p.essential else 'no':>9}  " + " ".join(f"{v:.2f}" for v in p.power))
+            print(
+                f"  {p.name:<14} {p.sector:<10} {p.capacity:>8.2f} {p.outside_option:>8.2f} "
+                f"{'yes' if p.essential else 'no':>9}  " + " ".join(f"{v:.2f}" for v in p.power)
+            )
     knobs = [k for k in KNOBS.values() if not (k.name == "n_partners" and not s.generated)]
     settable = [k for k in knobs if k.group != "constant"]
     constants = [k for k in knobs if k.group == "constant"]
@@ -307,9 +367,11 @@ def describe(argv: list[str]) -> int:
     print("(* set by the scenario)")
     print()
     if not args.constants:
-        print(f"{len(constants)} constants (effect sizes and rates fixed from the literature or by "
-              "judgement, settable for sensitivity analysis) are not listed; add --constants to see "
-              "them with their plausible range and source.")
+        print(
+            f"{len(constants)} constants (effect sizes and rates fixed from the literature or by "
+            "judgement, settable for sensitivity analysis) are not listed; add --constants to see "
+            "them with their plausible range and source."
+        )
         return 0
     print("constants (value, plausible range the sensitivity analysis samples, source):")
     for knob in constants:
@@ -342,43 +404,61 @@ def _knob_line(knob, scenario: Scenario, constant: bool = False) -> str:
 
 def calibrate(argv: list[str]) -> int:
     """Run experiments/calibration.toml (resuming what is on disk) and rank the candidates."""
-    parser = argparse.ArgumentParser(prog="run_experiment.py calibrate",
-                                     description="Search the free parameters against the calibration target.")
+    parser = argparse.ArgumentParser(
+        prog="run_experiment.py calibrate",
+        description="Search the free parameters against the calibration target.",
+    )
     parser.add_argument("--workers", type=_bounded_int(MAX_WORKERS), default=None)
     parser.add_argument("--quick", action="store_true", help="3 replications per candidate")
     args = parser.parse_args(argv)
     from sim.analysis.calibration import rank_candidates
     from sim.config.knobs import KNOBS as knobs
-    from sim.sweeps.runner import run_experiment, stop_on_signals
     from sim.config.scenario import PROJECT_DIR
+    from sim.sweeps.runner import run_experiment, stop_on_signals
 
     experiment = load_experiment(PROJECT_DIR / "experiments" / "calibration.toml")
     if args.quick:
         experiment = experiment.quick()
     with stop_on_signals():
-        summary = run_experiment(experiment, workers=args.workers, resume=True, progress=True,
-                                 argv=["run_experiment.py", "calibrate", *argv])
+        summary = run_experiment(
+            experiment,
+            workers=args.workers,
+            resume=True,
+            progress=True,
+            argv=["run_experiment.py", "calibrate", *argv],
+        )
     ranking = rank_candidates(summary.runs)
     import pandas as pd
 
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.precision", 2):
         print(ranking.head(8).to_string(index=False))
-    current = ranking[(ranking["productivity"] == knobs["productivity"].default)
-                      & (ranking["exit_threshold"] == knobs["exit_threshold"].default)]
+    current = ranking[
+        (ranking["productivity"] == knobs["productivity"].default)
+        & (ranking["exit_threshold"] == knobs["exit_threshold"].default)
+    ]
     if len(current):
-        print(f"current defaults (productivity {knobs['productivity'].default}, exit_threshold "
-              f"{knobs['exit_threshold'].default}): rank {current.index[0] + 1} of {len(ranking)}, "
-              f"all scenarios in 30-60%: {bool(current['all_in_target'].iloc[0])}")
+        print(
+            f"current defaults (productivity {knobs['productivity'].default}, exit_threshold "
+            f"{knobs['exit_threshold'].default}): rank {current.index[0] + 1} of {len(ranking)}, "
+            f"all scenarios in 30-60%: {bool(current['all_in_target'].iloc[0])}"
+        )
     return 0
 
 
 def dashboard(argv: list[str]) -> int:
     """Start the trainers' dashboard (bound to 127.0.0.1 unless --host says otherwise)."""
-    parser = argparse.ArgumentParser(prog="run_experiment.py dashboard",
-                                     description="Start the trainers' dashboard in a browser.")
-    parser.add_argument("--port", type=_positive_int, default=None, help="port (default: $PORT or 8765)")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on; 0.0.0.0 opens it to the network deliberately")
+    parser = argparse.ArgumentParser(
+        prog="run_experiment.py dashboard",
+        description="Start the trainers' dashboard in a browser.",
+    )
+    parser.add_argument(
+        "--port", type=_positive_int, default=None, help="port (default: $PORT or 8765)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on; 0.0.0.0 opens it to the network deliberately",
+    )
     args = parser.parse_args(argv)
     from sim.dashboard.server import run as run_dashboard
 
@@ -398,6 +478,7 @@ def _positive_int(text: str) -> int:
 
 def _bounded_int(high: int) -> Any:
     """An argparse type: a whole number from 1 to ``high``."""
+
     def parse(text: str) -> int:
         value = _positive_int(text)
         if value > high:

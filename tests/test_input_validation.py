@@ -1,5 +1,6 @@
-"""Every malformed input file gets a clear error: exit 2, the file and the key named, no traceback,
-nothing written. The corpus lives in tests/malformed/; each file's first line says what to expect."""
+"""Every malformed input file gets a clear error: exit 2, the file and the key named, no
+traceback, nothing written. The corpus lives in tests/malformed/; each file's first line says
+what to expect."""
 
 import subprocess
 import sys
@@ -38,8 +39,9 @@ def test_check_rejects_a_malformed_file_naming_the_file_and_the_key(path, capsys
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("path", [p for p in CORPUS if p.stem.startswith("experiment_")],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [p for p in CORPUS if p.stem.startswith("experiment_")], ids=lambda p: p.stem
+)
 def test_running_a_malformed_experiment_exits_2_and_writes_nothing(path, capsys):
     before = results_listing()
     assert main([str(path)]) == 2
@@ -49,8 +51,12 @@ def test_running_a_malformed_experiment_exits_2_and_writes_nothing(path, capsys)
 
 def test_the_real_command_line_gives_exit_2_and_no_traceback():
     bad = [str(p) for p in CORPUS[:3]]
-    result = subprocess.run([sys.executable, "run_experiment.py", "check", *bad], cwd=PROJECT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "run_experiment.py", "check", *bad],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.count("error:") == 3 and "Traceback" not in result.stderr
 
@@ -72,13 +78,24 @@ def test_an_unknown_command_line_option_exits_2(capsys):
 def test_scenarios_lists_every_scenario_with_its_description(capsys):
     assert main(["scenarios"]) == 0
     out = capsys.readouterr().out
-    for name in ("pps_infrastructure", "pps_care", "open_innovation", "shared_service_centre",
-                 "regional_network", "cocreation"):
+    for name in (
+        "pps_infrastructure",
+        "pps_care",
+        "open_innovation",
+        "shared_service_centre",
+        "regional_network",
+        "cocreation",
+    ):
         assert name in out
 
 
 def test_describe_shows_partners_and_knobs(capsys):
     assert main(["describe", "pps_infrastructure"]) == 0
     out = capsys.readouterr().out
-    assert "Province" in out and "Consortium" in out and "turbulence" in out and "risk_allocation" in out
+    assert (
+        "Province" in out
+        and "Consortium" in out
+        and "turbulence" in out
+        and "risk_allocation" in out
+    )
     assert main(["describe", "no_such_scenario"]) == 2

@@ -40,22 +40,37 @@ def run_tiny(tmp_path: Path, out: str = "out", **options) -> Path:
 
 
 def cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(PROJECT / "run_experiment.py"), *args], cwd=cwd or PROJECT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, str(PROJECT / "run_experiment.py"), *args],
+        cwd=cwd or PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def hold_lock_in_another_process(folder: Path) -> subprocess.Popen:
     """A process that holds the folder's lock until killed (as a running sweep does)."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pathlib import Path; "
-         "from sim.sweeps.lock import folder_lock\n"
-         "with folder_lock(Path(sys.argv[1]), 'sweep'):\n print('held', flush=True); time.sleep(60)",
-         str(folder)], cwd=PROJECT, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; "
+            "from sim.sweeps.lock import folder_lock\n"
+            "with folder_lock(Path(sys.argv[1]), 'sweep'):\n"
+            " print('held', flush=True); time.sleep(60)",
+            str(folder),
+        ],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder
 
 
 # One writer per results folder ------------------------------------------------------------
+
 
 @pytest.mark.parametrize("how", [{"force": True}, {"resume": True}, {}])
 def test_a_second_writer_is_refused_at_once_naming_the_holder(tmp_path, how):
@@ -87,17 +102,40 @@ def test_two_different_experiments_cannot_share_a_folder_while_one_runs(tmp_path
 
 
 def test_concurrent_force_on_the_command_line_refuses_the_second_and_keeps_every_run(tmp_path):
-    experiment_file = write_experiment(tmp_path, SMALL.replace("steps = 24", "steps = 120")
-                                       .replace("replications = 3", "replications = 40"))
+    experiment_file = write_experiment(
+        tmp_path,
+        SMALL.replace("steps = 24", "steps = 120").replace("replications = 3", "replications = 40"),
+    )
     out = str(tmp_path / "race")
-    first = subprocess.Popen([sys.executable, str(PROJECT / "run_experiment.py"), str(experiment_file),
-                              "--workers", "1", "--no-progress", "--no-report", "--out", out],
-                             cwd=PROJECT, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [
+            sys.executable,
+            str(PROJECT / "run_experiment.py"),
+            str(experiment_file),
+            "--workers",
+            "1",
+            "--no-progress",
+            "--no-report",
+            "--out",
+            out,
+        ],
+        cwd=PROJECT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
     while not (tmp_path / "race" / "manifest.json").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
-    second = cli(str(experiment_file), "--force", "--workers", "1", "--no-progress", "--no-report",
-                 "--out", out)
+    second = cli(
+        str(experiment_file),
+        "--force",
+        "--workers",
+        "1",
+        "--no-progress",
+        "--no-report",
+        "--out",
+        out,
+    )
     assert first.wait(timeout=120) == 0
     assert second.returncode == 2
     assert f"in use by another sweep (pid {first.pid}" in second.stderr
@@ -110,9 +148,12 @@ def test_concurrent_force_on_the_command_line_refuses_the_second_and_keeps_every
 def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     folder = tmp_path / "stale"
     folder.mkdir()
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True).stdout.strip()
-    (folder / ".lock").write_text(json.dumps({"pid": int(dead), "host": "here", "purpose": "sweep"}))
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    ).stdout.strip()
+    (folder / ".lock").write_text(
+        json.dumps({"pid": int(dead), "host": "here", "purpose": "sweep"})
+    )
     run_experiment(tiny(tmp_path), out=folder, workers=1, progress=False)
     assert (folder / "runs.parquet").exists() and not (folder / ".lock").exists()
 
@@ -138,6 +179,7 @@ def test_another_thread_of_the_same_process_is_refused_too(tmp_path):
 
 
 # --force removes only what the tool wrote -------------------------------------------------
+
 
 def test_force_keeps_files_the_tool_did_not_write(tmp_path):
     folder = run_tiny(tmp_path)
@@ -167,7 +209,9 @@ def test_force_removes_the_report_it_wrote_but_not_a_user_file_beside_it(tmp_pat
     assert not (folder / "runs.parquet").exists() and not (folder / "manifest.json").exists()
 
 
-@pytest.mark.parametrize("planted", ["figures/plot.png", "tables/t.csv", "parts/x.parquet", "notes.txt"])
+@pytest.mark.parametrize(
+    "planted", ["figures/plot.png", "tables/t.csv", "parts/x.parquet", "notes.txt"]
+)
 def test_force_refuses_a_folder_that_is_not_a_results_folder(tmp_path, planted):
     folder = tmp_path / "mine"
     (folder / planted).parent.mkdir(parents=True, exist_ok=True)
@@ -179,6 +223,7 @@ def test_force_refuses_a_folder_that_is_not_a_results_folder(tmp_path, planted):
 
 
 # Resume is code-aware ---------------------------------------------------------------------
+
 
 def test_resume_after_a_default_changed_is_refused_naming_the_default(tmp_path, monkeypatch):
     folder = run_tiny(tmp_path)
@@ -216,8 +261,10 @@ def test_resume_with_nothing_changed_finishes_the_sweep(tmp_path):
 
 # Paths mean one thing ---------------------------------------------------------------------
 
+
 def test_a_file_named_like_a_built_in_scenario_in_the_working_folder_does_not_replace_it(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     for name in ("pps_care", "pps_care.toml"):
         (tmp_path / name).write_text('name = "impostor"\n')
     monkeypatch.chdir(tmp_path)
@@ -228,9 +275,12 @@ def test_a_file_named_like_a_built_in_scenario_in_the_working_folder_does_not_re
 def test_a_scenario_path_in_an_experiment_is_relative_to_the_experiment_file(tmp_path, monkeypatch):
     study = tmp_path / "study"
     study.mkdir()
-    (study / "variant.toml").write_text('extends = "pps_infrastructure"\nname = "variant"\n'
-                                        "[knobs]\nturbulence = 0.4\n")
-    experiment_file = write_experiment(study, TINY.replace('"pps_infrastructure"', '"variant.toml"'))
+    (study / "variant.toml").write_text(
+        'extends = "pps_infrastructure"\nname = "variant"\n[knobs]\nturbulence = 0.4\n'
+    )
+    experiment_file = write_experiment(
+        study, TINY.replace('"pps_infrastructure"', '"variant.toml"')
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -240,8 +290,17 @@ def test_a_scenario_path_in_an_experiment_is_relative_to_the_experiment_file(tmp
     assert (table["status"] == "ok").all()
 
 
-@pytest.mark.parametrize("request_", ["../scenarios/pps_care", str(SCENARIO_DIR / "pps_care.toml"),
-                                      "/etc/passwd", "/dev/zero", "pps_care.toml", "no_such_scenario"])
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "../scenarios/pps_care",
+        str(SCENARIO_DIR / "pps_care.toml"),
+        "/etc/passwd",
+        "/dev/zero",
+        "pps_care.toml",
+        "no_such_scenario",
+    ],
+)
 def test_the_picker_accepts_only_listed_scenario_names(request_):
     with pytest.raises(ConfigError, match="is not a built-in scenario; choose one of"):
         builtin_scenario_path(request_)
@@ -252,23 +311,36 @@ def test_devices_and_fifos_are_refused_at_once(tmp_path):
     fifo = tmp_path / "scenario.toml"
     os.mkfifo(fifo)
     # In a child process, so that a regression (reading for ever) fails on the timeout.
-    code = ("import sys\nfrom sim.config.scenario import load_scenario\n"
-            "for path in sys.argv[1:]:\n"
-            "    try: load_scenario(path)\n"
-            "    except ValueError as exc: print(exc)\n")
+    code = (
+        "import sys\nfrom sim.config.scenario import load_scenario\n"
+        "for path in sys.argv[1:]:\n"
+        "    try: load_scenario(path)\n"
+        "    except ValueError as exc: print(exc)\n"
+    )
     started = time.monotonic()
-    out = subprocess.run([sys.executable, "-c", code, "/dev/zero", str(fifo)], cwd=PROJECT,
-                         capture_output=True, text=True, timeout=30).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", code, "/dev/zero", str(fifo)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout.splitlines()
     assert time.monotonic() - started < 15
-    assert out == ["/dev/zero: not a regular file (a device, FIFO or socket); give a TOML file",
-                   f"{fifo}: not a regular file (a device, FIFO or socket); give a TOML file"]
+    assert out == [
+        "/dev/zero: not a regular file (a device, FIFO or socket); give a TOML file",
+        f"{fifo}: not a regular file (a device, FIFO or socket); give a TOML file",
+    ]
 
 
 # Bounded input ----------------------------------------------------------------------------
 
-FLOAT_KNOBS = [k for k in KNOBS.values() if k.kind is float and k.group != "constant"
-               and not k.name.startswith("manager")][:8]
-HUGE = """
+FLOAT_KNOBS = [
+    k
+    for k in KNOBS.values()
+    if k.kind is float and k.group != "constant" and not k.name.startswith("manager")
+][:8]
+HUGE = (
+    """
 [experiment]
 name = "huge"
 scenario = "pps_infrastructure"
@@ -276,15 +348,22 @@ seed = 1
 replications = 10
 
 [factors]
-""" + "\n".join(f"{k.name} = [{', '.join(repr(k.low + (k.high - k.low) * i / 9) for i in range(10))}]"
-                for k in FLOAT_KNOBS) + "\n"  # ten levels of eight knobs, ten replications: 10^9 runs
+"""
+    + "\n".join(
+        f"{k.name} = [{', '.join(repr(k.low + (k.high - k.low) * i / 9) for i in range(10))}]"
+        for k in FLOAT_KNOBS
+    )
+    + "\n"
+)  # ten levels of eight knobs, ten replications: 10^9 runs
 
 
 def test_a_design_of_a_billion_runs_is_refused_in_under_a_second(tmp_path):
     path = tmp_path / "huge.toml"
     path.write_text(HUGE)
     started = time.monotonic()
-    with pytest.raises(RunnerError, match=r"asks for 1,000,000,000 runs, more than the limit of 10,000,000"):
+    with pytest.raises(
+        RunnerError, match=r"asks for 1,000,000,000 runs, more than the limit of 10,000,000"
+    ):
         run_experiment(load_experiment(path), out=tmp_path / "huge", progress=False)
     assert time.monotonic() - started < 1
     assert not (tmp_path / "huge").exists()
@@ -316,7 +395,9 @@ def test_the_largest_documented_seed_is_accepted(tmp_path):
 
 
 @pytest.mark.parametrize("server", ["closed port", "http server"])
-def test_an_unreachable_dask_scheduler_fails_within_the_connect_timeout(tmp_path, monkeypatch, server):
+def test_an_unreachable_dask_scheduler_fails_within_the_connect_timeout(
+    tmp_path, monkeypatch, server
+):
     import http.server
     import socket
     import threading
@@ -335,10 +416,17 @@ def test_an_unreachable_dask_scheduler_fails_within_the_connect_timeout(tmp_path
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
     started = time.monotonic()
     try:
-        with pytest.raises(EnvironmentProblem, match=f"cannot reach a Dask scheduler at "
-                           f"tcp://127.0.0.1:{port} within 2 s"):
-            run_experiment(tiny(tmp_path), out=tmp_path / "d", backend="dask", progress=False,
-                           scheduler=f"tcp://127.0.0.1:{port}")
+        with pytest.raises(
+            EnvironmentProblem,
+            match=f"cannot reach a Dask scheduler at tcp://127.0.0.1:{port} within 2 s",
+        ):
+            run_experiment(
+                tiny(tmp_path),
+                out=tmp_path / "d",
+                backend="dask",
+                progress=False,
+                scheduler=f"tcp://127.0.0.1:{port}",
+            )
     finally:
         if httpd is not None:
             httpd.shutdown()
@@ -347,6 +435,7 @@ def test_an_unreachable_dask_scheduler_fails_within_the_connect_timeout(tmp_path
 
 # Every failure a message ------------------------------------------------------------------
 
+
 def one_error_line(capsys) -> str:
     err = capsys.readouterr().err.strip()
     assert "Traceback" not in err and len(err.splitlines()) == 1, err
@@ -354,8 +443,18 @@ def one_error_line(capsys) -> str:
 
 
 def run_cli(tmp_path, *extra) -> int:
-    return main([str(tmp_path / "experiment.toml"), "--workers", "1", "--no-progress",
-                 "--no-report", "--out", str(tmp_path / "out"), *extra])
+    return main(
+        [
+            str(tmp_path / "experiment.toml"),
+            "--workers",
+            "1",
+            "--no-progress",
+            "--no-report",
+            "--out",
+            str(tmp_path / "out"),
+            *extra,
+        ]
+    )
 
 
 def test_a_truncated_chunk_is_named_and_its_runs_run_again_on_resume(tmp_path, capsys):
@@ -416,10 +515,12 @@ def test_out_naming_a_file_is_refused(tmp_path, capsys):
     assert "is a file, not a folder" in one_error_line(capsys)
 
 
-@pytest.mark.parametrize("code, exit_code, hint", [(errno.EROFS, 1, "read-only"),
-                                                   (errno.ENOSPC, 1, "free some space")])
-def test_a_read_only_or_full_disk_gives_one_line_and_exit_1(tmp_path, capsys, monkeypatch, code,
-                                                            exit_code, hint):
+@pytest.mark.parametrize(
+    "code, exit_code, hint", [(errno.EROFS, 1, "read-only"), (errno.ENOSPC, 1, "free some space")]
+)
+def test_a_read_only_or_full_disk_gives_one_line_and_exit_1(
+    tmp_path, capsys, monkeypatch, code, exit_code, hint
+):
     write_experiment(tmp_path, TINY)
 
     def fail(path, data):
@@ -437,8 +538,10 @@ def test_absurd_worker_counts_and_long_names_are_input_errors(tmp_path, capsys):
     assert stopped.value.code == 2
     assert "expected at most 1,024" in capsys.readouterr().err
     write_experiment(tmp_path, TINY.replace('name = "small"', f'name = "{"n" * 300}"'))
-    assert main([str(tmp_path / "experiment.toml"), "--workers", "1", "--no-progress",
-                 "--no-report"]) == 2
+    assert (
+        main([str(tmp_path / "experiment.toml"), "--workers", "1", "--no-progress", "--no-report"])
+        == 2
+    )
     assert "File name too long" in one_error_line(capsys)
 
 
@@ -451,6 +554,7 @@ def test_help_lists_every_command(capsys):
 
 
 # Clean shutdown ---------------------------------------------------------------------------
+
 
 def children_of(pid: int) -> set[int]:
     found = set()
@@ -477,14 +581,33 @@ def alive(pids: set[int]) -> set[int]:
 
 
 def start_long_sweep(tmp_path: Path) -> tuple[subprocess.Popen, set[int]]:
-    experiment_file = write_experiment(tmp_path, SMALL.replace("steps = 24", "steps = 120")
-                                       .replace("replications = 3", "replications = 200"))
-    process = subprocess.Popen([sys.executable, str(PROJECT / "run_experiment.py"), str(experiment_file),
-                                "--workers", "2", "--no-progress", "--no-report",
-                                "--out", str(tmp_path / "long")],
-                               cwd=PROJECT, stderr=subprocess.PIPE, text=True)
+    experiment_file = write_experiment(
+        tmp_path,
+        SMALL.replace("steps = 24", "steps = 120").replace(
+            "replications = 3", "replications = 200"
+        ),
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(PROJECT / "run_experiment.py"),
+            str(experiment_file),
+            "--workers",
+            "2",
+            "--no-progress",
+            "--no-report",
+            "--out",
+            str(tmp_path / "long"),
+        ],
+        cwd=PROJECT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
-    while not list((tmp_path / "long" / "parts").glob("runs-*.parquet")) and time.monotonic() < deadline:
+    while (
+        not list((tmp_path / "long" / "parts").glob("runs-*.parquet"))
+        and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     workers = children_of(process.pid)
     assert len(workers) >= 2

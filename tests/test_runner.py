@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sim.model import AllianceModel
 from sim.sweeps import worker
 from sim.sweeps.experiment import load_experiment
-from sim.model import AllianceModel
 from sim.sweeps.runner import RunnerError, run_experiment, run_seed
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -65,12 +65,29 @@ def test_results_are_identical_for_one_worker_two_workers_and_dask(tmp_path):
 
 def test_runs_table_has_ids_seeds_factors_and_outcomes(tmp_path):
     table = pd.read_parquet(run_small(tmp_path, "cols", workers=1))
-    for column in ("run_id", "point_id", "replication", "seed", "scenario", "manager",
-                   "manager_position", "status", "duration", "dissolved", "total_value", "gini"):
+    for column in (
+        "run_id",
+        "point_id",
+        "replication",
+        "seed",
+        "scenario",
+        "manager",
+        "manager_position",
+        "status",
+        "duration",
+        "dissolved",
+        "total_value",
+        "gini",
+    ):
         assert column in table.columns
     one_run = table.iloc[5]
-    model = AllianceModel("pps_infrastructure", rng=int(one_run["seed"]), horizon=24,
-                          manager=one_run["manager"], manager_position=one_run["manager_position"])
+    model = AllianceModel(
+        "pps_infrastructure",
+        rng=int(one_run["seed"]),
+        horizon=24,
+        manager=one_run["manager"],
+        manager_position=one_run["manager_position"],
+    )
     assert model.run()["total_value"] == one_run["total_value"]
 
 
@@ -108,7 +125,9 @@ def test_existing_results_are_not_overwritten_without_resume_or_force(tmp_path):
 
 def test_resume_refuses_results_of_a_different_experiment(tmp_path):
     run_small(tmp_path, "mine", workers=1)
-    other = load_experiment(write_experiment(tmp_path, SMALL.replace("replications = 3", "replications = 4")))
+    other = load_experiment(
+        write_experiment(tmp_path, SMALL.replace("replications = 3", "replications = 4"))
+    )
     with pytest.raises(RunnerError, match="different experiment"):
         run_experiment(other, out=tmp_path / "mine", workers=1, resume=True, progress=False)
 
@@ -117,7 +136,9 @@ def test_resume_of_a_finished_sweep_runs_nothing_and_keeps_the_table(tmp_path):
     path = run_small(tmp_path, "done", workers=1)
     before = path.read_bytes()
     experiment = load_experiment(tmp_path / "experiment.toml")
-    summary = run_experiment(experiment, out=tmp_path / "done", workers=1, resume=True, progress=False)
+    summary = run_experiment(
+        experiment, out=tmp_path / "done", workers=1, resume=True, progress=False
+    )
     assert summary.ran == 0 and summary.skipped == 9
     assert path.read_bytes() == before
 
@@ -128,8 +149,15 @@ LONG = SMALL.replace("steps = 24", "steps = 120").replace("replications = 3", "r
 @pytest.mark.slow
 def test_kill_9_in_the_middle_then_resume_gives_the_uninterrupted_table(tmp_path):
     experiment_file = write_experiment(tmp_path, LONG)
-    command = [sys.executable, str(PROJECT / "run_experiment.py"), str(experiment_file),
-               "--workers", "1", "--no-progress", "--out"]
+    command = [
+        sys.executable,
+        str(PROJECT / "run_experiment.py"),
+        str(experiment_file),
+        "--workers",
+        "1",
+        "--no-progress",
+        "--out",
+    ]
     subprocess.run([*command, str(tmp_path / "whole")], check=True, cwd=PROJECT)
 
     broken = tmp_path / "broken"
@@ -155,15 +183,18 @@ def test_an_existing_dask_cluster_is_used_through_its_scheduler_address(tmp_path
     from distributed import LocalCluster
 
     local = run_small(tmp_path, "local", workers=1)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=40) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    ) as cluster:
         remote = run_small(tmp_path, "remote", backend="dask", scheduler=cluster.scheduler_address)
     assert remote.read_bytes() == local.read_bytes()
 
 
 def test_progress_is_reported_as_runs_done_of_runs_planned(tmp_path):
     calls = []
-    run_small(tmp_path, "progress", workers=1, progress=lambda done, total: calls.append((done, total)))
+    run_small(
+        tmp_path, "progress", workers=1, progress=lambda done, total: calls.append((done, total))
+    )
     planned = len(pd.read_parquet(tmp_path / "progress" / "runs.parquet"))
     assert calls[0] == (0, planned) and calls[-1] == (planned, planned)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
@@ -185,13 +216,20 @@ def test_a_cancelled_sweep_stops_early_says_so_and_resumes_to_the_same_table(tmp
 
     experiment = load_experiment(tmp_path / "experiment.toml")
     with pytest.raises(SweepCancelled) as stopped:
-        run_experiment(experiment, out=tmp_path / "cut", workers=2, progress=stop_after_first_batch,
-                       cancel=cancel)
+        run_experiment(
+            experiment,
+            out=tmp_path / "cut",
+            workers=2,
+            progress=stop_after_first_batch,
+            cancel=cancel,
+        )
     planned = len(pd.read_parquet(whole))
     assert 0 < stopped.value.done < planned and stopped.value.planned == planned
     manifest = json.loads((tmp_path / "cut" / "manifest.json").read_text())
     assert manifest["status"] == "cancelled"
     assert not (tmp_path / "cut" / "runs.parquet").exists()
-    summary = run_experiment(experiment, out=tmp_path / "cut", workers=1, resume=True, progress=False)
+    summary = run_experiment(
+        experiment, out=tmp_path / "cut", workers=1, resume=True, progress=False
+    )
     assert summary.skipped == stopped.value.done
     assert (tmp_path / "cut" / "runs.parquet").read_bytes() == whole.read_bytes()

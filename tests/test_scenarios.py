@@ -11,8 +11,14 @@ from sim.model.risk import distribute, performance_risk_weights
 
 from .conftest import run_outcomes
 
-FORMS = ["pps_infrastructure", "pps_care", "open_innovation", "shared_service_centre",
-         "regional_network", "cocreation"]
+FORMS = [
+    "pps_infrastructure",
+    "pps_care",
+    "open_innovation",
+    "shared_service_centre",
+    "regional_network",
+    "cocreation",
+]
 
 
 def test_every_form_of_the_article_has_a_scenario():
@@ -40,8 +46,10 @@ def test_each_scenario_has_partners_of_two_sectors_with_different_goals_and_powe
 
 def test_a_five_line_variant_extends_a_scenario(tmp_path):
     variant = tmp_path / "rough_times.toml"
-    variant.write_text('extends = "pps_infrastructure"\ndescription = "A rougher ride"\n'
-                       "[knobs]\nturbulence = 0.8\n")
+    variant.write_text(
+        'extends = "pps_infrastructure"\ndescription = "A rougher ride"\n'
+        "[knobs]\nturbulence = 0.8\n"
+    )
     scenario = load_scenario(variant)
     base = load_scenario("pps_infrastructure")
     assert scenario.knobs["turbulence"] == 0.8 and scenario.partners == base.partners
@@ -54,8 +62,14 @@ def test_risk_allocation_decides_who_absorbs_a_disappointing_month():
     shares = np.array([0.5, 0.5])
     private = np.array([False, True])
     on_private = performance_risk_weights(shares, private, 1.0)
-    received = distribute(shares, expected=10.0, base_value=6.0, realised=6.0,
-                          performance=on_private, demand=on_private)
+    received = distribute(
+        shares,
+        expected=10.0,
+        base_value=6.0,
+        realised=6.0,
+        performance=on_private,
+        demand=on_private,
+    )
     assert received.tolist() == [5.0, 1.0]
     assert received.sum() == pytest.approx(6.0)
 
@@ -65,8 +79,9 @@ def sector_income(sector, **knobs):
     of ``sector`` and the market index, from month 24 on."""
     series = []
     for seed in range(12):
-        model = AllianceModel("pps_infrastructure", rng=seed, exit_threshold=20.0, horizon=96,
-                              turbulence=0.8, **knobs)
+        model = AllianceModel(
+            "pps_infrastructure", rng=seed, exit_threshold=20.0, horizon=96, turbulence=0.8, **knobs
+        )
         cols = [i for i, s in enumerate(model.partners.sectors) if s == sector]
         income, market = [], []
         while model.running:
@@ -81,8 +96,12 @@ def sector_income(sector, **knobs):
 
 def test_under_user_fees_private_partners_carry_demand_risk_under_availability_the_public_side():
     def market_exposure(mechanism, sector):
-        return np.mean([np.corrcoef(income, market)[0, 1]
-                        for income, market in sector_income(sector, payment_mechanism=mechanism)])
+        return np.mean(
+            [
+                np.corrcoef(income, market)[0, 1]
+                for income, market in sector_income(sector, payment_mechanism=mechanism)
+            ]
+        )
 
     assert market_exposure("user_fees", "private") > market_exposure("availability", "private")
     assert market_exposure("availability", "public") > market_exposure("user_fees", "public")
@@ -90,8 +109,12 @@ def test_under_user_fees_private_partners_carry_demand_risk_under_availability_t
 
 def test_when_private_partners_carry_the_risk_their_income_swings_more():
     def private_volatility(allocation):
-        return np.mean([np.std(np.diff(income))
-                        for income, _ in sector_income("private", risk_allocation=allocation)])
+        return np.mean(
+            [
+                np.std(np.diff(income))
+                for income, _ in sector_income("private", risk_allocation=allocation)
+            ]
+        )
 
     assert private_volatility(1.0) > private_volatility(0.0)
 
@@ -100,7 +123,9 @@ def test_a_scheduled_renegotiation_rule_lets_no_partner_reopen_the_agreement():
     def calls(rule):
         total = 0
         for seed in range(20):
-            model = AllianceModel("open_innovation", rng=seed, renegotiation_rule=rule, collect=False)
+            model = AllianceModel(
+                "open_innovation", rng=seed, renegotiation_rule=rule, collect=False
+            )
             model.run()
             total += sum(event[1] == "call" for event in model.events)
         return total
@@ -150,12 +175,20 @@ def test_termination_compensation_owed_keeps_partners_in():
 def termination_runs(borne_by):
     runs = []
     for seed in range(40):
-        model = AllianceModel("pps_infrastructure", rng=seed, collect=False, termination_compensation=1.0,
-                              termination_borne_by=borne_by)
+        model = AllianceModel(
+            "pps_infrastructure",
+            rng=seed,
+            collect=False,
+            termination_compensation=1.0,
+            termination_borne_by=borne_by,
+        )
         outcomes = model.run()
         p = model.partners
-        paid = [(p.sectors[p.names.index(e[2]["partner"])], e[2]["amount"])
-                for e in model.events if e[1] == "termination"]
+        paid = [
+            (p.sectors[p.names.index(e[2]["partner"])], e[2]["amount"])
+            for e in model.events
+            if e[1] == "termination"
+        ]
         runs.append((outcomes, paid))
     assert sum(bool(paid) for _, paid in runs) >= 5
     return runs
@@ -165,7 +198,8 @@ def test_a_leaver_pays_its_own_termination_compensation():
     for outcomes, paid in termination_runs("leaver"):
         assert outcomes["termination_paid"] == pytest.approx(sum(amount for _, amount in paid))
         assert outcomes["public_termination_paid"] == pytest.approx(
-            sum(amount for sector, amount in paid if sector == "public"))
+            sum(amount for sector, amount in paid if sector == "public")
+        )
 
 
 def test_under_a_public_guarantee_the_public_partners_pay_a_private_leaver():

@@ -96,17 +96,21 @@ class Scenario:
         for template, count in zip(self.templates, counts, strict=True):
             for k in range(count):
                 v = self.variation
-                stance = np.clip(np.array(template.stance) + rng.normal(0, v, len(template.stance)), -1, 1)
+                stance = np.clip(
+                    np.array(template.stance) + rng.normal(0, v, len(template.stance)), -1, 1
+                )
                 power = np.array(template.power) * rng.lognormal(0, v, len(POWER_BASES))
-                specs.append(PartnerSpec(
-                    name=f"{template.sector} {k + 1}",
-                    sector=template.sector,
-                    stance=tuple(stance),
-                    salience=template.salience,
-                    power=tuple(power),
-                    capacity=float(template.capacity * rng.lognormal(0, v / 2)),
-                    outside_option=float(template.outside_option * rng.lognormal(0, v / 2)),
-                ))
+                specs.append(
+                    PartnerSpec(
+                        name=f"{template.sector} {k + 1}",
+                        sector=template.sector,
+                        stance=tuple(stance),
+                        salience=template.salience,
+                        power=tuple(power),
+                        capacity=float(template.capacity * rng.lognormal(0, v / 2)),
+                        outside_option=float(template.outside_option * rng.lognormal(0, v / 2)),
+                    )
+                )
         return tuple(specs)
 
 
@@ -163,8 +167,11 @@ def builtin_scenario_path(name: str) -> Path:
     """
     names = available_scenarios()
     if not isinstance(name, str) or name not in names:
-        raise ConfigError("scenario", "", f"{str(name)[:80]!r} is not a built-in scenario; "
-                          f"choose one of {', '.join(names)}")
+        raise ConfigError(
+            "scenario",
+            "",
+            f"{str(name)[:80]!r} is not a built-in scenario; choose one of {', '.join(names)}",
+        )
     return SCENARIO_DIR / f"{name}.toml"
 
 
@@ -207,10 +214,16 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise ConfigError(_display(path), "extends", "circular extends chain")
     if not path.exists():
         if seen:
-            raise ConfigError(_display(seen[-1]), "extends", f"no scenario {path.stem!r} "
-                              f"(known: {', '.join(available_scenarios())})")
-        raise ConfigError(_display(path), "", "file not found; known scenarios: "
-                          + ", ".join(available_scenarios()))
+            raise ConfigError(
+                _display(seen[-1]),
+                "extends",
+                f"no scenario {path.stem!r} (known: {', '.join(available_scenarios())})",
+            )
+        raise ConfigError(
+            _display(path),
+            "",
+            "file not found; known scenarios: " + ", ".join(available_scenarios()),
+        )
     data = load_toml(path)
     parent = data.pop("extends", None)
     if parent is None:
@@ -253,12 +266,17 @@ def _parse(top: Table, default_name: str) -> Scenario:
     templates: tuple[PartnerTemplate, ...] = ()
     variation = 0.3
     if top.has("partners") == top.has("generate"):
-        raise top.error("partners", "give either [[partners]] or a [generate] table, not "
-                        + ("both" if top.has("partners") else "neither"))
+        raise top.error(
+            "partners",
+            "give either [[partners]] or a [generate] table, not "
+            + ("both" if top.has("partners") else "neither"),
+        )
     if top.has("partners"):
         partners = tuple(_partner(t, k) for t in top.tables("partners"))
         if len(partners) < 2:
-            raise top.error("partners", f"an alliance needs at least two partners, got {len(partners)}")
+            raise top.error(
+                "partners", f"an alliance needs at least two partners, got {len(partners)}"
+            )
         names = [p.name for p in partners]
         for i, p in enumerate(names):
             if p in names[:i]:
@@ -266,7 +284,9 @@ def _parse(top: Table, default_name: str) -> Scenario:
         if len({p.sector for p in partners}) < 1:
             raise top.error("partners", "no sector given")
         if "n_partners" in knobs:
-            raise top.error("knobs.n_partners", "only scenarios with a [generate] table take n_partners")
+            raise top.error(
+                "knobs.n_partners", "only scenarios with a [generate] table take n_partners"
+            )
     else:
         gen = top.table("generate")
         variation = gen.number("variation", 0.0, 1.0, 0.3)
@@ -275,14 +295,27 @@ def _parse(top: Table, default_name: str) -> Scenario:
 
     manager_home = top.string("manager_home", None)
     if manager_home is not None and partners and manager_home not in {p.name for p in partners}:
-        raise top.error("manager_home", f"{manager_home!r} is not a listed partner "
-                        f"(partners: {', '.join(p.name for p in partners)})")
+        raise top.error(
+            "manager_home",
+            f"{manager_home!r} is not a listed partner "
+            f"(partners: {', '.join(p.name for p in partners)})",
+        )
     top.done()
     return Scenario(
-        name=name, description=description, source=str(top.file), issues=issues,
-        context=context, power_salience=power_salience, knobs=knobs, partners=partners,
-        templates=templates, variation=variation, manager_home=manager_home, form=form,
-        dilemma=dilemma, references=references,
+        name=name,
+        description=description,
+        source=str(top.file),
+        issues=issues,
+        context=context,
+        power_salience=power_salience,
+        knobs=knobs,
+        partners=partners,
+        templates=templates,
+        variation=variation,
+        manager_home=manager_home,
+        form=form,
+        dilemma=dilemma,
+        references=references,
     )
 
 
@@ -339,8 +372,11 @@ def _template_tables(gen: Table) -> list[Table]:
     tables = []
     for sector in list(sectors.data):
         if sector not in SECTORS:
-            raise sectors.error(sector, f"unknown sector{did_you_mean(sector, SECTORS)}; "
-                                f"expected one of {', '.join(SECTORS)}")
+            raise sectors.error(
+                sector,
+                f"unknown sector{did_you_mean(sector, SECTORS)}; "
+                f"expected one of {', '.join(SECTORS)}",
+            )
         tables.append(sectors.table(sector))
     sectors.done()
     if not tables:
@@ -363,7 +399,15 @@ def _template(t: Table, k: int) -> PartnerTemplate:
 
 
 __all__ = [
-    "ConfigError", "PartnerSpec", "PartnerTemplate", "Scenario", "available_scenarios",
-    "builtin_scenario_path", "check_number", "load_builtin_scenario", "load_scenario",
-    "scenario_path", "scenario_reference",
+    "ConfigError",
+    "PartnerSpec",
+    "PartnerTemplate",
+    "Scenario",
+    "available_scenarios",
+    "builtin_scenario_path",
+    "check_number",
+    "load_builtin_scenario",
+    "load_scenario",
+    "scenario_path",
+    "scenario_reference",
 ]

@@ -83,8 +83,11 @@ def read_text_file(path: Path, limit: int = MAX_FILE_BYTES) -> str:
         except OSError as exc:
             raise ConfigError(path, "", f"cannot read file ({exc.strerror})") from None
     if len(data) > limit:
-        raise ConfigError(path, "", f"larger than {limit:,} bytes; scenario and experiment "
-                          "files are a few kilobytes")
+        raise ConfigError(
+            path,
+            "",
+            f"larger than {limit:,} bytes; scenario and experiment files are a few kilobytes",
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -106,8 +109,9 @@ def _check_bounds(path: Path, data: dict[str, Any]) -> None:
         elif isinstance(value, list):
             stack.extend((f"{where}[{i}]", item, depth + 1) for i, item in enumerate(value))
         elif isinstance(value, str) and len(value) > MAX_STRING:
-            raise ConfigError(path, where, f"a string of {len(value):,} characters, more than "
-                              f"{MAX_STRING:,}")
+            raise ConfigError(
+                path, where, f"a string of {len(value):,} characters, more than {MAX_STRING:,}"
+            )
 
 
 def _describe(value: Any) -> str:
@@ -144,7 +148,9 @@ class Table:
             return default
         return self.data[key]
 
-    def string(self, key: str, default: Any = _REQUIRED, choices: tuple[str, ...] | None = None) -> Any:
+    def string(
+        self, key: str, default: Any = _REQUIRED, choices: tuple[str, ...] | None = None
+    ) -> Any:
         value = self.raw(key, default)
         if value is default and key not in self.data:
             return value
@@ -164,15 +170,17 @@ class Table:
             raise self.error(key, f"expected true or false, got {_describe(value)}")
         return value
 
-    def number(self, key: str, low: float, high: float, default: Any = _REQUIRED,
-               integer: bool = False) -> Any:
+    def number(
+        self, key: str, low: float, high: float, default: Any = _REQUIRED, integer: bool = False
+    ) -> Any:
         value = self.raw(key, default)
         if value is default and key not in self.data:
             return value
         return check_number(value, low, high, integer, lambda m: self.error(key, m))
 
-    def vector(self, key: str, length: int | None, low: float, high: float,
-               default: Any = _REQUIRED) -> Any:
+    def vector(
+        self, key: str, length: int | None, low: float, high: float, default: Any = _REQUIRED
+    ) -> Any:
         value = self.raw(key, default)
         if value is default and key not in self.data:
             return value
@@ -204,7 +212,9 @@ class Table:
     def tables(self, key: str) -> list[Table]:
         value = self.raw(key)
         if not isinstance(value, list):
-            raise self.error(key, f"expected an array of tables ([[{key}]]), got {_describe(value)}")
+            raise self.error(
+                key, f"expected an array of tables ([[{key}]]), got {_describe(value)}"
+            )
         return [Table(v, self.file, f"{self.key_path(key)}[{i}]") for i, v in enumerate(value)]
 
     def done(self) -> None:
@@ -212,8 +222,9 @@ class Table:
         for key in self.data:
             if key not in self.used:
                 raise self.error(
-                    key, f"unknown key{did_you_mean(key, self.used)}; "
-                    f"allowed here: {', '.join(sorted(self.used)) or 'none'}"
+                    key,
+                    f"unknown key{did_you_mean(key, self.used)}; "
+                    f"allowed here: {', '.join(sorted(self.used)) or 'none'}",
                 )
 
 

@@ -52,7 +52,8 @@ def check_design_size(experiment: Experiment, limit: int = MAX_RUNS) -> int:
         raise DesignTooLarge(
             f"experiment {experiment.name!r} asks for {runs:,} runs, more than the limit of "
             f"{limit:,}; use fewer levels, samples or replications (or raise the limit with "
-            "--max-runs if you mean it)")
+            "--max-runs if you mean it)"
+        )
     return runs
 
 

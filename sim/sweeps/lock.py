@@ -37,8 +37,10 @@ class FolderBusy(RuntimeError):
     def __init__(self, folder: Path, holder: dict[str, Any]) -> None:
         self.folder = folder
         self.holder = holder
-        super().__init__(f"{folder} is in use by {describe_holder(holder)}; wait until it has "
-                         "finished, or write to another folder with --out")
+        super().__init__(
+            f"{folder} is in use by {describe_holder(holder)}; wait until it has "
+            "finished, or write to another folder with --out"
+        )
 
 
 def describe_holder(holder: dict[str, Any]) -> str:
@@ -46,8 +48,10 @@ def describe_holder(holder: dict[str, Any]) -> str:
     if not holder.get("pid"):
         return "another process (which has just started)"
     what = holder.get("purpose", "process")
-    return (f"another {what} (pid {holder['pid']} on {holder.get('host', '?')}, "
-            f"started {holder.get('started', '?')})")
+    return (
+        f"another {what} (pid {holder['pid']} on {holder.get('host', '?')}, "
+        f"started {holder.get('started', '?')})"
+    )
 
 
 @dataclass
@@ -140,9 +144,13 @@ def _release(folder: Path, fd: int) -> None:
 
 
 def _holder(purpose: str) -> dict[str, Any]:
-    return {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose,
-            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "command": " ".join(sys.argv)}
+    return {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "purpose": purpose,
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "command": " ".join(sys.argv),
+    }
 
 
 def _read_holder(fd: int) -> dict[str, Any]:

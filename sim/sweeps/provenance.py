@@ -20,8 +20,15 @@ from sim.config.knobs import KNOBS
 
 SIM_DIR = Path(__file__).resolve().parents[1]
 #: Parts of the package whose code decides what a run computes (not how results are shown).
-RUN_CODE = ("__init__.py", "config", "model", "sweeps/designs.py", "sweeps/experiment.py",
-            "sweeps/runner.py", "sweeps/worker.py")
+RUN_CODE = (
+    "__init__.py",
+    "config",
+    "model",
+    "sweeps/designs.py",
+    "sweeps/experiment.py",
+    "sweeps/runner.py",
+    "sweeps/worker.py",
+)
 
 
 def source_hashes() -> dict[str, str]:
@@ -30,8 +37,9 @@ def source_hashes() -> dict[str, str]:
     for part in RUN_CODE:
         path = SIM_DIR / part
         files.extend([path] if path.is_file() else sorted(path.rglob("*.py")))
-    return {f.relative_to(SIM_DIR).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
-            for f in files}
+    return {
+        f.relative_to(SIM_DIR).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest() for f in files
+    }
 
 
 def parameter_defaults() -> dict[str, Any]:
@@ -43,8 +51,12 @@ def resume_identity(experiment_fingerprint: str) -> dict[str, Any]:
     """Everything a results folder's runs depend on, for the manifest and for ``--resume``."""
     from sim import __version__
 
-    return {"experiment": experiment_fingerprint, "package_version": __version__,
-            "defaults": parameter_defaults(), "sources": source_hashes()}
+    return {
+        "experiment": experiment_fingerprint,
+        "package_version": __version__,
+        "defaults": parameter_defaults(),
+        "sources": source_hashes(),
+    }
 
 
 def differences(before: dict[str, Any] | None, now: dict[str, Any]) -> list[str]:
@@ -55,18 +67,29 @@ def differences(before: dict[str, Any] | None, now: dict[str, Any]) -> list[str]
     if before.get("experiment") != now["experiment"]:
         changes.append("the experiment (its file, or a scenario it uses)")
     if before.get("package_version") != now["package_version"]:
-        changes.append(f"the package version ({before.get('package_version')} -> "
-                       f"{now['package_version']})")
+        changes.append(
+            f"the package version ({before.get('package_version')} -> {now['package_version']})"
+        )
     old, new = before.get("defaults") or {}, now["defaults"]
-    changed = [f"{k} {old[k]!r} -> {new[k]!r}" for k in sorted(new) if k in old and old[k] != new[k]]
+    changed = [
+        f"{k} {old[k]!r} -> {new[k]!r}" for k in sorted(new) if k in old and old[k] != new[k]
+    ]
     added = sorted(new.keys() - old.keys())
     removed = sorted(old.keys() - new.keys())
     if changed:
         changes.append("parameter defaults: " + _some(changed))
     if added or removed:
-        changes.append("parameters " + "; ".join(
-            part for part in (f"added: {_some(added)}" if added else "",
-                              f"removed: {_some(removed)}" if removed else "") if part))
+        changes.append(
+            "parameters "
+            + "; ".join(
+                part
+                for part in (
+                    f"added: {_some(added)}" if added else "",
+                    f"removed: {_some(removed)}" if removed else "",
+                )
+                if part
+            )
+        )
     old_src, new_src = before.get("sources") or {}, now["sources"]
     edited = sorted(p for p in new_src.keys() | old_src.keys() if old_src.get(p) != new_src.get(p))
     if edited:

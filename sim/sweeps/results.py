@@ -76,7 +76,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_json(path: Path, data: dict[str, Any]) -> None:
-    atomic_write_bytes(path, (json.dumps(data, indent=2, sort_keys=True, default=str) + "\n").encode())
+    atomic_write_bytes(
+        path, (json.dumps(data, indent=2, sort_keys=True, default=str) + "\n").encode()
+    )
 
 
 def atomic_write_parquet(path: Path, frame: pd.DataFrame) -> None:
@@ -128,8 +130,11 @@ class ResultStore:
         if not self.folder.is_dir():
             return []
         owned = self.owned()
-        return sorted(p.name for p in self.folder.iterdir()
-                      if p.name not in HOUSEKEEPING and p.name not in owned)
+        return sorted(
+            p.name
+            for p in self.folder.iterdir()
+            if p.name not in HOUSEKEEPING and p.name not in owned
+        )
 
     def owned(self) -> set[str]:
         """Paths (relative to the folder) the tool recorded as its own."""
@@ -177,8 +182,11 @@ class ResultStore:
                 target.unlink()
                 removed.append(relative)
         if self.parts.is_dir():
-            removed.extend(f"{PARTS}/{chunk.name}" for chunk in self.parts.iterdir()
-                           if _CHUNK.match(chunk.name))
+            removed.extend(
+                f"{PARTS}/{chunk.name}"
+                for chunk in self.parts.iterdir()
+                if _CHUNK.match(chunk.name)
+            )
             self._remove_chunks()
         for stale in self.folder.glob(".*.tmp"):
             stale.unlink()
@@ -236,8 +244,12 @@ class ResultStore:
     def damaged_files(self) -> list[DamagedFile]:
         """Every result file that cannot be read whole: merged tables and chunks."""
         damaged = []
-        candidates = [self.folder / RUNS, self.folder / TIMESERIES,
-                      *self._part_files("runs"), *self._part_files("timeseries")]
+        candidates = [
+            self.folder / RUNS,
+            self.folder / TIMESERIES,
+            *self._part_files("runs"),
+            *self._part_files("timeseries"),
+        ]
         for path in candidates:
             if path.exists():
                 try:
@@ -272,8 +284,9 @@ class ResultStore:
             self._next_part += 1
         tag = f"{self._next_part:06d}"
         if series:
-            atomic_write_parquet(self.parts / f"timeseries-{tag}.parquet",
-                                 pd.concat(series, ignore_index=True))
+            atomic_write_parquet(
+                self.parts / f"timeseries-{tag}.parquet", pd.concat(series, ignore_index=True)
+            )
         # The runs chunk goes last: once it exists, its series are complete too.
         atomic_write_parquet(self.parts / f"runs-{tag}.parquet", pd.DataFrame(rows))
         self._next_part += 1
@@ -292,20 +305,26 @@ class ResultStore:
         if not self.parts.is_dir():
             return
         for chunk in self.parts.iterdir():
-            if _CHUNK.match(chunk.name) or (chunk.name.startswith(".") and chunk.name.endswith(".tmp")):
+            if _CHUNK.match(chunk.name) or (
+                chunk.name.startswith(".") and chunk.name.endswith(".tmp")
+            ):
                 chunk.unlink()
         if not any(self.parts.iterdir()):
             self.parts.rmdir()
 
-    def _merge_kind(self, kind: str, name: str, keys: list[str], columns: list[str] | None) -> pd.DataFrame:
+    def _merge_kind(
+        self, kind: str, name: str, keys: list[str], columns: list[str] | None
+    ) -> pd.DataFrame:
         frames = [pd.read_parquet(p) for p in self._part_files(kind)]
         if (self.folder / name).exists():
             frames.insert(0, pd.read_parquet(self.folder / name))
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=keys)
         frame = frame.drop_duplicates(subset=keys).sort_values(keys, kind="stable")
         if columns is not None:
-            frame = frame[[c for c in columns if c in frame.columns]
-                          + [c for c in frame.columns if c not in columns]]
+            frame = frame[
+                [c for c in columns if c in frame.columns]
+                + [c for c in frame.columns if c not in columns]
+            ]
         frame = frame.reset_index(drop=True)
         self._write(name, lambda path: atomic_write_parquet(path, frame))
         return frame

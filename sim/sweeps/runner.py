@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from sim.config.knobs import KNOBS
+from sim.config.scenario import PROJECT_DIR
 from sim.sweeps.designs import design_points, n_futures, sensitivity_problem
 from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment
 from sim.sweeps.limits import MAX_RUNS, MAX_WORKERS, DesignTooLarge, check_design_size
@@ -41,8 +43,6 @@ from sim.sweeps.lock import FolderBusy, folder_lock
 from sim.sweeps.provenance import differences, resume_identity
 from sim.sweeps.results import DamagedFile, ResultStore
 from sim.sweeps.worker import RunTask, execute_batch, prepare_worker
-from sim.config.knobs import KNOBS
-from sim.config.scenario import PROJECT_DIR
 
 #: Packages whose versions go into the manifest.
 VERSIONED = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "dask", "distributed")
@@ -114,8 +114,9 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {signum: signal.signal(signum, _on_signal)
-                for signum in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        signum: signal.signal(signum, _on_signal) for signum in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
@@ -225,15 +226,23 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
             with _connect(Client, scheduler) as client:
                 yield client.get_executor(pure=False)
         else:
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                              dashboard_address=None, silence_logs=40) as cluster, \
-                    Client(cluster) as client:
+            with (
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=40,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
                 yield client.get_executor(pure=False)
     elif workers == 1:
         yield InlineExecutor()
     else:
-        pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=_process_context(),
-                                      initializer=prepare_worker)
+        pool = cf.ProcessPoolExecutor(
+            max_workers=workers, mp_context=_process_context(), initializer=prepare_worker
+        )
         try:
             pool.submit(int).result()  # start every worker now (fork spawns them all at once)
             yield pool
@@ -256,7 +265,8 @@ def _connect(client_class: Any, scheduler: str) -> Any:
     except (OSError, TimeoutError, ValueError) as exc:
         raise EnvironmentProblem(
             f"cannot reach a Dask scheduler at {scheduler} within {CONNECT_TIMEOUT:g} s "
-            f"({type(exc).__name__}); check the address and that `dask scheduler` runs there") from None
+            f"({type(exc).__name__}); check the address and that `dask scheduler` runs there"
+        ) from None
 
 
 def _ask_identity(address: str, timeout: float) -> dict[str, Any]:
@@ -308,13 +318,22 @@ def batch_size(n_runs: int, workers: int) -> int:
 
 def output_columns(experiment: Experiment) -> list[str]:
     """The leading columns of runs.parquet, in order; outcomes follow."""
-    return (["run_id", "point_id", "replication", "seed", "scenario"]
-            + experiment.run_columns() + ["status", "error"])
+    return (
+        ["run_id", "point_id", "replication", "seed", "scenario"]
+        + experiment.run_columns()
+        + ["status", "error"]
+    )
 
 
-def manifest(experiment: Experiment, design: pd.DataFrame, started: str, status: str,
-             counts: dict[str, int], argv: list[str] | None,
-             identity: dict[str, Any] | None = None) -> dict[str, Any]:
+def manifest(
+    experiment: Experiment,
+    design: pd.DataFrame,
+    started: str,
+    status: str,
+    counts: dict[str, int],
+    argv: list[str] | None,
+    identity: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Provenance: what was run, with which code, seeds and versions, and how it went.
 
     ``identity`` (see :func:`sim.sweeps.provenance.resume_identity`) is what ``--resume``
@@ -327,8 +346,11 @@ def manifest(experiment: Experiment, design: pd.DataFrame, started: str, status:
         "fingerprint": experiment.fingerprint(),
         "identity": identity,
         "root_seed": experiment.seed,
-        "design": {"kind": experiment.design, "points": len(design),
-                   "problem": sensitivity_problem(experiment.factors)},
+        "design": {
+            "kind": experiment.design,
+            "points": len(design),
+            "problem": sensitivity_problem(experiment.factors),
+        },
         "counts": counts,
         "status": status,
         "started": started,
@@ -349,11 +371,19 @@ def results_folder(experiment: Experiment, out: Path | str | None = None) -> Pat
 Progress = Callable[[int, int], None]
 
 
-def run_experiment(experiment: Experiment, out: Path | None = None, workers: int | None = None,
-                   backend: str = "local", scheduler: str | None = None, resume: bool = False,
-                   force: bool = False, progress: bool | Progress | None = True,
-                   argv: list[str] | None = None, cancel: threading.Event | None = None,
-                   max_runs: int = MAX_RUNS) -> Summary:
+def run_experiment(
+    experiment: Experiment,
+    out: Path | None = None,
+    workers: int | None = None,
+    backend: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    force: bool = False,
+    progress: bool | Progress | None = True,
+    argv: list[str] | None = None,
+    cancel: threading.Event | None = None,
+    max_runs: int = MAX_RUNS,
+) -> Summary:
     """Run every missing run of ``experiment`` and merge the results into ``out``.
 
     The results folder is locked for the whole call (:mod:`sim.sweeps.lock`): a second writer
@@ -395,11 +425,23 @@ def run_experiment(experiment: Experiment, out: Path | None = None, workers: int
             store = ResultStore(folder)
             _prepare(store, experiment, identity, resume, force)
             store.claim()
-            return _run(experiment, store, workers, backend, scheduler, resume, progress, argv,
-                        cancel, identity)
+            return _run(
+                experiment,
+                store,
+                workers,
+                backend,
+                scheduler,
+                resume,
+                progress,
+                argv,
+                cancel,
+                identity,
+            )
         except DamagedFile as exc:
-            raise RunnerError(f"{exc}; the folder cannot be resumed as it is: use --force to "
-                              "start again, or --out for another folder") from None
+            raise RunnerError(
+                f"{exc}; the folder cannot be resumed as it is: use --force to "
+                "start again, or --out for another folder"
+            ) from None
 
 
 @contextmanager
@@ -415,7 +457,9 @@ def hold_results_folder(folder: Path, purpose: str = "sweep") -> Iterator[None]:
     folder = Path(folder)
     try:
         if folder.exists() and not folder.is_dir():
-            raise RunnerError(f"{folder} is a file, not a folder; give --out a folder for the results")
+            raise RunnerError(
+                f"{folder} is a file, not a folder; give --out a folder for the results"
+            )
         new_folder = not folder.exists()
     except OSError as exc:  # e.g. a name too long for the file system
         raise disk_problem(folder, exc) from None
@@ -432,46 +476,68 @@ def hold_results_folder(folder: Path, purpose: str = "sweep") -> Iterator[None]:
                 folder.rmdir()  # refused before anything was written: leave no trace
 
 
-def _prepare(store: ResultStore, experiment: Experiment, identity: dict[str, Any], resume: bool,
-             force: bool) -> None:
+def _prepare(
+    store: ResultStore, experiment: Experiment, identity: dict[str, Any], resume: bool, force: bool
+) -> None:
     """Decide, under the folder's lock, whether the sweep may write into the folder."""
     folder = store.folder
     if not store.is_results_folder():
         foreign = store.foreign_entries()
         if foreign:
-            shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-            raise RunnerError(f"{folder} is not a results folder (it holds {shown}); nothing was "
-                              "removed. Give --out a new or empty folder")
+            shown = ", ".join(foreign[:3]) + (
+                f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            )
+            raise RunnerError(
+                f"{folder} is not a results folder (it holds {shown}); nothing was "
+                "removed. Give --out a new or empty folder"
+            )
         return
     if force:
         store.clear()
         return
     if not resume:
-        raise RunnerError(f"{folder} already holds results; use --resume to finish them or "
-                          "--force to replace them")
+        raise RunnerError(
+            f"{folder} already holds results; use --resume to finish them or "
+            "--force to replace them"
+        )
     previous = store.read_manifest()
     if previous is None:
-        raise RunnerError(f"{folder} has no manifest.json (its sweep stopped before it started); "
-                          "use --force to start again")
+        raise RunnerError(
+            f"{folder} has no manifest.json (its sweep stopped before it started); "
+            "use --force to start again"
+        )
     if previous.get("fingerprint") != experiment.fingerprint():
         name = (previous.get("experiment") or {}).get("name", "unknown")
-        raise RunnerError(f"{folder} holds results of a different experiment ({name}); refusing to "
-                          "resume into it (use --force to replace them, or --out for another folder)")
+        raise RunnerError(
+            f"{folder} holds results of a different experiment ({name}); refusing to "
+            "resume into it (use --force to replace them, or --out for another folder)"
+        )
     changes = differences(previous.get("identity"), identity)
     if changes:
-        raise RunnerError(f"cannot resume {folder}: since its runs were made, "
-                          + "; ".join(changes) + " changed, and resuming would mix runs of "
-                          "different code or settings. Use --force to run it again from the start, "
-                          "or --out for a new folder")
+        raise RunnerError(
+            f"cannot resume {folder}: since its runs were made, "
+            + "; ".join(changes)
+            + " changed, and resuming would mix runs of "
+            "different code or settings. Use --force to run it again from the start, "
+            "or --out for a new folder"
+        )
 
 
-def _run(experiment: Experiment, store: ResultStore, workers: int, backend: str,
-         scheduler: str | None, resume: bool, progress: bool | Progress | None,
-         argv: list[str] | None, cancel: threading.Event | None,
-         identity: dict[str, Any]) -> Summary:
+def _run(
+    experiment: Experiment,
+    store: ResultStore,
+    workers: int,
+    backend: str,
+    scheduler: str | None,
+    resume: bool,
+    progress: bool | Progress | None,
+    argv: list[str] | None,
+    cancel: threading.Event | None,
+    identity: dict[str, Any],
+) -> Summary:
     folder = store.folder
     clock = dt.datetime.now()
-    # Workers start before this process touches Parquet (whose thread pool would make forking unsafe).
+    # Workers start before this process touches Parquet (its thread pool makes forking unsafe).
     with open_executor(backend, workers, scheduler) as executor:
         design = design_points(experiment)
         planned = len(design) * experiment.replications
@@ -482,44 +548,87 @@ def _run(experiment: Experiment, store: ResultStore, workers: int, backend: str,
         started = _now()
         store.write_design(design)
         counts = {"planned": planned, "already_done": len(done), "ran": 0, "failed": 0}
-        store.write_manifest(manifest(experiment, design, started, "running", counts, argv, identity))
+        store.write_manifest(
+            manifest(experiment, design, started, "running", counts, argv, identity)
+        )
         todo = (task for task in plan(experiment, design) if task.run_id not in done)
-        bar = tqdm(total=planned, initial=len(done), unit="run", disable=progress is not True,
-                   desc=experiment.name, smoothing=0.1, dynamic_ncols=True)
+        bar = tqdm(
+            total=planned,
+            initial=len(done),
+            unit="run",
+            disable=progress is not True,
+            desc=experiment.name,
+            smoothing=0.1,
+            dynamic_ncols=True,
+        )
         report = progress if callable(progress) else None
         if report is not None:
             report(len(done), planned)
         try:
-            _sweep(executor, store, todo, batch_size(planned - len(done), workers), workers * 4,
-                   counts, bar, report, cancel)
+            _sweep(
+                executor,
+                store,
+                todo,
+                batch_size(planned - len(done), workers),
+                workers * 4,
+                counts,
+                bar,
+                report,
+                cancel,
+            )
         except BaseException as exc:
             status = "cancelled" if isinstance(exc, SweepCancelled) else "interrupted"
             with _signals_deferred():
-                store.write_manifest(manifest(experiment, design, started, status, counts, argv,
-                                              identity))
+                store.write_manifest(
+                    manifest(experiment, design, started, status, counts, argv, identity)
+                )
             if isinstance(exc, KeyboardInterrupt):
-                raise SweepInterrupted(folder, len(done) + counts["ran"], planned,
-                                       getattr(exc, "signum", signal.SIGINT)) from None
+                raise SweepInterrupted(
+                    folder,
+                    len(done) + counts["ran"],
+                    planned,
+                    getattr(exc, "signum", signal.SIGINT),
+                ) from None
             if isinstance(exc, SweepCancelled):
-                raise SweepCancelled(folder, len(done) + counts["ran"], planned, "cancelled") from None
+                raise SweepCancelled(
+                    folder, len(done) + counts["ran"], planned, "cancelled"
+                ) from None
             raise
     with _signals_deferred():
         runs = store.merge(output_columns(experiment))
         counts["failed_total"] = int((runs["status"] == "failed").sum()) if len(runs) else 0
-        store.write_manifest(manifest(experiment, design, started, "complete", counts, argv, identity))
-    return Summary(folder=folder, planned=planned, ran=counts["ran"], skipped=len(done),
-                   failed=counts["failed"], seconds=(dt.datetime.now() - clock).total_seconds(),
-                   runs=runs, repaired=repaired)
+        store.write_manifest(
+            manifest(experiment, design, started, "complete", counts, argv, identity)
+        )
+    return Summary(
+        folder=folder,
+        planned=planned,
+        ran=counts["ran"],
+        skipped=len(done),
+        failed=counts["failed"],
+        seconds=(dt.datetime.now() - clock).total_seconds(),
+        runs=runs,
+        repaired=repaired,
+    )
 
 
-def _sweep(executor: cf.Executor, store: ResultStore, todo: Iterator[RunTask], size: int,
-           window: int, counts: dict[str, int], bar: tqdm, report: Progress | None,
-           cancel: threading.Event | None) -> None:
+def _sweep(
+    executor: cf.Executor,
+    store: ResultStore,
+    todo: Iterator[RunTask],
+    size: int,
+    window: int,
+    counts: dict[str, int],
+    bar: tqdm,
+    report: Progress | None,
+    cancel: threading.Event | None,
+) -> None:
     """Keep at most ``window`` batches in flight; store each batch as soon as it returns.
 
     When ``cancel`` is set, batches not yet started are withdrawn, those running are waited
     for and stored, and :class:`SweepCancelled` is raised.
     """
+
     def cancelled() -> bool:
         return cancel is not None and cancel.is_set()
 
@@ -542,15 +651,17 @@ def _sweep(executor: cf.Executor, store: ResultStore, todo: Iterator[RunTask], s
                     continue
                 results = future.result()
                 with _signals_deferred():
-                    store.append([row for row, _ in results], [s for _, s in results if s is not None])
+                    store.append(
+                        [row for row, _ in results], [s for _, s in results if s is not None]
+                    )
                     counts["ran"] += len(results)
                     counts["failed"] += sum(row["status"] == "failed" for row, _ in results)
                 bar.update(len(results))
                 if report is not None:
                     report(counts["already_done"] + counts["ran"], counts["planned"])
                 if not cancelled():
-                    batch = next(batches, None)
-                    if batch is not None:
+                    batch = next(batches, [])
+                    if batch:
                         in_flight.add(executor.submit(execute_batch, batch))
         if cancelled() and counts["already_done"] + counts["ran"] < counts["planned"]:
             raise SweepCancelled(store.folder, 0, 0, "cancelled")
@@ -578,15 +689,21 @@ def disk_problem(folder: Path, exc: OSError) -> RunnerError:
     """A one-line error for a failed write: bad input (exit 2) or a broken disk (exit 1)."""
     where = exc.filename or folder
     if exc.errno in (errno.ENAMETOOLONG, errno.ENOTDIR, errno.EISDIR, errno.EEXIST):
-        return RunnerError(f"cannot write {where}: {exc.strerror}; choose another --out "
-                           "(or a shorter experiment name)")
-    hint = {errno.ENOSPC: "free some space, then finish with --resume",
-            errno.EDQUOT: "free some space, then finish with --resume",
-            errno.EROFS: "the file system is read-only; choose a writable folder with --out",
-            errno.EACCES: "no permission; choose a writable folder with --out",
-            errno.EPERM: "no permission; choose a writable folder with --out"}
-    return EnvironmentProblem(f"cannot write {where}: {exc.strerror or exc}; "
-                              + hint.get(exc.errno or 0, "runs already saved stay; --resume continues"))
+        return RunnerError(
+            f"cannot write {where}: {exc.strerror}; choose another --out "
+            "(or a shorter experiment name)"
+        )
+    hint = {
+        errno.ENOSPC: "free some space, then finish with --resume",
+        errno.EDQUOT: "free some space, then finish with --resume",
+        errno.EROFS: "the file system is read-only; choose a writable folder with --out",
+        errno.EACCES: "no permission; choose a writable folder with --out",
+        errno.EPERM: "no permission; choose a writable folder with --out",
+    }
+    return EnvironmentProblem(
+        f"cannot write {where}: {exc.strerror or exc}; "
+        + hint.get(exc.errno or 0, "runs already saved stay; --resume continues")
+    )
 
 
 def _is_empty(folder: Path) -> bool:
@@ -614,10 +731,19 @@ def _version(name: str) -> str | None:
 def _git_state() -> dict[str, Any]:
     def git(*args: str) -> str | None:
         try:
-            return subprocess.run(["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True,
-                                  timeout=10, check=True).stdout.strip()
+            return subprocess.run(
+                ["git", *args],
+                cwd=PROJECT_DIR,
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=True,
+            ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
 
     status = git("status", "--porcelain")
-    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(status) if status is not None else None}
+    return {
+        "commit": git("rev-parse", "HEAD"),
+        "dirty": bool(status) if status is not None else None,
+    }
