@@ -123,7 +123,8 @@ def test_knobs_lists_every_parameter_and_every_constant_has_a_plausible_range_an
     listing = {k["name"]: k for k in AllianceModel.knobs()}
     assert set(listing) == set(KNOBS)
     for entry in listing.values():
-        assert entry["meaning"] and entry["allowed"] and "default" in entry
+        assert entry["meaning"] and entry["allowed"]
+        assert entry["default"] == KNOBS[entry["name"]].default, entry["name"]
     for name in CONSTANTS:
         entry = listing[name]
         low, high = entry["plausible"]

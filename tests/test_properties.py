@@ -2,62 +2,47 @@
 stays well defined."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import AllianceModel
+from sim import AllianceModel, load_scenario
 from sim.config.knobs import CONSTANTS, KNOBS
-from sim.config.vocabulary import INTERVENTIONS
+from sim.config.vocabulary import INTERVENTIONS, SECTORS
 from sim.model.outcomes import END_CAUSES, OUTCOMES
 
-unit = st.floats(0.0, 1.0)
+#: Bounds that keep an example fast without leaving the knob's meaning (a property that holds
+#: for 120 months and 30 partners is checked; longer runs and larger networks only cost time).
+FAST = {"horizon": (1, 120), "n_partners": (2, 30), "contract_term": (12, 240)}
+GENERATED = [
+    s
+    for s in ("pps_infrastructure", "open_innovation", "regional_network", "pps_care")
+    if load_scenario(s).generated
+]
 
 
-def plausible(name):
-    """Values of a parameter within the range a sweep or sensitivity analysis samples."""
-    knob = KNOBS[name]
-    low, high = knob.plausible_range
-    return st.integers(int(low), int(high)) if knob.kind is int else st.floats(low, high)
+def values_of(knob):
+    """Every value a caller may give ``knob``, from the parameter registry: its choices, its
+    interventions, or its numeric range (the plausible range for effect sizes and rates, whose
+    extreme ends are for sensitivity analysis), plus None where unset is a value."""
+    if knob.kind == "interventions":
+        values = st.lists(st.sampled_from(INTERVENTIONS), unique=True)
+    elif knob.choices is not None:
+        values = st.sampled_from(knob.choices)
+    elif knob.kind is bool:
+        values = st.booleans()
+    else:
+        low, high = FAST.get(knob.name, knob.plausible_range)
+        values = st.integers(int(low), int(high)) if knob.kind is int else st.floats(low, high)
+    return st.none() | values if knob.default is None else values
 
 
 knob_values = st.fixed_dictionaries(
-    {
-        "manager": st.sampled_from(["none", "lead_partner", "independent"]),
-        "manager_position": unit,
-        "manager_skill": unit,
-        "manager_capacity": st.floats(0.0, 3.0),
-        "interventions": st.lists(st.sampled_from(INTERVENTIONS), unique=True),
-        "manager_strategy": st.sampled_from(["responsive", "routine"]),
-        "turbulence": unit,
-        "shock_rate": st.floats(0.0, 6.0),
-        "political_cycle": unit,
-        "power_asymmetry": unit,
-        "goal_diversity": unit,
-        "initial_trust": unit,
-        "trait_variation": st.floats(0.0, 0.9),
-        "formalisation": unit,
-        "agreement_length": st.integers(3, 60),
-        "risk_allocation": st.none() | unit,
-        "payment_mechanism": st.sampled_from(["shared", "availability", "user_fees"]),
-        "renegotiation_rule": st.sampled_from(["flexible", "hardship", "scheduled"]),
-        "termination_compensation": unit,
-        "termination_borne_by": st.sampled_from(["leaver", "public"]),
-        "horizon": st.integers(1, 120),
-        # Mechanism parameters within their plausible (calibration) ranges; see
-        # test_trust_stays_in_the_unit_interval_when_traits_push_a_break_rate_past_one for why.
-        **{
-            name: plausible(name)
-            for name in (
-                "exit_threshold",
-                "trust_build_rate",
-                "trust_break_rate",
-                "coordination_cost",
-                "productivity",
-            )
-        },
-    }
+    {name: values_of(k) for name, k in KNOBS.items() if k.group != "constant"}
 )
-constant_values = st.fixed_dictionaries({}, optional={name: plausible(name) for name in CONSTANTS})
+constant_values = st.fixed_dictionaries(
+    {}, optional={name: values_of(KNOBS[name]) for name in CONSTANTS}
+)
 
 
 def check_month(model):
@@ -92,6 +77,8 @@ def check_month(model):
 def test_no_nan_or_infinity_trust_and_probabilities_in_unit_interval_duration_within_horizon(
     knobs, constants, seed, scenario
 ):
+    if scenario not in GENERATED:
+        knobs = {k: v for k, v in knobs.items() if k != "n_partners"}
     model = AllianceModel(scenario, rng=seed, collect=False, **knobs, **constants)
     while model.running:
         model.step()
@@ -104,6 +91,27 @@ def test_no_nan_or_infinity_trust_and_probabilities_in_unit_interval_duration_wi
     assert 0 <= outcomes["founding_months"] <= outcomes["duration"]
     assert 0.0 <= outcomes["gini"] <= 1.0
     assert -1e-12 <= outcomes["mean_trust"] <= 1.0 + 1e-12  # up to rounding
+    check_value_accounting(outcomes)
+
+
+def check_value_accounting(outcomes):
+    """Shares of the value received lie in [0, 1], and the sectors' shares add up to all of it
+    (or to nothing, when nobody gained)."""
+    shares = {k: v for k, v in outcomes.items() if k.startswith("share_")}
+    assert set(shares) == {f"share_{s}" for s in SECTORS}
+    for name in (*shares, "home_share"):
+        assert 0.0 <= outcomes[name] <= 1.0, (name, outcomes[name])
+    assert sum(shares.values()) == pytest.approx(1.0) or sum(shares.values()) == 0.0
+
+
+def test_a_partner_that_lost_money_does_not_push_the_others_shares_past_one():
+    model = AllianceModel("pps_care", rng=1, collect=False, horizon=12)
+    model.run()
+    received = model.partners.cum_received
+    received[:] = [5.0, -4.5, 0.2, 0.1, 0.2][: len(received)]
+    outcomes = model.outcomes()
+    check_value_accounting(outcomes)
+    assert outcomes["gini"] <= 1.0
 
 
 @settings(max_examples=15, deadline=None)

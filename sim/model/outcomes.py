@@ -66,8 +66,16 @@ def _others(m: Any) -> np.ndarray:
 
 
 def _share(m: Any, mask: np.ndarray) -> float:
-    total = m.partners.cum_received.sum()
-    return float(m.partners.cum_received[mask].sum() / total) if total > 0 else 0.0
+    """Share of the value received that went to the partners in ``mask``, in [0, 1].
+
+    As in :func:`gini`, a partner that lost money on balance counts as receiving nothing (its
+    loss shows in ``min_partner_gain``): dividing by a net total that losses bring near zero
+    would give shares such as 8.0 and -7.0 that mean nothing. The shares of disjoint groups
+    covering every partner sum to 1 (0 when nobody gained).
+    """
+    gained = np.maximum(m.partners.cum_received, 0.0)
+    total = gained.sum()
+    return float(gained[mask].sum() / total) if total > 0 else 0.0
 
 
 def _sector_share(sector: str) -> Outcome:

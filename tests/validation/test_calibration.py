@@ -36,8 +36,10 @@ def test_without_a_manager_a_sizeable_share_of_formed_alliances_dissolve_and_mos
     dissolved = sum(r["dissolved"] for r in formed)
     assert 0.70 <= len(formed) / len(runs) <= 0.95, f"{scenario}: {len(formed)}/{len(runs)} formed"
     assert 0.30 <= dissolved / len(formed) <= 0.60, f"{scenario}: {dissolved}/{len(formed)} dissolved"
+    # Enough seeds that the band is a finding, not luck: the 95% interval is narrower than
+    # half the width of the target band (0.30-0.60).
     interval = binomtest(dissolved, len(formed)).proportion_ci(0.95, method="wilson")
-    assert interval.low > 0.15 and interval.high < 0.75
+    assert interval.high - interval.low < 0.15, f"{scenario}: {interval}"
 
 
 def manager_gain(scenario: str, **manager) -> float:
