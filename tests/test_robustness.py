@@ -104,7 +104,7 @@ def test_two_different_experiments_cannot_share_a_folder_while_one_runs(tmp_path
 def test_concurrent_force_on_the_command_line_refuses_the_second_and_keeps_every_run(tmp_path):
     experiment_file = write_experiment(
         tmp_path,
-        SMALL.replace("steps = 24", "steps = 120").replace("replications = 3", "replications = 40"),
+        SMALL.replace("steps = 24", "steps = 120").replace("replications = 3", "replications = 80"),
     )
     out = str(tmp_path / "race")
     first = subprocess.Popen(
