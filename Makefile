@@ -49,7 +49,7 @@ lint: $(STAMP)
 
 # Pin every dependency of every extra to the versions installed and tested here.
 lock: $(STAMP)
-	$(BIN)/pip-compile --quiet --all-extras --strip-extras --no-emit-index-url \
+	$(BIN)/pip-compile --quiet --all-extras --strip-extras --no-emit-index-url --no-emit-find-links \
 	    --output-file $(LOCK) pyproject.toml
 
 clean:
