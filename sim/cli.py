@@ -38,7 +38,8 @@ class InputError(Exception):
     """Bad input from the user: reported in one line, exit code 2."""
 
 
-#: The subcommands, with the line ``--help`` shows for each (add new ones here).
+#: The subcommands, with the line ``--help`` shows for each; each is run by the function of
+#: the same name below, which takes the remaining arguments (add a new command here).
 COMMANDS: dict[str, str] = {
     "check": "check FILE...              validate scenario and experiment files",
     "scenarios": "scenarios                   list the built-in scenarios",
@@ -53,15 +54,8 @@ COMMANDS: dict[str, str] = {
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0, 1 broken environment, 2 bad input)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    handlers = {
-        "check": check,
-        "scenarios": scenarios,
-        "describe": describe,
-        "report": report,
-        "methods": methods,
-        "dashboard": dashboard,
-        "calibrate": calibrate,
-    }
+    # Each command is the function of the same name in this module (see COMMANDS).
+    handlers = {name: globals()[name] for name in COMMANDS}
     from sim.sweeps.runner import RunnerError, SweepInterrupted
 
     try:

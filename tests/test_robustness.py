@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.cli import main
+from sim.cli import COMMANDS, main
 from sim.config.knobs import KNOBS
 from sim.config.scenario import SCENARIO_DIR, builtin_scenario_path, load_scenario
 from sim.config.validation import ConfigError
@@ -549,7 +549,8 @@ def test_help_lists_every_command(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     out = capsys.readouterr().out
-    for command in ("check", "scenarios", "describe", "report", "calibrate", "dashboard"):
+    assert {"check", "scenarios", "describe", "report", "calibrate", "dashboard"} <= set(COMMANDS)
+    for command in COMMANDS:
         assert f"run_experiment.py {command}" in out
 
 
