@@ -26,6 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.sweeps.lock import LOCK_FILE
+
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
 MANIFEST = "manifest.json"
@@ -34,7 +36,7 @@ PARTS = "parts"
 #: What the tool wrote into the folder (paths relative to it), read by ``--force``.
 MARKER = ".alliance-sim.json"
 #: Files that belong to the folder's machinery rather than to its results.
-HOUSEKEEPING = (MARKER, ".lock")
+HOUSEKEEPING = (MARKER, LOCK_FILE)
 #: Files a results folder of an older version (manifest, no marker) is known to hold.
 LEGACY_OWNED = (RUNS, TIMESERIES, MANIFEST, DESIGN, "report.html")
 _CHUNK = re.compile(r"^(runs|timeseries)-\d{6}\.parquet$")
@@ -116,10 +118,6 @@ class ResultStore:
         self._next_part = 0
 
     # What the folder is -------------------------------------------------------------------
-
-    def existing(self) -> bool:
-        """True when the folder already holds results of some experiment."""
-        return any((self.folder / name).exists() for name in (MANIFEST, RUNS, PARTS, MARKER))
 
     def is_results_folder(self) -> bool:
         """True when this tool made the folder (its marker, or an older version's manifest)."""
