@@ -401,13 +401,19 @@ def _knob_line(knob, scenario: Scenario, constant: bool = False) -> str:
 
 
 def calibrate(argv: list[str]) -> int:
-    """Run experiments/calibration.toml (resuming what is on disk) and rank the candidates."""
+    """Run experiments/calibration.toml (resuming what is on disk, or from the start with
+    ``--force``) and rank the candidates."""
     parser = argparse.ArgumentParser(
         prog="run_experiment.py calibrate",
         description="Search the free parameters against the calibration target.",
     )
     parser.add_argument("--workers", type=_bounded_int(MAX_WORKERS), default=None)
     parser.add_argument("--quick", action="store_true", help="3 replications per candidate")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="start again instead of resuming (needed after the model changed)",
+    )
     args = parser.parse_args(argv)
     from sim.analysis.calibration import rank_candidates
     from sim.config.knobs import KNOBS as knobs
@@ -421,7 +427,8 @@ def calibrate(argv: list[str]) -> int:
         summary = run_experiment(
             experiment,
             workers=args.workers,
-            resume=True,
+            resume=not args.force,
+            force=args.force,
             progress=True,
             argv=["run_experiment.py", "calibrate", *argv],
         )
