@@ -145,6 +145,19 @@ def test_concurrent_force_on_the_command_line_refuses_the_second_and_keeps_every
     assert len(table) == manifest["counts"]["planned"] and table["run_id"].is_unique
 
 
+def test_report_is_refused_while_a_sweep_writes_the_folder(tmp_path, capsys):
+    folder = run_tiny(tmp_path)
+    holder = hold_lock_in_another_process(folder)
+    try:
+        capsys.readouterr()
+        assert main(["report", str(folder)]) == 2
+        assert f"in use by another sweep (pid {holder.pid}" in capsys.readouterr().err
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not (folder / "report.html").exists()
+
+
 def test_a_lock_left_by_a_dead_process_is_taken_over(tmp_path):
     folder = tmp_path / "stale"
     folder.mkdir()
