@@ -16,6 +16,7 @@ and the machine's load average (this machine is shared: say how busy it was).
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import tempfile
 import threading
@@ -34,18 +35,32 @@ DESIGNS = [
 
 def experiment(futures: int, months: int, name: str) -> Experiment:
     """The stress test as the dashboard writes it: two designs on shared LHS futures."""
-    common = {"contract_term": months, "agreement_length": 60, "risk_allocation": 0.7,
-              "renegotiation_rule": "hardship", "termination_compensation": 0.3,
-              "termination_borne_by": "public"}
-    return Experiment.from_dict({
-        "experiment": {"name": name, "scenario": "pps_infrastructure", "steps": months,
-                       "replications": 1, "seed": 20261130},
-        "design": {"kind": "lhs", "samples": futures},
-        "policy": [{**common, **d} for d in DESIGNS],
-        "uncertainties": {"turbulence": {"low": 0.05, "high": 0.6},
-                          "shock_rate": {"low": 0.0, "high": 3.0},
-                          "political_cycle": {"low": 0.0, "high": 1.0}},
-    })
+    common = {
+        "contract_term": months,
+        "agreement_length": 60,
+        "risk_allocation": 0.7,
+        "renegotiation_rule": "hardship",
+        "termination_compensation": 0.3,
+        "termination_borne_by": "public",
+    }
+    return Experiment.from_dict(
+        {
+            "experiment": {
+                "name": name,
+                "scenario": "pps_infrastructure",
+                "steps": months,
+                "replications": 1,
+                "seed": 20261130,
+            },
+            "design": {"kind": "lhs", "samples": futures},
+            "policy": [{**common, **d} for d in DESIGNS],
+            "uncertainties": {
+                "turbulence": {"low": 0.05, "high": 0.6},
+                "shock_rate": {"low": 0.0, "high": 3.0},
+                "political_cycle": {"low": 0.0, "high": 1.0},
+            },
+        }
+    )
 
 
 def main() -> None:
@@ -58,41 +73,73 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         updates: list[tuple[float, int, int]] = []
         start = time.perf_counter()
+
         def progress(done: int, total: int) -> None:
             updates.append((time.perf_counter(), done, total))
 
-        summary = run_experiment(experiment(args.futures, args.months, "bench_pps"), out=Path(tmp) / "full",
-                                 workers=args.workers, progress=progress)
+        summary = run_experiment(
+            experiment(args.futures, args.months, "bench_pps"),
+            out=Path(tmp) / "full",
+            workers=args.workers,
+            progress=progress,
+        )
         ran = time.perf_counter() - start
         months = int(summary.runs["duration"].sum())
         t0 = time.perf_counter()
-        policy = summarise(summary.runs, {"experiment": {"name": "bench_pps", "policies": [
-            {"name": d["name"], "knobs": {}} for d in DESIGNS]}, "root_seed": 20261130})
+        policy = summarise(
+            summary.runs,
+            {
+                "experiment": {
+                    "name": "bench_pps",
+                    "policies": [{"name": d["name"], "knobs": {}} for d in DESIGNS],
+                },
+                "root_seed": 20261130,
+            },
+        )
         memo_html(policy)
         analysed = time.perf_counter() - t0
         times = [start] + [u[0] for u in updates] + [start + ran]
-        gap = max(b - a for a, b in zip(times, times[1:]))
+        gap = max(b - a for a, b in itertools.pairwise(times))
 
         cancel = threading.Event()
         threading.Timer(3.0, cancel.set).start()
         t1 = time.perf_counter()
         try:
-            run_experiment(experiment(args.futures * 4, args.months, "bench_pps_cancel"),
-                           out=Path(tmp) / "cancel", workers=args.workers, progress=False, cancel=cancel)
+            run_experiment(
+                experiment(args.futures * 4, args.months, "bench_pps_cancel"),
+                out=Path(tmp) / "cancel",
+                workers=args.workers,
+                progress=False,
+                cancel=cancel,
+            )
             stopped = None
         except SweepCancelled:
             stopped = time.perf_counter() - t1 - 3.0
     load_after = os.getloadavg()
-    print(f"stress test: {len(DESIGNS)} designs x {args.futures} futures x {args.months} months, "
-          f"{args.workers} workers")
-    print(f"  runs: {summary.ran} in {ran:.1f} s ({summary.ran / ran:.1f} runs/s, "
-          f"{months / ran:,.0f} model months/s; {months:,} months simulated, the rest ended early)")
-    print(f"  policy summary and memo: {analysed:.1f} s; total {ran + analysed:.1f} s (target 60 s)")
+    print(
+        f"stress test: {len(DESIGNS)} designs x {args.futures} futures x {args.months} months, "
+        f"{args.workers} workers"
+    )
+    print(
+        f"  runs: {summary.ran} in {ran:.1f} s ({summary.ran / ran:.1f} runs/s, "
+        f"{months / ran:,.0f} model months/s; {months:,} months simulated, the rest ended early)"
+    )
+    print(
+        f"  policy summary and memo: {analysed:.1f} s; total {ran + analysed:.1f} s (target 60 s)"
+    )
     print(f"  progress: {len(updates)} updates, longest wait between two {gap:.1f} s")
-    print("  cancel: " + (f"stopped {stopped:.1f} s after it was asked" if stopped is not None
-                          else "the sweep finished before cancel arrived"))
-    print(f"  load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f} "
-          f"on {os.cpu_count()} cores")
+    print(
+        "  cancel: "
+        + (
+            f"stopped {stopped:.1f} s after it was asked"
+            if stopped is not None
+            else "the sweep finished before cancel arrived"
+        )
+    )
+    print(
+        f"  load average (1 min) before {load_before[0]:.1f}, after {load_after[0]:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,9 @@ def months_per_second(n_partners: int, manager: str, seconds: float) -> float:
     months, seed = 0, 0
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
-        model = AllianceModel("regional_network", rng=seed, collect=False, n_partners=n_partners,
-                              manager=manager)
+        model = AllianceModel(
+            "regional_network", rng=seed, collect=False, n_partners=n_partners, manager=manager
+        )
         while model.running:
             model.step()
         months += model.steps
@@ -53,7 +54,9 @@ def best_of(repeats: int, measure) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
-    parser.add_argument("--repeats", type=int, default=5, help="measurements per setting (best is kept)")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="measurements per setting (best is kept)"
+    )
     args = parser.parse_args()
 
     def baseline_rate() -> float:
@@ -65,16 +68,22 @@ def main() -> None:
 
     baseline, _ = best_of(args.repeats, baseline_rate)
     print(f"baseline: empty Mesa model  {baseline:12,.0f} steps/s (best of {args.repeats})")
-    print(f"{'partners':>8} {'manager':>12} {'best/s':>8} {'median/s':>9} {'x empty Mesa':>13} "
-          f"{'target':>7} {'met':>4}")
+    print(
+        f"{'partners':>8} {'manager':>12} {'best/s':>8} {'median/s':>9} {'x empty Mesa':>13} "
+        f"{'target':>7} {'met':>4}"
+    )
     for n in (8, 100):
         for manager in ("none", "independent"):
-            rate, median = best_of(args.repeats, lambda n=n, manager=manager:
-                                   months_per_second(n, manager, args.seconds))
+            rate, median = best_of(
+                args.repeats,
+                lambda n=n, manager=manager: months_per_second(n, manager, args.seconds),
+            )
             target = TARGET[n] if manager == "independent" else None
             met = "" if target is None else ("yes" if rate >= target else "NO")
-            print(f"{n:>8} {manager:>12} {rate:>8,.0f} {median:>9,.0f} {rate / baseline:>13.4f} "
-                  f"{target or '':>7} {met:>4}")
+            print(
+                f"{n:>8} {manager:>12} {rate:>8,.0f} {median:>9,.0f} {rate / baseline:>13.4f} "
+                f"{target or '':>7} {met:>4}"
+            )
 
 
 if __name__ == "__main__":

@@ -94,19 +94,45 @@ def measure(command: list[str]) -> tuple[float, float]:
     return seconds, peak / 2**20
 
 
-def ours(folder: Path, replications: int, steps: int, workers: int, managers=MANAGERS,
-         turbulence=TURBULENCE) -> tuple[float, float]:
+def ours(
+    folder: Path,
+    replications: int,
+    steps: int,
+    workers: int,
+    managers=MANAGERS,
+    turbulence=TURBULENCE,
+) -> tuple[float, float]:
     experiment = folder / f"bench-{replications}-{steps}.toml"
-    experiment.write_text(EXPERIMENT.format(steps=steps, replications=replications,
-                                            managers=managers, turbulence=turbulence))
+    experiment.write_text(
+        EXPERIMENT.format(
+            steps=steps, replications=replications, managers=managers, turbulence=turbulence
+        )
+    )
     out = folder / f"out-{replications}-{steps}"
-    return measure([sys.executable, "run_experiment.py", str(experiment), "--workers", str(workers),
-                    "--out", str(out), "--no-progress", "--no-report", "--force"])
+    return measure(
+        [
+            sys.executable,
+            "run_experiment.py",
+            str(experiment),
+            "--workers",
+            str(workers),
+            "--out",
+            str(out),
+            "--no-progress",
+            "--no-report",
+            "--force",
+        ]
+    )
 
 
 def theirs(replications: int, steps: int, workers: int) -> tuple[float, float]:
-    script = BATCH_RUN.format(managers=MANAGERS, turbulence=TURBULENCE, steps=steps,
-                              replications=replications, workers=workers)
+    script = BATCH_RUN.format(
+        managers=MANAGERS,
+        turbulence=TURBULENCE,
+        steps=steps,
+        replications=replications,
+        workers=workers,
+    )
     return measure([sys.executable, "-c", textwrap.dedent(script)])
 
 
@@ -123,8 +149,10 @@ def main() -> None:
         t_theirs, m_theirs = theirs(args.replications, 120, args.workers)
         print(f"   run_experiment.py  {t_ours:7.1f} s  peak {m_ours:7.0f} MiB")
         print(f"   batch_run          {t_theirs:7.1f} s  peak {m_theirs:7.0f} MiB")
-        print(f"   wall-time ratio ours/batch_run = {t_ours / t_theirs:.2f} (target <= 0.6); "
-              f"peak memory ratio = {m_ours / m_theirs:.2f} (target <= 1)")
+        print(
+            f"   wall-time ratio ours/batch_run = {t_ours / t_theirs:.2f} (target <= 0.6); "
+            f"peak memory ratio = {m_ours / m_theirs:.2f} (target <= 1)"
+        )
 
         print("B. our runner, 1,000 versus 10,000 runs of 24 months")
         small = ours(folder, 1000 // 12 + 1, 24, args.workers)

@@ -20,15 +20,21 @@ def main(runs: int) -> None:
     start = time.perf_counter()
     for card in tqdm(dilemmas(), desc="dilemmas", file=sys.stderr):
         result = compare(card, runs=runs)
-        print(f"\n[{card.key}] {card.scenario}: {card.knob} = {card.a!r} (A) vs {card.b!r} (B), "
-              f"shared {card.shared}, {runs} runs each")
+        print(
+            f"\n[{card.key}] {card.scenario}: {card.knob} = {card.a!r} (A) vs {card.b!r} (B), "
+            f"shared {card.shared}, {runs} runs each"
+        )
         for d in result["differences"]:
             mark = "within the noise" if d.within_noise else ""
-            print(f"  {d.outcome:20s} A {format_value(d.outcome, d.a):>8s}  B {format_value(d.outcome, d.b):>8s}"
-                  f"  A-B in [{d.low:.3g}, {d.high:.3g}] {mark}")
+            print(
+                f"  {d.outcome:20s} A {format_value(d.outcome, d.a):>8s}  B {format_value(d.outcome, d.b):>8s}"
+                f"  A-B in [{d.low:.3g}, {d.high:.3g}] {mark}"
+            )
         more = "> {horizon}"
-        print(f"  median lifetime      A {format_lifetime(result['median_a'], result['horizon'], more):>8s}"
-              f"  B {format_lifetime(result['median_b'], result['horizon'], more):>8s}")
+        print(
+            f"  median lifetime      A {format_lifetime(result['median_a'], result['horizon'], more):>8s}"
+            f"  B {format_lifetime(result['median_b'], result['horizon'], more):>8s}"
+        )
     print(f"\n{time.perf_counter() - start:.0f} s")
 
 

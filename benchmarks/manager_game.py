@@ -36,8 +36,10 @@ def main(seeds: int, scenarios: list[str]) -> None:
         for lever in tqdm([*INTERVENTIONS, None], desc=scenario, file=sys.stderr):
             results = np.array([play(scenario, seed, lever) for seed in range(seeds)])
             you, builtin = results[:, 0], results[:, 1]
-            print(f"  {lever or 'nothing':15s} player {you.mean():6.0f}  built-in {builtin.mean():6.0f}  "
-                  f"player wins {np.mean(you > builtin):.0%} of seeds")
+            print(
+                f"  {lever or 'nothing':15s} player {you.mean():6.0f}  built-in {builtin.mean():6.0f}  "
+                f"player wins {np.mean(you > builtin):.0%} of seeds"
+            )
 
 
 if __name__ == "__main__":

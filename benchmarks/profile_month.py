@@ -23,8 +23,13 @@ def simulate(runs: int, n_partners: int) -> int:
     """Whole runs of the benchmark's model; the number of months simulated."""
     months = 0
     for seed in range(runs):
-        model = AllianceModel("regional_network", rng=seed, collect=False, n_partners=n_partners,
-                              manager="independent")
+        model = AllianceModel(
+            "regional_network",
+            rng=seed,
+            collect=False,
+            n_partners=n_partners,
+            manager="independent",
+        )
         while model.running:
             model.step()
         months += model.steps
@@ -42,11 +47,15 @@ def main() -> None:
     profiler.enable()
     months = simulate(args.runs, args.partners)
     profiler.disable()
-    table = pstats.Stats(profiler).stats  # (file, line, name) -> (cc, nc, tottime, cumtime, callers)
+    table = pstats.Stats(
+        profiler
+    ).stats  # (file, line, name) -> (cc, nc, tottime, cumtime, callers)
     total = sum(row[2] for row in table.values())
-    print(f"{months:,} months in {total:.2f} s of profiled time: {1e6 * total / months:.0f} µs per "
-          f"month, {sum(row[1] for row in table.values()) / months:.0f} calls per month "
-          f"({args.partners} partners, independent manager)")
+    print(
+        f"{months:,} months in {total:.2f} s of profiled time: {1e6 * total / months:.0f} µs per "
+        f"month, {sum(row[1] for row in table.values()) / months:.0f} calls per month "
+        f"({args.partners} partners, independent manager)"
+    )
 
     by_module: dict[str, float] = defaultdict(float)
     for (file, _, _), row in table.items():
@@ -56,7 +65,7 @@ def main() -> None:
         print(f"{module:<40} {1e6 * seconds / months:>9.1f} {seconds / total:>6.1%}")
 
     print(f"\n{'function (own time)':<58} {'calls/month':>11} {'µs/month':>9}")
-    rows = sorted(table.items(), key=lambda item: -item[1][2])[:args.top]
+    rows = sorted(table.items(), key=lambda item: -item[1][2])[: args.top]
     for (file, line, name), row in rows:
         label = f"{_module(file)}:{line} {name}"
         print(f"{label[:58]:<58} {row[1] / months:>11.1f} {1e6 * row[2] / months:>9.1f}")
@@ -68,7 +77,7 @@ def _module(file: str) -> str:
     parts = path.parts
     for anchor in ("sim", "mesa", "numpy"):
         if anchor in parts:
-            return "/".join(parts[parts.index(anchor):])
+            return "/".join(parts[parts.index(anchor) :])
     return file if file == "~" else path.name
 
 

@@ -59,7 +59,7 @@ def table() -> str:
         "included, can be set in a scenario's `[knobs]` table, as a keyword of `AllianceModel`",
         "or as an experiment factor. *Allowed* is what validation accepts; *plausible* is the",
         "range a defensible value lies in, which the global sensitivity analysis samples.",
-        "A source reading \"judgement\" means the modellers chose the value; its plausible range",
+        'A source reading "judgement" means the modellers chose the value; its plausible range',
         "says how uncertain it is.",
         "",
     ]
@@ -67,18 +67,39 @@ def table() -> str:
         knobs = [k for k in KNOBS.values() if k.group == group]
         if not knobs:
             continue
-        lines += [f"## {title} (`{group}`, {len(knobs)})", "",
-                  "| name | default | allowed | plausible | meaning | source |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {title} (`{group}`, {len(knobs)})",
+            "",
+            "| name | default | allowed | plausible | meaning | source |",
+            "|---|---|---|---|---|---|",
+        ]
         for k in knobs:
-            lines.append("| " + " | ".join(_cell(x) for x in (
-                f"`{k.name}`", _default(k), k.allowed, _plausible(k), k.meaning, k.source or "")) + " |")
+            lines.append(
+                "| "
+                + " | ".join(
+                    _cell(x)
+                    for x in (
+                        f"`{k.name}`",
+                        _default(k),
+                        k.allowed,
+                        _plausible(k),
+                        k.meaning,
+                        k.source or "",
+                    )
+                )
+                + " |"
+            )
         lines.append("")
-    lines += ["# Outcomes", "",
-              "One column of `runs.parquet` per entry of the registry `sim/model/outcomes.py`,",
-              "in this order (the runner adds `run_id`, `point_id`, `replication`, `seed`,",
-              "`scenario`, the factors, `status` and `error` in front).", "",
-              "| name | kind | meaning |", "|---|---|---|"]
+    lines += [
+        "# Outcomes",
+        "",
+        "One column of `runs.parquet` per entry of the registry `sim/model/outcomes.py`,",
+        "in this order (the runner adds `run_id`, `point_id`, `replication`, `seed`,",
+        "`scenario`, the factors, `status` and `error` in front).",
+        "",
+        "| name | kind | meaning |",
+        "|---|---|---|",
+    ]
     lines += [f"| `{o.name}` | {o.kind.__name__} | {_cell(o.meaning)} |" for o in OUTCOMES.values()]
     lines.append("")
     unknown = {k.group for k in KNOBS.values()} - set(GROUPS)

@@ -33,7 +33,9 @@ def main() -> None:
             page.locator(".speed-toggle button", has_text="8").click()
             page.click(".play-button")
             page.wait_for_function(
-                "() => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= 24", timeout=60_000)
+                "() => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= 24",
+                timeout=60_000,
+            )
             page.click(".play-button")
             page.wait_for_timeout(2500)
             page.screenshot(path=str(OUT / f"simulation_{language}.png"))

@@ -16,14 +16,26 @@ docs/notebook.ipynb)::
     results.runs  # one row per run: design, seed, outcomes
 """
 
+from sim.api import Results, load, run
 from sim.config.configuration import Configuration, configure
 from sim.config.knobs import KNOBS, Knob
-from sim.model import AllianceModel
 from sim.config.scenario import available_scenarios, load_scenario
 from sim.config.validation import ConfigError
-from sim.api import Results, load, run
+from sim.model import AllianceModel
 from sim.sweeps.experiment import Experiment
 
-__all__ = ["KNOBS", "AllianceModel", "ConfigError", "Configuration", "Experiment", "Knob",
-           "Results", "available_scenarios", "configure", "load", "load_scenario", "run"]
+__all__ = [
+    "KNOBS",
+    "AllianceModel",
+    "ConfigError",
+    "Configuration",
+    "Experiment",
+    "Knob",
+    "Results",
+    "available_scenarios",
+    "configure",
+    "load",
+    "load_scenario",
+    "run",
+]
 __version__ = "0.2.0"

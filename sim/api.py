@@ -66,9 +66,16 @@ def experiment(source: Experiment | dict[str, Any] | str | Path) -> Experiment:
     return Experiment.from_file(source)
 
 
-def run(source: Experiment | dict[str, Any] | str | Path, out: str | Path | None = None, *,
-        workers: int | None = 1, resume: bool = False, force: bool = False,
-        progress: bool = True, report: bool = False) -> Results:
+def run(
+    source: Experiment | dict[str, Any] | str | Path,
+    out: str | Path | None = None,
+    *,
+    workers: int | None = 1,
+    resume: bool = False,
+    force: bool = False,
+    progress: bool = True,
+    report: bool = False,
+) -> Results:
     """Run every missing run of an experiment into ``out`` (default ``results/<name>`` in the
     working directory, as a notebook expects).
 
@@ -78,9 +85,15 @@ def run(source: Experiment | dict[str, Any] | str | Path, out: str | Path | None
     from sim.sweeps.runner import run_experiment
 
     study = experiment(source)
-    summary = run_experiment(study, out=Path("results") / study.name if out is None else Path(out),
-                             workers=workers, resume=resume, force=force, progress=progress,
-                             argv=["sim.api.run"])
+    summary = run_experiment(
+        study,
+        out=Path("results") / study.name if out is None else Path(out),
+        workers=workers,
+        resume=resume,
+        force=force,
+        progress=progress,
+        argv=["sim.api.run"],
+    )
     results = load(summary.folder)
     if report:
         results.report()

@@ -39,8 +39,13 @@ def dashboard_server(log: Path | None = None) -> Iterator[tuple[str, subprocess.
     """The dashboard as a trainer starts it (run_experiment.py dashboard), on a free local port."""
     port = free_port()
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
-    server = subprocess.Popen([sys.executable, "run_experiment.py", "dashboard", "--port", str(port)],
-                              cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "run_experiment.py", "dashboard", "--port", str(port)],
+        cwd=PROJECT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 90
@@ -51,7 +56,9 @@ def dashboard_server(log: Path | None = None) -> Iterator[tuple[str, subprocess.
             except OSError:
                 time.sleep(0.5)
         else:
-            pytest.fail("the dashboard did not start" + (f": {log.read_text()[-2000:]}" if log else ""))
+            pytest.fail(
+                "the dashboard did not start" + (f": {log.read_text()[-2000:]}" if log else "")
+            )
         yield url, server
     finally:
         server.terminate()
@@ -70,15 +77,31 @@ class Watched:
         self.page = page
         self.problems: list[str] = []
         self.outside: list[str] = []
-        page.on("console", lambda m: self.problems.append(f"console {m.type}: {m.text}")
-                if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                self.problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None
+            ),
+        )
         page.on("pageerror", lambda e: self.problems.append(f"script error: {e}"))
-        page.on("response", lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.on("request", lambda r: self.outside.append(r.url) if not r.url.startswith(url.rstrip("/"))
-                and not r.url.startswith(("data:", "blob:", "ws://127.0.0.1")) else None)
+        page.on(
+            "response",
+            lambda r: self.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
+        page.on(
+            "request",
+            lambda r: (
+                self.outside.append(r.url)
+                if not r.url.startswith(url.rstrip("/"))
+                and not r.url.startswith(("data:", "blob:", "ws://127.0.0.1"))
+                else None
+            ),
+        )
 
 
-def open_page(browser, url: str, width: int = 1400, height: int = 1000, language: str = "nl") -> Watched:
+def open_page(
+    browser, url: str, width: int = 1400, height: int = 1000, language: str = "nl"
+) -> Watched:
     page = browser.new_page()  # a Browser or a BrowserContext
     page.set_viewport_size({"width": width, "height": height})
     watched = Watched(page, url)

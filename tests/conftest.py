@@ -35,8 +35,9 @@ def step_until_formed(model: AllianceModel, months: int = 24) -> bool:
     return model.alliance.formed and model.running
 
 
-def formed_model(scenario: str = "open_innovation", seeds: range = range(30),
-                 **knobs) -> AllianceModel:
+def formed_model(
+    scenario: str = "open_innovation", seeds: range = range(30), **knobs
+) -> AllianceModel:
     """The first run among ``seeds`` whose partners agree, stopped in the month they did."""
     for seed in seeds:
         model = AllianceModel(scenario, rng=seed, collect=False, **knobs)

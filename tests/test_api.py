@@ -10,8 +10,13 @@ from sim import Experiment, load, run
 
 PROJECT = Path(__file__).resolve().parent.parent
 STUDY = {
-    "experiment": {"name": "api-study", "scenario": "open_innovation", "steps": 24,
-                   "replications": 3, "seed": 5},
+    "experiment": {
+        "name": "api-study",
+        "scenario": "open_innovation",
+        "steps": 24,
+        "replications": 3,
+        "seed": 5,
+    },
     "factors": {"manager": ["none", "independent"]},
 }
 STUDY_TOML = """
@@ -30,25 +35,49 @@ manager = ["none", "independent"]
 def test_a_study_from_a_dict_gives_the_runs_the_command_line_gives_for_its_file(tmp_path):
     from_python = run(STUDY, out=tmp_path / "python", progress=False)
     (tmp_path / "study.toml").write_text(STUDY_TOML)
-    subprocess.run([sys.executable, str(PROJECT / "run_experiment.py"), str(tmp_path / "study.toml"),
-                    "--workers", "1", "--no-progress", "--no-report", "--out", str(tmp_path / "cli")],
-                   check=True, cwd=PROJECT, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(PROJECT / "run_experiment.py"),
+            str(tmp_path / "study.toml"),
+            "--workers",
+            "1",
+            "--no-progress",
+            "--no-report",
+            "--out",
+            str(tmp_path / "cli"),
+        ],
+        check=True,
+        cwd=PROJECT,
+        capture_output=True,
+    )
     from_cli = load(tmp_path / "cli")
     pd.testing.assert_frame_equal(from_python.runs, from_cli.runs)
-    assert len(from_python.ok) == 6 and from_python.manifest["fingerprint"] == from_cli.manifest["fingerprint"]
+    assert (
+        len(from_python.ok) == 6
+        and from_python.manifest["fingerprint"] == from_cli.manifest["fingerprint"]
+    )
 
 
 def test_the_methods_paragraph_names_the_design_and_the_root_seed(tmp_path):
     results = run(Experiment.from_dict(STUDY), out=tmp_path / "study", progress=False)
-    printed = subprocess.run([sys.executable, str(PROJECT / "run_experiment.py"), "methods",
-                              str(results.folder)], check=True, cwd=PROJECT, capture_output=True,
-                             text=True).stdout
+    printed = subprocess.run(
+        [sys.executable, str(PROJECT / "run_experiment.py"), "methods", str(results.folder)],
+        check=True,
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert printed.strip() == results.methods().strip()
     assert "root seed 5" in printed and "3 replications" in printed and "open_innovation" in printed
 
 
 def test_methods_of_a_folder_without_results_is_a_one_line_error(tmp_path):
-    done = subprocess.run([sys.executable, str(PROJECT / "run_experiment.py"), "methods", str(tmp_path)],
-                          cwd=PROJECT, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(PROJECT / "run_experiment.py"), "methods", str(tmp_path)],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error:") and str(tmp_path) in done.stderr

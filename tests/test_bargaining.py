@@ -1,5 +1,7 @@
 """Negotiation: who weighs how much, which agenda, how the value is split and whether it settles."""
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -36,6 +38,7 @@ def fit(agenda, ideals=IDEALS, salience=OPPOSITE_SALIENCE):
 
 # --- the agenda ---------------------------------------------------------------------------------
 
+
 def test_an_agenda_at_a_partners_ideal_serves_it_fully_and_one_far_away_not_at_all():
     assert fit(IDEALS[0])[0] == 1.0
     assert fit(np.array([0.0, 1.0]))[0] == 0.0
@@ -62,12 +65,14 @@ def test_integrative_agenda_gives_each_partner_the_issue_it_cares_most_about():
 def test_the_integrative_gain_grows_with_how_differently_partners_weigh_the_issues():
     def joint_gain(contrast):
         salience = np.array([[0.5 + contrast, 0.5 - contrast], [0.5 - contrast, 0.5 + contrast]])
-        return (fit(mediated_agenda(IDEALS, salience, EQUAL), salience=salience).sum()
-                - fit(split_the_difference(IDEALS, EQUAL), salience=salience).sum())
+        return (
+            fit(mediated_agenda(IDEALS, salience, EQUAL), salience=salience).sum()
+            - fit(split_the_difference(IDEALS, EQUAL), salience=salience).sum()
+        )
 
     gains = [joint_gain(c) for c in (0.0, 0.1, 0.2, 0.3, 0.4)]
     assert gains[0] == pytest.approx(0.0, abs=1e-12)  # nothing to trade when all weigh alike
-    assert all(a < b for a, b in zip(gains, gains[1:]))
+    assert all(a < b for a, b in itertools.pairwise(gains))
 
 
 def test_a_mediator_stops_where_a_partner_would_start_to_lose():
@@ -95,7 +100,8 @@ unit = st.floats(0.0, 1.0)
     raw_weights=arrays(float, 4, elements=st.floats(0.01, 1.0)),
 )
 def test_mediation_never_leaves_any_partner_worse_off_and_never_lowers_the_joint_gain(
-        ideals, salience, raw_weights):
+    ideals, salience, raw_weights
+):
     salience = salience / salience.sum(axis=1, keepdims=True)
     weights = raw_weights / raw_weights.sum()
     split_agenda = split_the_difference(ideals, weights)
@@ -108,6 +114,7 @@ def test_mediation_never_leaves_any_partner_worse_off_and_never_lowers_the_joint
 
 # --- the split of the value ----------------------------------------------------------------------
 
+
 def test_no_agreement_exists_when_it_would_push_a_partner_below_its_outside_option():
     reservation = reservation_shares(np.full(3, 2.0), np.zeros(3), np.zeros(3), np.full(3, 5.0))
     assert nash_shares(reservation, np.full(3, 1 / 3), np.ones(3)) is None
@@ -117,7 +124,9 @@ def test_no_agreement_when_the_alliance_is_expected_to_destroy_value():
     reservation = reservation_shares(np.ones(2), np.zeros(2), np.zeros(2), np.array([-1.0, -1.0]))
     assert nash_shares(reservation, EQUAL, np.ones(2)) is None
     # One pessimist is enough.
-    reservation = reservation_shares(np.full(2, 0.1), np.zeros(2), np.zeros(2), np.array([5.0, 0.0]))
+    reservation = reservation_shares(
+        np.full(2, 0.1), np.zeros(2), np.zeros(2), np.array([5.0, 0.0])
+    )
     assert nash_shares(reservation, EQUAL, np.ones(2)) is None
 
 
@@ -127,7 +136,9 @@ def test_mission_value_in_kind_makes_room_for_a_deal_money_alone_cannot():
     weight = default("mission_weight")
     money_only = reservation_shares(outside, costs, np.zeros(2), perceived)
     assert nash_shares(money_only, EQUAL, np.ones(2)) is None
-    in_kind = reservation_shares(outside, costs, mission_value(np.ones(2), value, 2.0, weight), perceived)
+    in_kind = reservation_shares(
+        outside, costs, mission_value(np.ones(2), value, 2.0, weight), perceived
+    )
     shares = nash_shares(in_kind, EQUAL, np.ones(2))
     assert shares is not None and np.all(in_kind < money_only)
 
@@ -148,7 +159,8 @@ def test_an_agenda_that_serves_a_partners_goals_is_worth_more_to_it_but_only_if_
     raw_weights=arrays(float, 5, elements=st.floats(0.01, 1.0)),
 )
 def test_an_agreement_gives_every_partner_at_least_its_reservation_and_shares_sum_to_one(
-        outside, costs, fits, perceived, raw_weights):
+    outside, costs, fits, perceived, raw_weights
+):
     weights = raw_weights / raw_weights.sum()
     mission = mission_value(fits, float(perceived.mean()), 5.0, default("mission_weight"))
     reservation = reservation_shares(outside, costs, mission, perceived)
@@ -176,6 +188,7 @@ def test_partners_who_left_get_no_share_and_no_weight():
 
 
 # --- power -------------------------------------------------------------------------------------------
+
 
 def test_effective_power_follows_which_power_base_the_context_values():
     # Partner 0 holds money, partner 1 formal authority.
@@ -215,7 +228,7 @@ def test_a_steering_core_settles_faster_and_more_partners_settle_slower():
     assert chance([0.55, 0.15, 0.15, 0.15], steering=0.0) == pytest.approx(equal4)
     by_size = [chance(np.full(n, 1.0 / n)) for n in (2, 4, 8, 16)]
     assert by_size[0] == pytest.approx(BASE)
-    assert all(a > b for a, b in zip(by_size, by_size[1:]))
+    assert all(a > b for a, b in itertools.pairwise(by_size))
 
 
 def test_a_mediator_and_a_broker_help_a_negotiation_settle():
@@ -226,8 +239,14 @@ def test_a_mediator_and_a_broker_help_a_negotiation_settle():
 
 
 @settings(max_examples=100, deadline=None)
-@given(raw=arrays(float, 6, elements=st.floats(0.0, 1.0)), n=st.integers(1, 6),
-       base=st.floats(0.01, 1.0), steering=st.floats(0.0, 3.0), mediation=unit, brokerage=unit)
+@given(
+    raw=arrays(float, 6, elements=st.floats(0.0, 1.0)),
+    n=st.integers(1, 6),
+    base=st.floats(0.01, 1.0),
+    steering=st.floats(0.0, 3.0),
+    mediation=unit,
+    brokerage=unit,
+)
 def test_the_chance_to_settle_is_a_probability(raw, n, base, steering, mediation, brokerage):
     weights = np.zeros(6)
     weights[:n] = raw[:n] + 0.01
@@ -238,10 +257,19 @@ def test_the_chance_to_settle_is_a_probability(raw, n, base, steering, mediation
 
 # --- negotiation in the model ------------------------------------------------------------------------
 
+
 def founding(seed, mediate, **knobs):
     """A model one month in, whose manager (if ``mediate``) mediated the founding negotiation."""
-    model = AllianceModel("open_innovation", rng=seed, collect=False, manager="independent",
-                          interventions="none", manager_skill=1.0, independent_legitimacy=1.0, **knobs)
+    model = AllianceModel(
+        "open_innovation",
+        rng=seed,
+        collect=False,
+        manager="independent",
+        interventions="none",
+        manager_skill=1.0,
+        independent_legitimacy=1.0,
+        **knobs,
+    )
     if mediate:
         assert model.manager.intervene("mediate") == pytest.approx(1.0)
     model.step()
@@ -260,7 +288,10 @@ def test_in_the_model_a_mediated_founding_agenda_serves_every_partner_at_least_a
         assert [e[2] for e in mediated.events if e[1] == "agreement"] == [{"mediated": True}]
         assert [e[2] for e in plain.events if e[1] == "agreement"] == [{"mediated": False}]
         p = mediated.partners
-        fits = lambda m: goal_fit(m.alliance.agreement.agenda, p.ideals, p.salience, MISFIT)  # noqa: E731
+
+        def fits(m, p=p):
+            return goal_fit(m.alliance.agreement.agenda, p.ideals, p.salience, MISFIT)
+
         assert np.all(fits(mediated) >= fits(plain) - 1e-12)
         assert fits(mediated).sum() > fits(plain).sum()
     assert compared >= 5

@@ -20,4 +20,6 @@ def test_citation_file_names_the_version_and_licence_of_the_package():
     assert _top_level(citation, "cff-version") == "1.2.0"
     assert _top_level(citation, "version") == project["version"]
     assert _top_level(citation, "license") == project["license"] == "MIT"
-    assert re.search(r'^authors:\n  - name: "The alliance-sim contributors"$', citation, re.MULTILINE)
+    assert re.search(
+        r'^authors:\n  - name: "The alliance-sim contributors"$', citation, re.MULTILINE
+    )

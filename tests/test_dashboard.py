@@ -7,8 +7,14 @@ import pytest
 from sim.config.scenario import available_scenarios
 from sim.config.vocabulary import INTERVENTIONS, SECTORS
 from sim.dashboard.app import PAGES, builtin_scenario, preset_settings, scenario_from_label
-from sim.dashboard.dilemmas import (MEASURES, compare, dilemmas, format_lifetime, paired_difference,
-                                    run_option)
+from sim.dashboard.dilemmas import (
+    MEASURES,
+    compare,
+    dilemmas,
+    format_lifetime,
+    paired_difference,
+    run_option,
+)
 from sim.dashboard.events import describe, event_log
 from sim.dashboard.i18n import LANGUAGES, load_texts, name, t, texts
 from sim.dashboard.lessons import MOMENTS, lessons
@@ -28,6 +34,7 @@ def keys(table, prefix=""):
 
 
 # --- texts ---------------------------------------------------------------------------------
+
 
 def test_every_text_exists_in_dutch_and_english():
     dutch, english = set(keys(texts("nl"))), set(keys(texts("en")))
@@ -67,6 +74,7 @@ def test_scenario_partner_and_sector_names_are_translated():
 
 # --- events --------------------------------------------------------------------------------
 
+
 def test_events_read_as_plain_sentences_with_partner_names_in_the_page_language():
     event = (14, "exit", {"partner": "Province"})
     assert describe(event, "en") == "Month 14: Province leaves the alliance."
@@ -79,26 +87,34 @@ def test_events_read_as_plain_sentences_with_partner_names_in_the_page_language(
 
 
 def test_every_kind_and_detail_the_model_logs_has_a_text():
-    events = [(1, "deadlock", {"room": True}), (1, "deadlock", {"room": False}),
-              (2, "call", {"by": "Province"}), (2, "call", {"by": "manager"}),
-              (3, "termination", {"partner": "Financier", "amount": 12.345}),
-              (4, "renegotiation", {"mediated": True}), (5, "election", {}),
-              *((6, "dissolution", {"reason": cause}) for cause in END_CAUSES),
-              *((6, "dissolution", {"reason": cause, "partner": "Province"}) for cause in END_CAUSES)]
+    events = [
+        (1, "deadlock", {"room": True}),
+        (1, "deadlock", {"room": False}),
+        (2, "call", {"by": "Province"}),
+        (2, "call", {"by": "manager"}),
+        (3, "termination", {"partner": "Financier", "amount": 12.345}),
+        (4, "renegotiation", {"mediated": True}),
+        (5, "election", {}),
+        *((6, "dissolution", {"reason": cause}) for cause in END_CAUSES),
+        *((6, "dissolution", {"reason": cause, "partner": "Province"}) for cause in END_CAUSES),
+    ]
     for language in LANGUAGES:
         texts_ = [describe(event, language) for event in events]
         assert all(len(text) > len("Month 1: ") for text in texts_)
     assert "Province" in describe((2, "call", {"by": "Province"}), "en")
     assert "manager" in describe((2, "call", {"by": "manager"}), "en")
-    assert describe((1, "deadlock", {"room": True}), "en") != describe((1, "deadlock", {"room": False}), "en")
+    assert describe((1, "deadlock", {"room": True}), "en") != describe(
+        (1, "deadlock", {"room": False}), "en"
+    )
     assert "12.3" in describe((3, "termination", {"partner": "Financier", "amount": 12.345}), "en")
 
 
 def test_every_event_a_model_produces_can_be_described():
     kinds = set()
     for seed in range(15):
-        model = AllianceModel("pps_care", rng=seed, manager="independent", political_cycle=1.0,
-                              collect=False)
+        model = AllianceModel(
+            "pps_care", rng=seed, manager="independent", political_cycle=1.0, collect=False
+        )
         model.run()
         for event in model.events:
             kinds.add(event[1])
@@ -108,8 +124,11 @@ def test_every_event_a_model_produces_can_be_described():
 
 
 def test_the_event_log_shows_the_newest_first_and_hides_interventions_unless_asked():
-    events = [(1, "agreement", {"mediated": False}), (2, "intervention", {"lever": "mediate"}),
-              (3, "deadlock", {})]
+    events = [
+        (1, "agreement", {"mediated": False}),
+        (2, "intervention", {"lever": "mediate"}),
+        (3, "deadlock", {}),
+    ]
     log = event_log(events, "en")
     assert log[0].startswith("Month 3") and len(log) == 2
     assert len(event_log(events, "en", interventions=True)) == 3
@@ -117,10 +136,19 @@ def test_the_event_log_shows_the_newest_first_and_hides_interventions_unless_ask
 
 # --- the page's inputs -------------------------------------------------------------------
 
+
 def test_the_scenario_picker_accepts_only_listed_built_in_names():
     assert scenario_from_label(name("nl", "scenarios", "pps_care"), "nl") == "pps_care"
-    for crafted in ("/dev/zero", "scenarios/pps_care.toml", "../scenarios/pps_care", "/etc/passwd",
-                    "pps_care.toml", None, 3, ["pps_care"]):
+    for crafted in (
+        "/dev/zero",
+        "scenarios/pps_care.toml",
+        "../scenarios/pps_care",
+        "/etc/passwd",
+        "pps_care.toml",
+        None,
+        3,
+        ["pps_care"],
+    ):
         assert scenario_from_label(crafted, "nl") is None
         assert builtin_scenario(crafted) is None
     assert builtin_scenario("pps_care") == "pps_care"
@@ -136,11 +164,17 @@ def test_the_pages_are_one_list_with_a_title_in_both_languages():
 
 # --- dilemma cards -------------------------------------------------------------------------
 
+
 def test_every_dilemma_card_has_two_sided_texts_and_known_outcomes_in_both_languages():
     cards = dilemmas()
-    assert {"double_loyalty", "control_versus_trust", "inclusion_versus_speed",
-            "stability_versus_adaptation", "equality_versus_the_strongest",
-            "creation_versus_capture"} <= {c.key for c in cards}
+    assert {
+        "double_loyalty",
+        "control_versus_trust",
+        "inclusion_versus_speed",
+        "stability_versus_adaptation",
+        "equality_versus_the_strongest",
+        "creation_versus_capture",
+    } <= {c.key for c in cards}
     for card in cards:
         a, b = card.knobs("a"), card.knobs("b")
         assert [k for k in a if a[k] != b[k]] == [card.knob]
@@ -179,8 +213,14 @@ def test_run_more_extends_a_comparison_with_new_seeds():
 CARD_CLAIMS = {
     "double_loyalty": {"home_share": +1, "mandate": +1, "trust_in_home": -1, "total_value": -1},
     "control_versus_trust": {"opportunism": -1, "total_value": -1},
-    "inclusion_versus_speed": {"founding_months": -1, "formed": +1, "value_per_partner": +1,
-                               "potential_value": -1, "total_value": -1, "survived": +1},
+    "inclusion_versus_speed": {
+        "founding_months": -1,
+        "formed": +1,
+        "value_per_partner": +1,
+        "potential_value": -1,
+        "total_value": -1,
+        "survived": +1,
+    },
     "stability_versus_adaptation": {"renegotiations": -1, "context_fit": -1, "total_value": +1},
     "equality_versus_the_strongest": {"gini": -1, "min_partner_gain": +1, "home_share": -1},
     "creation_versus_capture": {"home_received": -1, "total_value": -1, "survived": -1},
@@ -208,6 +248,7 @@ def test_control_does_not_build_trust_in_co_creation():
 
 # --- lesson presets ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lesson", lessons(), ids=lambda lesson: lesson.key)
 def test_each_lesson_preset_still_produces_its_moment(lesson):
     moment = MOMENTS[lesson.key](lesson)
@@ -215,19 +256,24 @@ def test_each_lesson_preset_still_produces_its_moment(lesson):
 
 
 def test_a_lesson_preset_puts_its_knobs_on_the_scenarios_values():
-    lesson = next(l for l in lessons() if l.key == "turbulent_alliance")
+    lesson = next(x for x in lessons() if x.key == "turbulent_alliance")
     settings = preset_settings(lesson.scenario, lesson.knobs)
     assert settings["turbulence"] == 0.7 and settings["manager"] == "none"
     for language in LANGUAGES:
-        assert t(language, f"lessons.{lesson.key}.title") and t(language, f"lessons.{lesson.key}.explain")
+        assert t(language, f"lessons.{lesson.key}.title") and t(
+            language, f"lessons.{lesson.key}.explain"
+        )
 
 
 # --- the manager game ----------------------------------------------------------------------
 
+
 def test_play_mode_turns_a_persons_choice_into_an_intervention():
     game = PlayedAlliance("pps_infrastructure", seed=3)
     assert game.choose("build_trust")
-    assert game.model.manager.capacity_used["build_trust"] == LEVERS["build_trust"].cost(game.model.params)
+    assert game.model.manager.capacity_used["build_trust"] == LEVERS["build_trust"].cost(
+        game.model.params
+    )
     assert game.model.events[-1][1:] == ("intervention", {"lever": "build_trust"})
     assert game.choices == [(0, "build_trust")]
 
@@ -256,7 +302,9 @@ def test_a_lever_pulled_month_after_month_wears_and_costs_more():
 def test_play_mode_reads_lever_costs_from_the_played_models_parameters():
     cheap = PlayedAlliance("pps_infrastructure", seed=3, knobs={"cost_mediate": 0.05})
     assert cheap.cost("mediate") == 0.05 == capacity_costs(cheap.model.params)["mediate"]
-    dear = PlayedAlliance("pps_infrastructure", seed=3, knobs={"cost_mediate": 2.0, "manager_capacity": 0.5})
+    dear = PlayedAlliance(
+        "pps_infrastructure", seed=3, knobs={"cost_mediate": 2.0, "manager_capacity": 0.5}
+    )
     assert not dear.can_choose("mediate") and not dear.choose("mediate")
 
 
@@ -341,7 +389,12 @@ def test_charts_leave_no_open_figures_behind():
         model.step()
     before = len(plt.get_fignums())
     for _ in range(25):
-        for chart in (charts.value_chart, charts.network_chart, charts.satisfaction_chart, charts.power_chart):
+        for chart in (
+            charts.value_chart,
+            charts.network_chart,
+            charts.satisfaction_chart,
+            charts.power_chart,
+        ):
             assert png(chart, model, "nl").startswith(b"\x89PNG")
     assert len(plt.get_fignums()) == before
 
@@ -351,7 +404,11 @@ def test_many_partners_are_coloured_by_sector_few_by_partner():
 
     few = AllianceModel("pps_care", rng=1, collect=False)
     labels, colours, group = groups(few, "nl")
-    assert labels[0] == "Gemeente" and len(set(colours)) == len(few.partners) and list(group) == [0, 1, 2, 3, 4]
+    assert (
+        labels[0] == "Gemeente"
+        and len(set(colours)) == len(few.partners)
+        and list(group) == [0, 1, 2, 3, 4]
+    )
     many = AllianceModel("regional_network", rng=1, n_partners=20, collect=False)
     labels, colours, group = groups(many, "nl")
     assert set(labels) == {"publiek", "privaat", "maatschappelijk", "kennis"} and len(group) == 20

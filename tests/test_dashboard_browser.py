@@ -8,8 +8,16 @@ from sim.dashboard import charts
 from sim.dashboard.dilemmas import dilemmas
 from sim.dashboard.i18n import t
 from sim.dashboard.lessons import MOMENTS, lessons
-from tests.browser_support import ARGS, CHROMIUM, PROJECT, dashboard_server, month, open_page, \
-    require_chromium, status
+from tests.browser_support import (
+    ARGS,
+    CHROMIUM,
+    PROJECT,
+    dashboard_server,
+    month,
+    open_page,
+    require_chromium,
+    status,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -36,8 +44,11 @@ def playing(page) -> bool:
 
 
 def wait_month(page, at_least: int, timeout: float = 30_000) -> None:
-    page.wait_for_function("m => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= m",
-                           arg=at_least, timeout=timeout)
+    page.wait_for_function(
+        "m => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= m",
+        arg=at_least,
+        timeout=timeout,
+    )
 
 
 def step(page, months: int = 1) -> None:
@@ -64,15 +75,18 @@ def assert_true_state(page) -> None:
 
 
 def test_a_trainer_picks_a_scenario_moves_a_slider_steps_opens_a_dilemma_and_switches_language(
-        browser, dashboard_url):
+    browser, dashboard_url
+):
     watched = open_page(browser, dashboard_url)
     page = watched.page
     assert "Maand 0" in status(page)
 
     page.click(".scenario-select")
     page.locator(".v-menu__content .v-list-item", has_text="Open innovatie").click()
-    page.wait_for_function("() => document.querySelector('.scenario-select').innerText.includes('Open innovatie')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.scenario-select').innerText.includes('Open innovatie')",
+        timeout=30_000,
+    )
 
     label = page.locator(".knob-label", has_text="Turbulentie")
     before = label.inner_text()
@@ -80,15 +94,21 @@ def test_a_trainer_picks_a_scenario_moves_a_slider_steps_opens_a_dilemma_and_swi
     slider.focus()
     for _ in range(4):
         slider.press("ArrowRight")
-    page.wait_for_function("b => [...document.querySelectorAll('.knob-label')].some("
-                           "e => e.innerText.startsWith('Turbulentie') && e.innerText !== b)", arg=before,
-                           timeout=15_000)
+    page.wait_for_function(
+        "b => [...document.querySelectorAll('.knob-label')].some("
+        "e => e.innerText.startsWith('Turbulentie') && e.innerText !== b)",
+        arg=before,
+        timeout=15_000,
+    )
 
     chart_before = page.locator(".chart-value img").get_attribute("src")
     step(page, 3)
     assert "Maand 3" in status(page)
-    page.wait_for_function("src => document.querySelector('.chart-value img').getAttribute('src') !== src",
-                           arg=chart_before, timeout=30_000)
+    page.wait_for_function(
+        "src => document.querySelector('.chart-value img').getAttribute('src') !== src",
+        arg=chart_before,
+        timeout=30_000,
+    )
     assert "Maand 1:" in page.locator(".event-log").inner_text()
 
     page.click(".tab-dilemmas")
@@ -120,7 +140,9 @@ def test_two_browser_sessions_step_independent_models(browser, dashboard_url):
         second.close()
 
 
-def test_a_storm_of_play_pause_and_reset_clicks_leaves_a_working_page_in_its_true_state(browser, dashboard_url):
+def test_a_storm_of_play_pause_and_reset_clicks_leaves_a_working_page_in_its_true_state(
+    browser, dashboard_url
+):
     watched = open_page(browser, dashboard_url)
     page = watched.page
     for _ in range(15):
@@ -178,28 +200,45 @@ def test_the_labelled_speed_is_the_real_speed(browser, dashboard_url, speed):
 def visible_and_unclipped(page, selector: str) -> list[str]:
     """Elements matching ``selector`` that are hidden, outside the window's width, squeezed
     (under 60 px wide) or whose content overflows them."""
-    return page.evaluate("""sel => [...document.querySelectorAll(sel)].flatMap(e => {
+    return page.evaluate(
+        """sel => [...document.querySelectorAll(sel)].flatMap(e => {
         const r = e.getBoundingClientRect();
         const bad = r.width < 28 || r.height < 8 || r.left < 0 || r.right > window.innerWidth + 1
                     || e.scrollWidth > e.clientWidth + 2;
         return bad ? [sel + ' ' + (e.innerText || e.className).slice(0, 40) + ' ' + JSON.stringify(r)] : [];
-    })""", selector)
+    })""",
+        selector,
+    )
 
 
 @pytest.mark.parametrize("width,height", [(1024, 768), (1920, 1080)])
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_every_control_is_usable_on_a_projector_and_a_wall_screen(browser, dashboard_url, width, height,
-                                                                  language):
+def test_every_control_is_usable_on_a_projector_and_a_wall_screen(
+    browser, dashboard_url, width, height, language
+):
     watched = open_page(browser, dashboard_url, width, height, language)
     page = watched.page
     problems = []
-    for selector in (".step-button", ".play-button", ".reset-button", ".speed-toggle .v-btn",
-                     ".lesson-presets .v-btn", ".knob-label", ".knob-slider", ".scenario-select .v-select__selection",
-                     ".manager-select .v-select__selection", ".seed-input input", ".event-log", ".chart img"):
+    for selector in (
+        ".step-button",
+        ".play-button",
+        ".reset-button",
+        ".speed-toggle .v-btn",
+        ".lesson-presets .v-btn",
+        ".knob-label",
+        ".knob-slider",
+        ".scenario-select .v-select__selection",
+        ".manager-select .v-select__selection",
+        ".seed-input input",
+        ".event-log",
+        ".chart img",
+    ):
         assert page.locator(selector).count() > 0, selector
         problems += visible_and_unclipped(page, selector)
     labels = page.locator(".knob-label").all_inner_texts()
-    assert all(":" in label and any(c.isdigit() for c in label.split(":")[-1]) for label in labels), labels
+    assert all(
+        ":" in label and any(c.isdigit() for c in label.split(":")[-1]) for label in labels
+    ), labels
     charts_box = page.locator(".chart-grid").bounding_box()
     log_box = page.locator(".event-log").bounding_box()
     assert log_box["x"] >= charts_box["x"] + charts_box["width"] - 2 and log_box["y"] < height / 2
@@ -209,7 +248,12 @@ def test_every_control_is_usable_on_a_projector_and_a_wall_screen(browser, dashb
     page.click(".tab-play")
     page.locator(".lever-build_trust").wait_for(timeout=30_000)
     settle(page)  # the tab's slide-in animation
-    for selector in (".lever-buttons .v-btn", ".next-month", ".new-game", ".game-scenario-select .v-select__selection"):
+    for selector in (
+        ".lever-buttons .v-btn",
+        ".next-month",
+        ".new-game",
+        ".game-scenario-select .v-select__selection",
+    ):
         problems += visible_and_unclipped(page, selector)
     page.click(".tab-dilemmas")
     page.locator(".dilemma-card").first.wait_for(timeout=30_000)
@@ -218,8 +262,9 @@ def test_every_control_is_usable_on_a_projector_and_a_wall_screen(browser, dashb
         problems += visible_and_unclipped(page, selector)
     assert problems == [], "\n".join(problems)
     assert watched.problems == [], watched.problems[:5]
-    page.screenshot(path=str(PROJECT / "results" / f"dashboard_{width}_{language}.png")) \
-        if (PROJECT / "results").is_dir() else None
+    page.screenshot(path=str(PROJECT / "results" / f"dashboard_{width}_{language}.png")) if (
+        PROJECT / "results"
+    ).is_dir() else None
     page.close()
 
 
@@ -241,11 +286,16 @@ def test_each_dilemma_card_shows_both_sides_of_its_dilemma(browser, dashboard_ur
         text = box.inner_text()
         for outcome in card.outcomes:
             assert t("en", f"measures.{outcome}") in text, (card.key, outcome)
-        assert t("en", f"dilemmas.{card.key}.a_wins") in text and t("en", f"dilemmas.{card.key}.a_costs") in text
+        assert (
+            t("en", f"dilemmas.{card.key}.a_wins") in text
+            and t("en", f"dilemmas.{card.key}.a_costs") in text
+        )
         assert "–" not in box.locator(".dilemma-result").inner_text().replace("A − B", "")
     more = page.locator(".dilemma-inclusion_versus_speed .more-button")
     more.click()
-    page.locator(".dilemma-inclusion_versus_speed", has_text="120 runs per option").wait_for(timeout=120_000)
+    page.locator(".dilemma-inclusion_versus_speed", has_text="120 runs per option").wait_for(
+        timeout=120_000
+    )
     page.close()
 
 
@@ -275,16 +325,19 @@ def test_playing_the_manager_against_the_built_in_manager(browser, dashboard_url
     watched = open_page(browser, dashboard_url)
     page = watched.page
     page.click(".tab-play")
-    page.wait_for_function("() => document.querySelector('.play-status')?.innerText.includes('Maand 0')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.play-status')?.innerText.includes('Maand 0')",
+        timeout=30_000,
+    )
     assert "Shared service centrum" in page.locator(".game-scenario-select").inner_text()
     page.locator(".lever-build_trust:not([disabled])").wait_for(timeout=30_000)
     page.click(".lever-build_trust")
     page.get_by_text("De manager grijpt in").first.wait_for(timeout=30_000)
     assert page.locator(".lever-build_trust").is_disabled()  # once a month
     page.click(".next-month")
-    page.wait_for_function("() => document.querySelector('.play-status').innerText.includes('Maand 1')",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.play-status').innerText.includes('Maand 1')", timeout=30_000
+    )
     page.locator(".game-history", has_text="Vertrouwen opbouwen").wait_for(timeout=15_000)
     assert "hendels ingebouwde manager" in page.locator(".game-history").inner_text()
     assert "0.60" in page.locator(".lever-build_trust").inner_text()  # worn: twice the cost

@@ -5,7 +5,14 @@ import time
 import psutil
 import pytest
 
-from tests.browser_support import ARGS, CHROMIUM, dashboard_server, month, open_page, require_chromium
+from tests.browser_support import (
+    ARGS,
+    CHROMIUM,
+    dashboard_server,
+    month,
+    open_page,
+    require_chromium,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -18,13 +25,17 @@ def one_session(browser, url: str) -> None:
     page = open_page(context, url).page
     page.locator(".speed-toggle button", has_text="8").click()
     page.click(".play-button")
-    page.wait_for_function("() => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= 12",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => parseInt(document.querySelector('.status').innerText.split(' ')[1]) >= 12",
+        timeout=30_000,
+    )
     page.click(".tab-play")
     page.locator(".lever-build_trust:not([disabled])").wait_for(timeout=30_000)
     page.click(".lever-build_trust")
     page.click(".next-month")
-    page.wait_for_function("() => document.querySelector('.play-status').innerText.includes(' 1')", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('.play-status').innerText.includes(' 1')", timeout=30_000
+    )
     page.click(".tab-simulation")
     page.wait_for_selector(".step-button")
     assert month(page) >= 12
@@ -36,7 +47,9 @@ def one_session(browser, url: str) -> None:
 
 def resident_memory(pid: int) -> int:
     process = psutil.Process(pid)
-    return process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))
+    return process.memory_info().rss + sum(
+        c.memory_info().rss for c in process.children(recursive=True)
+    )
 
 
 def test_ten_sessions_leave_no_memory_cpu_or_figures_behind(tmp_path):
@@ -58,8 +71,10 @@ def test_ten_sessions_leave_no_memory_cpu_or_figures_behind(tmp_path):
         time.sleep(3)
         idle_cpu = process.cpu_percent(None)
         browser.close()
-    print(f"server memory after 1 session {after_first / 2**20:.0f} MiB, after {SESSIONS} "
-          f"{after_all / 2**20:.0f} MiB; idle CPU {idle_cpu:.0f}%")
+    print(
+        f"server memory after 1 session {after_first / 2**20:.0f} MiB, after {SESSIONS} "
+        f"{after_all / 2**20:.0f} MiB; idle CPU {idle_cpu:.0f}%"
+    )
     assert after_all <= 1.2 * after_first
     assert idle_cpu < 20, "a closed session left work running on the server"
     assert "More than 20 figures" not in log.read_text(errors="replace")

@@ -11,12 +11,21 @@ from sim.sweeps.experiment import Experiment, load_experiment
 from sim.sweeps.runner import plan, run_experiment
 
 PAIRED = {
-    "experiment": {"name": "paired", "scenario": "pps_infrastructure", "steps": 24,
-                   "replications": 2, "seed": 11},
+    "experiment": {
+        "name": "paired",
+        "scenario": "pps_infrastructure",
+        "steps": 24,
+        "replications": 2,
+        "seed": 11,
+    },
     "design": {"kind": "lhs", "samples": 6},
     "policy": [
         {"name": "Availability", "payment_mechanism": "availability"},
-        {"name": "User fees, shared risk", "payment_mechanism": "user_fees", "risk_allocation": 0.5},
+        {
+            "name": "User fees, shared risk",
+            "payment_mechanism": "user_fees",
+            "risk_allocation": 0.5,
+        },
         {"name": "With a manager", "manager": "independent"},
     ],
     "uncertainties": {"turbulence": {"low": 0.05, "high": 0.6}, "political_cycle": [0.0, 0.8]},
@@ -31,24 +40,38 @@ def paired(**changes) -> Experiment:
 
 # --- the factors that cannot act --------------------------------------------------------
 
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_without_a_manager_the_intervention_portfolio_changes_nothing(seed):
-    one = AllianceModel("open_innovation", rng=seed, manager="none", interventions=["mediate"]).run()
-    every = AllianceModel("open_innovation", rng=seed, manager="none", interventions=list(INTERVENTIONS)).run()
+    one = AllianceModel(
+        "open_innovation", rng=seed, manager="none", interventions=["mediate"]
+    ).run()
+    every = AllianceModel(
+        "open_innovation", rng=seed, manager="none", interventions=list(INTERVENTIONS)
+    ).run()
     assert one == every
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_an_independent_manager_has_no_position_between_home_and_joint_interest(seed):
-    home = AllianceModel("pps_infrastructure", rng=seed, manager="independent", manager_position=0.0).run()
-    joint = AllianceModel("pps_infrastructure", rng=seed, manager="independent", manager_position=1.0).run()
+    home = AllianceModel(
+        "pps_infrastructure", rng=seed, manager="independent", manager_position=0.0
+    ).run()
+    joint = AllianceModel(
+        "pps_infrastructure", rng=seed, manager="independent", manager_position=1.0
+    ).run()
     assert home == joint
 
 
 def test_a_lead_partners_managers_position_does_change_the_alliance():
     def outcomes(position):
-        return [AllianceModel("pps_infrastructure", rng=s, manager="lead_partner",
-                              manager_position=position).run() for s in range(1, 6)]
+        return [
+            AllianceModel(
+                "pps_infrastructure", rng=s, manager="lead_partner", manager_position=position
+            ).run()
+            for s in range(1, 6)
+        ]
+
     assert outcomes(0.0) != outcomes(1.0)
 
 
@@ -74,10 +97,15 @@ def test_a_blank_cell_runs_the_scenarios_own_setting():
 
 # --- policies on shared futures --------------------------------------------------------
 
+
 def test_every_policy_meets_the_same_futures_with_the_same_seeds():
     experiment = paired()
-    tasks = pd.DataFrame([{**t.factors, "seed": t.seed, "replication": t.replication, **t.knobs}
-                          for t in plan(experiment, design_points(experiment))])
+    tasks = pd.DataFrame(
+        [
+            {**t.factors, "seed": t.seed, "replication": t.replication, **t.knobs}
+            for t in plan(experiment, design_points(experiment))
+        ]
+    )
     assert len(tasks) == 3 * 6 * 2
     futures = tasks.groupby(["future", "replication"])
     assert (futures["seed"].nunique() == 1).all()
@@ -105,22 +133,34 @@ def test_the_runs_table_names_the_policy_and_the_future(tmp_path):
 
 
 def test_crossed_policies_skip_combinations_that_make_no_difference():
-    experiment = paired(policy=None, policies={"manager": ["none", "independent", "lead_partner"],
-                                               "manager_position": [0.0, 1.0]})
+    experiment = paired(
+        policy=None,
+        policies={
+            "manager": ["none", "independent", "lead_partner"],
+            "manager_position": [0.0, 1.0],
+        },
+    )
     names = [p.name for p in experiment.policies]
-    assert names == ["manager=none", "manager=independent", "manager=lead_partner, manager_position=0",
-                     "manager=lead_partner, manager_position=1"]
+    assert names == [
+        "manager=none",
+        "manager=independent",
+        "manager=lead_partner, manager_position=0",
+        "manager=lead_partner, manager_position=1",
+    ]
 
 
-@pytest.mark.parametrize(("changes", "key"), [
-    ({"factors": {"turbulence": [0.1, 0.5]}}, "factors"),
-    ({"policy": [{"name": "A"}, {"name": "A"}]}, "policy[1].name"),
-    ({"policy": [{"name": "A", "turbulence": 0.2}]}, "uncertainties.turbulence"),
-    ({"policy": [{"name": "A", "manger": "none"}]}, "policy[0].manger"),
-    ({"design": {"kind": "sobol", "samples": 8}}, "design.kind"),
-    ({"uncertainties": None}, "uncertainties"),
-    ({"policy": []}, "policy"),
-])
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"factors": {"turbulence": [0.1, 0.5]}}, "factors"),
+        ({"policy": [{"name": "A"}, {"name": "A"}]}, "policy[1].name"),
+        ({"policy": [{"name": "A", "turbulence": 0.2}]}, "uncertainties.turbulence"),
+        ({"policy": [{"name": "A", "manger": "none"}]}, "policy[0].manger"),
+        ({"design": {"kind": "sobol", "samples": 8}}, "design.kind"),
+        ({"uncertainties": None}, "uncertainties"),
+        ({"policy": []}, "policy"),
+    ],
+)
 def test_a_malformed_paired_experiment_names_its_key(changes, key):
     data = {k: v for k, v in {**PAIRED, **changes}.items() if v is not None}
     with pytest.raises(ConfigError) as caught:
@@ -163,15 +203,25 @@ political_cycle = [0.0, 0.8]
 
 
 def test_crossing_too_many_policy_levels_is_refused_before_anything_is_built():
-    levels = {name: [0.1 * i for i in range(1, 10)] for name in
-              ("goal_diversity", "risk_allocation", "manager_skill", "formalisation", "manager_position")}
+    levels = {
+        name: [0.1 * i for i in range(1, 10)]
+        for name in (
+            "goal_diversity",
+            "risk_allocation",
+            "manager_skill",
+            "formalisation",
+            "manager_position",
+        )
+    }
     with pytest.raises(ConfigError, match="59,049 combinations"):
         paired(policy=None, uncertainties={"political_cycle": [0.0, 0.8]}, policies=levels)
 
 
 def test_heatmaps_name_pairs_of_factors_and_a_stray_name_is_refused():
-    base = {"experiment": {"name": "h", "scenario": "open_innovation", "steps": 12, "seed": 1},
-            "factors": {"manager": ["none", "independent"], "turbulence": [0.2, 0.5]}}
+    base = {
+        "experiment": {"name": "h", "scenario": "open_innovation", "steps": 12, "seed": 1},
+        "factors": {"manager": ["none", "independent"], "turbulence": [0.2, 0.5]},
+    }
     good = Experiment.from_dict({**base, "analysis": {"heatmaps": [["manager", "turbulence"]]}})
     assert good.analysis["heatmaps"] == [["manager", "turbulence"]]
     with pytest.raises(ConfigError) as caught:
@@ -182,9 +232,13 @@ def test_heatmaps_name_pairs_of_factors_and_a_stray_name_is_refused():
 
 
 def test_modifiers_are_factors_other_than_the_group():
-    base = {"experiment": {"name": "m", "scenario": "open_innovation", "steps": 12, "seed": 1},
-            "factors": {"manager": ["none", "independent"], "turbulence": [0.2, 0.5]}}
-    good = Experiment.from_dict({**base, "analysis": {"group": "manager", "modifiers": ["turbulence"]}})
+    base = {
+        "experiment": {"name": "m", "scenario": "open_innovation", "steps": 12, "seed": 1},
+        "factors": {"manager": ["none", "independent"], "turbulence": [0.2, 0.5]},
+    }
+    good = Experiment.from_dict(
+        {**base, "analysis": {"group": "manager", "modifiers": ["turbulence"]}}
+    )
     assert good.analysis["modifiers"] == ["turbulence"]
     with pytest.raises(ConfigError) as caught:
         Experiment.from_dict({**base, "analysis": {"group": "manager", "modifiers": ["manager"]}})

@@ -11,4 +11,5 @@ def test_the_parameter_and_outcome_tables_match_the_registries():
     generator = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generator)
     assert (DOCS / "parameters.md").read_text(encoding="utf-8") == generator.table(), (
-        "docs/parameters.md is out of date: run .venv/bin/python docs/parameters.py")
+        "docs/parameters.md is out of date: run .venv/bin/python docs/parameters.py"
+    )

@@ -12,12 +12,16 @@ def planted(n: int = 3000, seed: int = 11) -> tuple[pd.DataFrame, np.ndarray]:
     """Runs end badly with probability 0.9 when turbulence > 0.6 in the open_innovation
     scenario, and 0.05 elsewhere; shock_rate and noise do nothing."""
     rng = np.random.default_rng(seed)
-    x = pd.DataFrame({
-        "turbulence": rng.uniform(0.0, 1.0, n),
-        "scenario": rng.choice(["pps_infrastructure", "open_innovation", "regional_network"], n),
-        "shock_rate": rng.uniform(0.0, 3.0, n),
-        "noise": rng.integers(0, 10, n),
-    })
+    x = pd.DataFrame(
+        {
+            "turbulence": rng.uniform(0.0, 1.0, n),
+            "scenario": rng.choice(
+                ["pps_infrastructure", "open_innovation", "regional_network"], n
+            ),
+            "shock_rate": rng.uniform(0.0, 3.0, n),
+            "noise": rng.integers(0, 10, n),
+        }
+    )
     inside = (x["turbulence"] > 0.6) & (x["scenario"] == "open_innovation")
     y = np.where(inside, rng.random(n) < 0.9, rng.random(n) < 0.05)
     return x, y
@@ -32,10 +36,15 @@ def test_prim_finds_the_planted_box_and_only_its_factors():
     assert low == pytest.approx(0.6, abs=0.05) and high == pytest.approx(1.0, abs=0.01)
     assert box.limits["scenario"] == ("open_innovation",)
     assert box.density >= 0.8
-    inside = (x["turbulence"] >= low) & (x["turbulence"] <= high) & (x["scenario"] == "open_innovation")
+    inside = (
+        (x["turbulence"] >= low) & (x["turbulence"] <= high) & (x["scenario"] == "open_innovation")
+    )
     assert box.mass == pytest.approx(inside.mean(), abs=1e-9)
     assert box.coverage == pytest.approx(y[inside].sum() / y.sum(), abs=1e-9)
-    assert box.describe() == f"turbulence between {low:.3g} and {high:.3g} and scenario is open_innovation"
+    assert (
+        box.describe()
+        == f"turbulence between {low:.3g} and {high:.3g} and scenario is open_innovation"
+    )
 
 
 def test_prim_returns_no_box_without_cases_or_when_no_box_is_dense_enough():
@@ -57,7 +66,9 @@ def test_feature_scores_rank_the_planted_factors_above_the_noise():
     scores = feature_scores(x, y)
     assert set(scores.index[:2]) == {"turbulence", "scenario"}
     assert scores.sum() == pytest.approx(1.0)
-    assert scores["turbulence"] > 3 * scores["noise"] and scores["scenario"] > 3 * scores["shock_rate"]
+    assert (
+        scores["turbulence"] > 3 * scores["noise"] and scores["scenario"] > 3 * scores["shock_rate"]
+    )
     assert scores.is_monotonic_decreasing
 
 

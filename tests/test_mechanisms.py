@@ -61,6 +61,7 @@ BUILD, BREAK = default("trust_build_rate"), default("trust_break_rate")
 
 # --- trust --------------------------------------------------------------------------------
 
+
 def test_trust_breaks_faster_than_it_builds():
     trust = np.full((2, 2), 0.5)
     better = update_trust(trust, np.array([0.7, 0.7]), BUILD, BREAK)
@@ -74,7 +75,9 @@ def test_trust_follows_what_each_partner_did():
     trust = np.full((3, 3), 0.5)
     updated = update_trust(trust, np.array([1.0, 0.5, 0.0]), BUILD, BREAK)
     # Column j is trust in partner j: raised for the cooperator, kept, lowered for the defector.
-    assert np.all(updated[:, 0] > 0.5) and np.all(updated[:, 1] == 0.5) and np.all(updated[:, 2] < 0.5)
+    assert (
+        np.all(updated[:, 0] > 0.5) and np.all(updated[:, 1] == 0.5) and np.all(updated[:, 2] < 0.5)
+    )
 
 
 def test_each_observer_learns_at_its_own_rate_and_rates_can_differ_per_relation():
@@ -114,18 +117,22 @@ def test_trust_building_does_not_raise_trust_in_a_partner_who_keeps_defecting():
     seen = np.array([0.1, 0.9, 0.9])  # partner 0 defects, partner 1 has improved, partner 2 as ever
     got_better = np.array([0.0, 1.0, 0.0])
     plain = update_trust(trust, seen, np.full(3, BUILD), BREAK)
-    repaired = update_trust(trust, seen, repair_rates(np.full(3, BUILD), got_better,
-                                                      default("repair_boost")), BREAK)
+    repaired = update_trust(
+        trust, seen, repair_rates(np.full(3, BUILD), got_better, default("repair_boost")), BREAK
+    )
     assert np.array_equal(repaired[:, 0], plain[:, 0]) and np.all(repaired[:, 0] < 0.5)
     assert np.all(repaired[:, 1] > plain[:, 1])
     assert np.array_equal(repaired[:, 2], plain[:, 2])
 
 
 @settings(max_examples=100, deadline=None)
-@given(trust=arrays(float, (3, 3), elements=st.floats(0.0, 1.0)),
-       seen=arrays(float, (3, 3), elements=st.floats(0.0, 1.0)),
-       build=arrays(float, 3, elements=st.floats(0.0, 1.0)),
-       fall=st.floats(0.0, 1.0), boost=st.floats(0.0, 3.0))
+@given(
+    trust=arrays(float, (3, 3), elements=st.floats(0.0, 1.0)),
+    seen=arrays(float, (3, 3), elements=st.floats(0.0, 1.0)),
+    build=arrays(float, 3, elements=st.floats(0.0, 1.0)),
+    fall=st.floats(0.0, 1.0),
+    boost=st.floats(0.0, 3.0),
+)
 def test_trust_stays_in_the_unit_interval_for_rates_up_to_one(trust, seen, build, fall, boost):
     updated = update_trust(trust, seen, repair_rates(build, np.ones(3), boost), fall)
     assert np.all((updated >= 0.0) & (updated <= 1.0))
@@ -151,9 +158,16 @@ PULLS = (default("satisfaction_pull"), default("goal_fit_pull"), default("relati
 
 def intent(trust=0.5, sat=0.5, fit=0.7, capital=0.2, temptation=None, resent=0.0):
     temptation = default("temptation") if temptation is None else temptation
-    return contribution_intent(np.array([trust]), np.array([sat]), np.array([fit]), capital,
-                               np.array([temptation]), np.array([resent]), *PULLS,
-                               default("goal_fit_reference"))[0]
+    return contribution_intent(
+        np.array([trust]),
+        np.array([sat]),
+        np.array([fit]),
+        capital,
+        np.array([temptation]),
+        np.array([resent]),
+        *PULLS,
+        default("goal_fit_reference"),
+    )[0]
 
 
 def test_partners_contribute_more_when_they_trust_are_satisfied_see_their_goals_served_and_share_capital():
@@ -208,12 +222,15 @@ def test_opportunism_is_the_shortfall_below_the_contracted_effort_and_contracts_
 
 # --- value ---------------------------------------------------------------------------------
 
+
 def test_diverse_resources_add_more_than_similar_ones():
     money_only = np.array([[1.0, 0, 0, 0], [1.0, 0, 0, 0]])
     money_and_expertise = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0]])
     contribution = np.array([1.0, 1.0])
     rho = default("complementarity")
-    assert resource_bundle(contribution, money_and_expertise, rho) > resource_bundle(contribution, money_only, rho)
+    assert resource_bundle(contribution, money_and_expertise, rho) > resource_bundle(
+        contribution, money_only, rho
+    )
 
 
 def test_a_balanced_bundle_counts_at_its_total_and_one_kind_only_at_a_discount():
@@ -229,9 +246,14 @@ def test_an_agenda_out_of_step_with_the_context_creates_less_value():
     context = np.array([0.5, 0.5])
     bandwidth = default("fit_bandwidth")
     assert context_fit(context, context, bandwidth) == 1.0
-    far, near = context_fit(np.array([0.9, 0.1]), context, bandwidth), context_fit(np.array([0.6, 0.4]), context, bandwidth)
+    far, near = (
+        context_fit(np.array([0.9, 0.1]), context, bandwidth),
+        context_fit(np.array([0.6, 0.4]), context, bandwidth),
+    )
     assert 0.0 < far < near < 1.0
-    assert context_fit(np.array([0.9, 0.1]), context, 2 * bandwidth) > far  # a wider band forgives more
+    assert (
+        context_fit(np.array([0.9, 0.1]), context, 2 * bandwidth) > far
+    )  # a wider band forgives more
 
 
 def test_variety_is_the_mean_goal_distance_between_partners_still_in():
@@ -243,10 +265,23 @@ def test_variety_is_the_mean_goal_distance_between_partners_still_in():
 
 def test_more_variety_raises_potential_value_more_conflict_raises_coordination_cost():
     productivity, gain = default("productivity"), default("diversity_gain")
-    assert potential_value(3.0, 0.6, productivity, gain) > potential_value(3.0, 0.2, productivity, gain)
-    assert potential_value(3.0, 0.6, productivity, 0.0) == potential_value(3.0, 0.2, productivity, 0.0)
-    cost = lambda level: coordination_cost(5, level, default("coordination_cost"), 0.0,  # noqa: E731
-                                           default("conflict_weight"), default("monitoring_cost"))
+    assert potential_value(3.0, 0.6, productivity, gain) > potential_value(
+        3.0, 0.2, productivity, gain
+    )
+    assert potential_value(3.0, 0.6, productivity, 0.0) == potential_value(
+        3.0, 0.2, productivity, 0.0
+    )
+
+    def cost(level):
+        return coordination_cost(
+            5,
+            level,
+            default("coordination_cost"),
+            0.0,
+            default("conflict_weight"),
+            default("monitoring_cost"),
+        )
+
     assert cost(0.3) > cost(0.1) > cost(0.0) > 0.0
 
 
@@ -256,10 +291,17 @@ def test_goal_diversity_cuts_both_ways_more_potential_value_and_more_friction():
 
     def upside_and_friction(diversity):
         distance = goal_distances(ideal_points(stance, diversity))
-        upside = potential_value(2.0, variety(distance, active), default("productivity"),
-                                 default("diversity_gain"))
-        friction = coordination_cost(3, conflict(distance, trust, active), default("coordination_cost"),
-                                     0.0, default("conflict_weight"), default("monitoring_cost"))
+        upside = potential_value(
+            2.0, variety(distance, active), default("productivity"), default("diversity_gain")
+        )
+        friction = coordination_cost(
+            3,
+            conflict(distance, trust, active),
+            default("coordination_cost"),
+            0.0,
+            default("conflict_weight"),
+            default("monitoring_cost"),
+        )
         return upside, friction
 
     (low_up, low_cost), (high_up, high_cost) = upside_and_friction(0.2), upside_and_friction(0.8)
@@ -267,9 +309,17 @@ def test_goal_diversity_cuts_both_ways_more_potential_value_and_more_friction():
 
 
 def test_coordination_cost_grows_with_the_number_of_partners_and_monitoring():
-    rate, weight, monitoring = default("coordination_cost"), default("conflict_weight"), default("monitoring_cost")
-    assert coordination_cost(8, 0.0, rate, 0.0, weight, monitoring) > coordination_cost(4, 0.0, rate, 0.0, weight, monitoring)
-    assert coordination_cost(4, 0.0, rate, 1.0, weight, monitoring) > coordination_cost(4, 0.0, rate, 0.0, weight, monitoring)
+    rate, weight, monitoring = (
+        default("coordination_cost"),
+        default("conflict_weight"),
+        default("monitoring_cost"),
+    )
+    assert coordination_cost(8, 0.0, rate, 0.0, weight, monitoring) > coordination_cost(
+        4, 0.0, rate, 0.0, weight, monitoring
+    )
+    assert coordination_cost(4, 0.0, rate, 1.0, weight, monitoring) > coordination_cost(
+        4, 0.0, rate, 0.0, weight, monitoring
+    )
     assert coordination_cost(1, 0.5, rate, 1.0, weight, monitoring) == 0.0
 
 
@@ -306,10 +356,13 @@ def test_booms_raise_demand_and_busts_cut_it():
 
 # --- relational capital ------------------------------------------------------------------------
 
+
 def test_relational_capital_grows_with_cooperation_and_erodes_in_conflict():
     growth, decay = default("capital_growth"), default("capital_decay")
     assert build_relational_capital(0.0, 1.0, 0.0, growth, decay) > 0.0
-    assert build_relational_capital(0.5, 1.0, 0.0, growth, decay) > build_relational_capital(0.5, 0.2, 0.0, growth, decay)
+    assert build_relational_capital(0.5, 1.0, 0.0, growth, decay) > build_relational_capital(
+        0.5, 0.2, 0.0, growth, decay
+    )
     assert build_relational_capital(0.5, 0.0, 0.5, growth, decay) < 0.5
     assert 0.0 <= build_relational_capital(1.0, 1.0, 0.0, growth, decay) <= 1.0
 
@@ -329,7 +382,9 @@ def test_aspirations_follow_experience_but_not_below_the_outside_option():
     rate = default("aspiration_rate")
     assert update_aspiration(np.array([1.0]), np.array([2.0]), np.array([0.5]), rate)[0] > 1.0
     assert update_aspiration(np.array([1.0]), np.array([0.0]), np.array([0.95]), rate)[0] == 0.95
-    fast, slow = update_aspiration(np.array([1.0, 1.0]), np.array([2.0, 2.0]), np.zeros(2), np.array([0.3, 0.1]))
+    fast, slow = update_aspiration(
+        np.array([1.0, 1.0]), np.array([2.0, 2.0]), np.zeros(2), np.array([0.3, 0.1])
+    )
     assert fast > slow  # each partner adapts at its own speed
 
 
@@ -339,7 +394,9 @@ def test_a_partner_leaves_after_sustained_disappointment_not_after_one_bad_month
     for _ in range(3):
         record = accumulate_disappointment(record, np.array([0.0]), np.array([1.0]), MEMORY)
     assert leavers(record, np.array([2.0]), np.ones(1)).tolist() == [0]
-    assert leavers(record, np.array([2.0]), np.zeros(1)).size == 0  # a partner that left cannot leave again
+    assert (
+        leavers(record, np.array([2.0]), np.zeros(1)).size == 0
+    )  # a partner that left cannot leave again
 
 
 def test_disappointment_fades_when_things_go_well():
@@ -360,8 +417,11 @@ def test_termination_compensation_owed_raises_a_partners_exit_threshold():
 
 # --- the environment -------------------------------------------------------------------------------
 
+
 def test_the_environment_moves_the_best_agenda_and_the_salience_of_power():
-    env = Environment((0.5, 0.5, 0.5), (0.25, 0.25, 0.25, 0.25), params(turbulence=0.8, shock_rate=2.0))
+    env = Environment(
+        (0.5, 0.5, 0.5), (0.25, 0.25, 0.25, 0.25), params(turbulence=0.8, shock_rate=2.0)
+    )
     start_context, start_salience = env.context.copy(), env.power_salience
     rng = np.random.default_rng(1)
     for _ in range(24):
@@ -391,8 +451,14 @@ def test_without_shocks_the_context_still_drifts_in_turbulence():
 
 def test_a_shock_favours_its_power_base_and_pushes_the_market_its_way():
     # Only shocks move salience and the market here: no drift, no pull back.
-    quiet = params(turbulence=1.0, shock_rate=6.0, salience_drift=0.0, market_drift=0.0,
-                   salience_reversion=0.0, market_reversion=0.0)
+    quiet = params(
+        turbulence=1.0,
+        shock_rate=6.0,
+        salience_drift=0.0,
+        market_drift=0.0,
+        salience_reversion=0.0,
+        market_reversion=0.0,
+    )
     env = Environment((0.5, 0.5), (0.25, 0.25, 0.25, 0.25), quiet)
     rng = np.random.default_rng(3)
     seen = set()
@@ -411,6 +477,7 @@ def test_a_shock_favours_its_power_base_and_pushes_the_market_its_way():
 
 
 # --- partners ----------------------------------------------------------------------------------------
+
 
 def test_goal_diversity_spreads_ideal_points_around_the_middle():
     stance = np.array([[-1.0, 1.0], [1.0, -1.0]])
@@ -441,7 +508,9 @@ def test_partners_differ_in_traits_when_trait_variation_is_positive_and_are_iden
 def test_moving_ideals_toward_an_agenda_rescales_goal_distances_exactly():
     specs = load_scenario("open_innovation").partners
     beliefs = np.full((len(specs), 3), 0.5)
-    partners = Partners.from_specs(specs, params(goal_diversity=0.8), beliefs, np.random.default_rng(0))
+    partners = Partners.from_specs(
+        specs, params(goal_diversity=0.8), beliefs, np.random.default_rng(0)
+    )
     agenda = np.array([0.5, 0.4, 0.6])
     before = np.abs(partners.ideals - agenda).sum()
     partners.move_ideals_toward(agenda, 0.2)
@@ -452,6 +521,7 @@ def test_moving_ideals_toward_an_agenda_rescales_goal_distances_exactly():
 
 # --- perception ------------------------------------------------------------------------------------------
 
+
 def test_beliefs_lag_behind_the_context_and_a_clear_fresh_reading_is_the_context():
     context, belief = np.array([0.8, 0.2]), np.array([[0.2, 0.8]])
     fresh = update_beliefs(belief, context, 0.0, 1.0, np.ones((1, 2)))
@@ -459,15 +529,27 @@ def test_beliefs_lag_behind_the_context_and_a_clear_fresh_reading_is_the_context
     late = update_beliefs(belief, context, 0.0, default("perception_rate"), np.ones((1, 2)))
     assert np.all(np.abs(late - context) < np.abs(belief - context))
     assert np.all(np.abs(late - context) > 0.1)
-    noisy = update_beliefs(np.tile(context, (500, 1)), context, default("perception_noise"), 1.0,
-                           np.random.default_rng(0).standard_normal((500, 2)))
+    noisy = update_beliefs(
+        np.tile(context, (500, 1)),
+        context,
+        default("perception_noise"),
+        1.0,
+        np.random.default_rng(0).standard_normal((500, 2)),
+    )
     assert np.std(noisy - context) == pytest.approx(default("perception_noise"), rel=0.15)
 
 
 def test_a_scan_is_a_sharper_and_fresher_reading_the_more_effective_it_is():
-    noise, rate, precision = default("perception_noise"), default("perception_rate"), default("scan_precision")
+    noise, rate, precision = (
+        default("perception_noise"),
+        default("perception_rate"),
+        default("scan_precision"),
+    )
     assert scanned_reading(noise, rate, precision, 0.0) == pytest.approx((noise, rate))
-    half, full = scanned_reading(noise, rate, precision, 0.5), scanned_reading(noise, rate, precision, 1.0)
+    half, full = (
+        scanned_reading(noise, rate, precision, 0.5),
+        scanned_reading(noise, rate, precision, 1.0),
+    )
     assert noise > half[0] > full[0] >= 0.0
     assert rate < half[1] < full[1] <= 1.0
     assert scanned_reading(noise, rate, 0.0, 1.0) == pytest.approx((noise, rate))
@@ -475,8 +557,17 @@ def test_a_scan_is_a_sharper_and_fresher_reading_the_more_effective_it_is():
 
 # --- the manager's levers ----------------------------------------------------------------------------------
 
-QUIET = dict(negotiation_due=False, deadlocked=False, shock_seen=False, agenda_fit_seen=1.0,
-             mean_trust=0.9, trust_fell=False, conflict=0.0, dominance=1.0, opportunism=0.0)
+QUIET = dict(
+    negotiation_due=False,
+    deadlocked=False,
+    shock_seen=False,
+    agenda_fit_seen=1.0,
+    mean_trust=0.9,
+    trust_fell=False,
+    conflict=0.0,
+    dominance=1.0,
+    opportunism=0.0,
+)
 
 
 def fired(**seen):
@@ -489,20 +580,27 @@ def test_the_registry_holds_every_lever_with_a_cost_in_the_parameter_table():
     costs = capacity_costs(params())
     assert set(costs) == set(INTERVENTIONS)
     assert all(costs[name] == default(f"cost_{name}") > 0 for name in INTERVENTIONS)
-    assert {n for n, lever in LEVERS.items() if lever.relational} == {"mediate", "build_trust", "align_ambition"}
+    assert {n for n, lever in LEVERS.items() if lever.relational} == {
+        "mediate",
+        "build_trust",
+        "align_ambition",
+    }
 
 
-@pytest.mark.parametrize("seen, lever", [
-    ({"shock_seen": True}, "scan_adapt"),
-    ({"agenda_fit_seen": 0.5}, "scan_adapt"),
-    ({"negotiation_due": True}, "mediate"),
-    ({"deadlocked": True}, "mediate"),
-    ({"mean_trust": 0.3}, "build_trust"),
-    ({"trust_fell": True}, "build_trust"),
-    ({"conflict": 0.2}, "align_ambition"),
-    ({"dominance": 2.5}, "balance_power"),
-    ({"opportunism": 0.3}, "formalise"),
-])
+@pytest.mark.parametrize(
+    "seen, lever",
+    [
+        ({"shock_seen": True}, "scan_adapt"),
+        ({"agenda_fit_seen": 0.5}, "scan_adapt"),
+        ({"negotiation_due": True}, "mediate"),
+        ({"deadlocked": True}, "mediate"),
+        ({"mean_trust": 0.3}, "build_trust"),
+        ({"trust_fell": True}, "build_trust"),
+        ({"conflict": 0.2}, "align_ambition"),
+        ({"dominance": 2.5}, "balance_power"),
+        ({"opportunism": 0.3}, "formalise"),
+    ],
+)
 def test_a_responsive_manager_pulls_each_lever_on_its_own_alarm_only(seen, lever):
     assert fired() == set()
     assert fired(**seen) == {lever}
@@ -517,10 +615,15 @@ def test_a_highly_formal_alliance_does_not_ring_the_opportunism_alarm_even_if_no
 
 
 def test_improvement_means_a_contribution_that_rose():
-    assert improved(np.array([0.5, 0.5, 0.2]), np.array([0.4, 0.5, 0.3])).tolist() == [1.0, 0.0, 0.0]
+    assert improved(np.array([0.5, 0.5, 0.2]), np.array([0.4, 0.5, 0.3])).tolist() == [
+        1.0,
+        0.0,
+        0.0,
+    ]
 
 
 # --- outcomes --------------------------------------------------------------------------------------------
+
 
 def test_gini_is_zero_for_an_equal_split_and_grows_with_inequality():
     assert gini(np.array([1.0, 1.0, 1.0])) == pytest.approx(0.0)

@@ -1,6 +1,7 @@
 """The model as a whole: public interface, configuration, reproducibility, the manager's levers
 and the claims of MODEL.md."""
 
+import itertools
 import math
 import pickle
 
@@ -26,7 +27,9 @@ def test_same_seed_gives_identical_outcomes_and_events():
     b = AllianceModel("open_innovation", rng=11, manager="independent")
     assert a.run() == b.run()
     assert a.events == b.events
-    assert a.datacollector.get_model_vars_dataframe().equals(b.datacollector.get_model_vars_dataframe())
+    assert a.datacollector.get_model_vars_dataframe().equals(
+        b.datacollector.get_model_vars_dataframe()
+    )
 
 
 def test_different_seeds_give_different_runs():
@@ -35,8 +38,17 @@ def test_different_seeds_give_different_runs():
 
 
 def test_identical_settings_still_give_different_histories_in_a_calm_context():
-    models = [AllianceModel("pps_infrastructure", rng=seed, collect=False, turbulence=0.0, shock_rate=0.0,
-                            trait_variation=0.0) for seed in range(4)]
+    models = [
+        AllianceModel(
+            "pps_infrastructure",
+            rng=seed,
+            collect=False,
+            turbulence=0.0,
+            shock_rate=0.0,
+            trait_variation=0.0,
+        )
+        for seed in range(4)
+    ]
     outcomes = [m.run() for m in models]
     home = np.array(models[0].config.scenario.context)
     for model, result in zip(models, outcomes, strict=True):
@@ -68,16 +80,19 @@ def test_partners_differ_in_traits_when_trait_variation_is_positive_and_are_iden
 # --- configuration ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("knob, value, fragment", [
-    ("turbulance", 0.3, "did you mean 'turbulence'"),
-    ("turbulence", 1.5, "float in [0, 1]"),
-    ("turbulence", math.nan, "turbulence"),
-    ("manager", "boss", "one of 'none', 'lead_partner', 'independent'"),
-    ("interventions", ["mediate", "pray"], "unknown intervention 'pray'"),
-    ("horizon", 12.5, "int in [1, 1200]"),
-    ("settle_chance", 0.0, "settle_chance"),  # constants are checked like any knob
-    ("deadlock_retry", 2.5, "deadlock_retry"),
-])
+@pytest.mark.parametrize(
+    "knob, value, fragment",
+    [
+        ("turbulance", 0.3, "did you mean 'turbulence'"),
+        ("turbulence", 1.5, "float in [0, 1]"),
+        ("turbulence", math.nan, "turbulence"),
+        ("manager", "boss", "one of 'none', 'lead_partner', 'independent'"),
+        ("interventions", ["mediate", "pray"], "unknown intervention 'pray'"),
+        ("horizon", 12.5, "int in [1, 1200]"),
+        ("settle_chance", 0.0, "settle_chance"),  # constants are checked like any knob
+        ("deadlock_retry", 2.5, "deadlock_retry"),
+    ],
+)
 def test_bad_knobs_raise_a_config_error_naming_the_knob_and_its_range(knob, value, fragment):
     with pytest.raises(ConfigError) as error:
         AllianceModel("pps_infrastructure", rng=1, **{knob: value})
@@ -104,8 +119,14 @@ def test_a_configuration_is_resolved_once_and_runs_like_the_same_scenario_and_kn
     with pytest.raises(TypeError):
         config.params["turbulence"] = 0.1  # read-only
     from_config = AllianceModel(config, rng=5, collect=False)
-    from_names = AllianceModel("regional_network", rng=5, collect=False, n_partners=6,
-                               manager="independent", turbulence=0.6)
+    from_names = AllianceModel(
+        "regional_network",
+        rng=5,
+        collect=False,
+        n_partners=6,
+        manager="independent",
+        turbulence=0.6,
+    )
     assert from_config.config is config
     assert from_config.run() == from_names.run()
     # It travels to sweep workers intact.
@@ -136,16 +157,49 @@ def test_knobs_lists_every_parameter_and_every_constant_has_a_plausible_range_an
 # termination compensation and elections, an independent one with alarms in a larger network,
 # a stretched manager who only formalises, a mediator facing hard negotiations, and a hardship clause.
 SETTINGS = [
-    ("pps_infrastructure", dict(manager="lead_partner", manager_position=0.5, manager_strategy="routine",
-                                termination_compensation=0.5, political_cycle=1.0, turbulence=0.8), range(2)),
+    (
+        "pps_infrastructure",
+        dict(
+            manager="lead_partner",
+            manager_position=0.5,
+            manager_strategy="routine",
+            termination_compensation=0.5,
+            political_cycle=1.0,
+            turbulence=0.8,
+        ),
+        range(2),
+    ),
     ("regional_network", dict(manager="independent", turbulence=0.8), range(2)),
-    ("open_innovation", dict(manager="independent", interventions="formalise", manager_capacity=0.5,
-                             formalisation=0.0), range(2)),
-    ("open_innovation", dict(settle_chance=0.01, steering=0.0, deadlock_strain=0.0, founding_attempts=24,
-                             manager="independent", independent_legitimacy=1.0, manager_skill=1.0,
-                             manager_strategy="routine", horizon=36), range(8)),
-    ("open_innovation", dict(renegotiation_rule="hardship", turbulence=1.0, shock_rate=1.0,
-                             exit_threshold=1.5), range(30)),
+    (
+        "open_innovation",
+        dict(
+            manager="independent",
+            interventions="formalise",
+            manager_capacity=0.5,
+            formalisation=0.0,
+        ),
+        range(2),
+    ),
+    (
+        "open_innovation",
+        dict(
+            settle_chance=0.01,
+            steering=0.0,
+            deadlock_strain=0.0,
+            founding_attempts=24,
+            manager="independent",
+            independent_legitimacy=1.0,
+            manager_skill=1.0,
+            manager_strategy="routine",
+            horizon=36,
+        ),
+        range(8),
+    ),
+    (
+        "open_innovation",
+        dict(renegotiation_rule="hardship", turbulence=1.0, shock_rate=1.0, exit_threshold=1.5),
+        range(30),
+    ),
 ]
 
 
@@ -172,12 +226,17 @@ def test_every_constant_is_read_by_the_model_and_the_dummy_by_nothing():
                 key = (scenario, repr(knobs), seed)
                 if key not in baseline:
                     baseline[key] = fingerprint(scenario, seed, **knobs)
-                if fingerprint(scenario, seed, **knobs, **{name: other_value(name)}) != baseline[key]:
+                if (
+                    fingerprint(scenario, seed, **knobs, **{name: other_value(name)})
+                    != baseline[key]
+                ):
                     return True
         return False
 
     inert = [name for name in CONSTANTS if name != "dummy" and not changes_a_run(name, SETTINGS)]
-    assert not inert, f"constants that changed no run: {inert} (dead, or add a setting where they matter)"
+    assert not inert, (
+        f"constants that changed no run: {inert} (dead, or add a setting where they matter)"
+    )
     assert not changes_a_run("dummy", SETTINGS[:2])
 
 
@@ -217,7 +276,9 @@ def test_the_end_cause_agrees_with_what_happened():
             assert out["founding_months"] == first[0]
 
 
-def test_relational_capital_starts_at_zero_and_the_alliance_does_not_exist_before_agreement(pps_model):
+def test_relational_capital_starts_at_zero_and_the_alliance_does_not_exist_before_agreement(
+    pps_model,
+):
     assert pps_model.alliance.relational_capital == 0.0
     assert not pps_model.alliance.formed
     pps_model.step()
@@ -261,8 +322,13 @@ def test_data_collection_records_one_row_per_month_and_can_be_switched_off():
     model = AllianceModel("pps_infrastructure", rng=4, horizon=24, exit_threshold=20.0)
     model.run()
     frame = model.datacollector.get_model_vars_dataframe()
-    assert len(frame) == 25 and {"value", "mean_trust", "relational_capital",
-                                  "mean_satisfaction", "power_concentration"} <= set(frame.columns)
+    assert len(frame) == 25 and {
+        "value",
+        "mean_trust",
+        "relational_capital",
+        "mean_satisfaction",
+        "power_concentration",
+    } <= set(frame.columns)
     partners = model.datacollector.get_agenttype_vars_dataframe(type(model.organisations[0]))
     assert {"effective_power", "satisfaction", "trust_in_others"} <= set(partners.columns)
     assert AllianceModel("pps_infrastructure", collect=False).datacollector is None
@@ -270,8 +336,13 @@ def test_data_collection_records_one_row_per_month_and_can_be_switched_off():
 
 def test_the_model_runs_under_mesa_batch_run():
     results = mesa.batchrunner.batch_run(
-        AllianceModel, parameters={"scenario": "pps_infrastructure", "manager": ["none", "independent"]},
-        max_steps=12, number_processes=1, display_progress=False, rng=[1, 2])
+        AllianceModel,
+        parameters={"scenario": "pps_infrastructure", "manager": ["none", "independent"]},
+        max_steps=12,
+        number_processes=1,
+        display_progress=False,
+        rng=[1, 2],
+    )
     assert len(results) > 0 and {"value", "manager", "mean_trust"} <= results[0].keys()
     assert {r["manager"] for r in results} == {"none", "independent"}
 
@@ -279,26 +350,57 @@ def test_the_model_runs_under_mesa_batch_run():
 # --- trust in the model ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("suspicion, knobs", [
-    ("dominance_distrust", dict(power_asymmetry=1.0)),  # the Province is the strongest partner
-    ("partisan_suspicion", dict(manager="lead_partner", manager_position=0.0, interventions="none",
-                                dominance_distrust=0.0)),  # the Province employs the manager
-])
+@pytest.mark.parametrize(
+    "suspicion, knobs",
+    [
+        ("dominance_distrust", dict(power_asymmetry=1.0)),  # the Province is the strongest partner
+        (
+            "partisan_suspicion",
+            dict(
+                manager="lead_partner",
+                manager_position=0.0,
+                interventions="none",
+                dominance_distrust=0.0,
+            ),
+        ),  # the Province employs the manager
+    ],
+)
 def test_a_dominant_partner_or_a_partisan_manager_costs_home_the_others_trust(suspicion, knobs):
     seeds, fixed = range(30), dict(exit_threshold=20.0, horizon=36, **knobs)
     calm = run_outcomes("pps_infrastructure", seeds, **{suspicion: 0.0}, **fixed)
-    wary = run_outcomes("pps_infrastructure", seeds, **{suspicion: KNOBS[suspicion].plausible[1]}, **fixed)
-    assert np.mean([r["trust_in_home"] for r in wary]) < np.mean([r["trust_in_home"] for r in calm]) - 0.05
+    wary = run_outcomes(
+        "pps_infrastructure", seeds, **{suspicion: KNOBS[suspicion].plausible[1]}, **fixed
+    )
+    assert (
+        np.mean([r["trust_in_home"] for r in wary])
+        < np.mean([r["trust_in_home"] for r in calm]) - 0.05
+    )
 
 
 def test_a_partisan_manager_raises_the_home_share_and_lowers_the_others_trust_in_home():
     seeds = range(40)
-    partisan = run_outcomes("pps_infrastructure", seeds, manager="lead_partner", manager_position=0.0,
-                            horizon=60, exit_threshold=20.0)
-    steward = run_outcomes("pps_infrastructure", seeds, manager="lead_partner", manager_position=1.0,
-                           horizon=60, exit_threshold=20.0)
-    home_gain = np.array([p["home_share"] - s["home_share"] for p, s in zip(partisan, steward, strict=True)])
-    trust_loss = np.array([s["trust_in_home"] - p["trust_in_home"] for p, s in zip(partisan, steward, strict=True)])
+    partisan = run_outcomes(
+        "pps_infrastructure",
+        seeds,
+        manager="lead_partner",
+        manager_position=0.0,
+        horizon=60,
+        exit_threshold=20.0,
+    )
+    steward = run_outcomes(
+        "pps_infrastructure",
+        seeds,
+        manager="lead_partner",
+        manager_position=1.0,
+        horizon=60,
+        exit_threshold=20.0,
+    )
+    home_gain = np.array(
+        [p["home_share"] - s["home_share"] for p, s in zip(partisan, steward, strict=True)]
+    )
+    trust_loss = np.array(
+        [s["trust_in_home"] - p["trust_in_home"] for p, s in zip(partisan, steward, strict=True)]
+    )
     assert home_gain.mean() > 0.02 and (home_gain > 0).mean() > 0.8
     assert trust_loss.mean() > 0.02 and (trust_loss > 0).mean() > 0.8
 
@@ -309,9 +411,18 @@ def test_a_partisan_manager_raises_the_home_share_and_lowers_the_others_trust_in
 def test_a_manager_who_goes_native_loses_the_mandate_of_home():
     compared = 0
     for seed in range(10):
-        partisan, native = (AllianceModel("pps_infrastructure", rng=seed, collect=False, manager="lead_partner",
-                                          manager_position=position, exit_threshold=20.0, horizon=36)
-                            for position in (0.0, 1.0))
+        partisan, native = (
+            AllianceModel(
+                "pps_infrastructure",
+                rng=seed,
+                collect=False,
+                manager="lead_partner",
+                manager_position=position,
+                exit_threshold=20.0,
+                horizon=36,
+            )
+            for position in (0.0, 1.0)
+        )
         partisan_out, native_out = partisan.run(), native.run()
         if not (partisan_out["formed"] and native_out["formed"]):
             continue  # the mandate is judged by a record, and there is none before a first deal
@@ -321,16 +432,28 @@ def test_a_manager_who_goes_native_loses_the_mandate_of_home():
 
 
 def test_the_manager_spends_no_more_capacity_than_it_has():
-    model = AllianceModel("open_innovation", rng=3, manager="independent", manager_capacity=0.5,
-                          manager_strategy="routine", exit_threshold=20.0, horizon=24)
+    model = AllianceModel(
+        "open_innovation",
+        rng=3,
+        manager="independent",
+        manager_capacity=0.5,
+        manager_strategy="routine",
+        exit_threshold=20.0,
+        horizon=24,
+    )
     outcomes = model.run()
     spent = sum(outcomes[f"capacity_{i}"] for i in INTERVENTIONS)
     assert 0 < spent <= 0.5 * 24 + 1e-9
 
 
 def test_a_manager_uses_only_the_levers_it_is_given():
-    outcomes = AllianceModel("pps_infrastructure", rng=3, manager="independent",
-                             interventions=["build_trust"], manager_strategy="routine").run()
+    outcomes = AllianceModel(
+        "pps_infrastructure",
+        rng=3,
+        manager="independent",
+        interventions=["build_trust"],
+        manager_strategy="routine",
+    ).run()
     used = {i for i in INTERVENTIONS if outcomes[f"capacity_{i}"] > 0}
     assert used == {"build_trust"}
 
@@ -342,7 +465,9 @@ def test_no_manager_means_no_capacity_used():
 
 
 def test_interventions_accept_a_plus_separated_string_for_command_lines_and_files():
-    model = AllianceModel("pps_infrastructure", interventions="mediate+build_trust", manager="independent")
+    model = AllianceModel(
+        "pps_infrastructure", interventions="mediate+build_trust", manager="independent"
+    )
     assert model.manager.interventions == ("mediate", "build_trust")
 
 
@@ -361,13 +486,23 @@ def test_a_new_independent_manager_works_better_with_formal_than_with_relational
     manager = AllianceModel("pps_infrastructure", manager="independent").manager
     assert manager.legitimacy == default("independent_legitimacy")
     assert manager.effectiveness("mediate") < manager.effectiveness("formalise")
-    steward = AllianceModel("pps_infrastructure", manager="lead_partner", manager_position=1.0).manager
+    steward = AllianceModel(
+        "pps_infrastructure", manager="lead_partner", manager_position=1.0
+    ).manager
     assert steward.effectiveness("mediate") == pytest.approx(steward.effectiveness("formalise"))
 
 
 def first_formed_value(seed, mode, fee):
-    model = AllianceModel("pps_infrastructure", rng=seed, collect=False, manager=mode, manager_position=1.0,
-                          manager_capacity=1.5, interventions="none", manager_fee=fee)
+    model = AllianceModel(
+        "pps_infrastructure",
+        rng=seed,
+        collect=False,
+        manager=mode,
+        manager_position=1.0,
+        manager_capacity=1.5,
+        interventions="none",
+        manager_fee=fee,
+    )
     step_until_formed(model)  # the founding month: the agreement is carried out at once
     return model
 
@@ -377,8 +512,11 @@ def test_a_fee_is_booked_out_of_value_in_both_governance_modes(mode):
     compared = 0
     for seed in range(10):
         free, paid = first_formed_value(seed, mode, 0.0), first_formed_value(seed, mode, 0.2)
-        if not (free.alliance.formed and paid.alliance.formed) or free.month != paid.month \
-                or free.alliance.agreement.month != paid.alliance.agreement.month:
+        if (
+            not (free.alliance.formed and paid.alliance.formed)
+            or free.month != paid.month
+            or free.alliance.agreement.month != paid.alliance.agreement.month
+        ):
             continue
         assert paid.manager.fee == pytest.approx(0.2 * 1.5)
         assert free.value - paid.value == pytest.approx(paid.manager.fee)
@@ -392,13 +530,21 @@ def test_a_fee_is_booked_out_of_value_in_both_governance_modes(mode):
 def quiet_manager(scenario="open_innovation", **knobs):
     """A formed alliance whose manager does nothing unless told (no levers of its own), with full
     effect, and whose partners will not leave or call for renegotiation in a while."""
-    return formed_model(scenario, manager="independent", interventions="none", manager_skill=1.0,
-                        independent_legitimacy=1.0, exit_threshold=20.0, **knobs)
+    return formed_model(
+        scenario,
+        manager="independent",
+        interventions="none",
+        manager_skill=1.0,
+        independent_legitimacy=1.0,
+        exit_threshold=20.0,
+        **knobs,
+    )
 
 
 def test_a_scan_brings_the_managers_belief_closer_to_the_context_than_an_ordinary_reading():
-    model = AllianceModel("open_innovation", rng=2, manager="independent", interventions="none",
-                          manager_skill=1.0)
+    model = AllianceModel(
+        "open_innovation", rng=2, manager="independent", interventions="none", manager_skill=1.0
+    )
     manager, context = model.manager, model.environment.context.copy()
     start = context + 0.3
     scanned, ordinary = [], []
@@ -410,12 +556,15 @@ def test_a_scan_brings_the_managers_belief_closer_to_the_context_than_an_ordinar
         manager.intervene("scan_adapt")
         scanned.append(np.abs(manager.belief - context).mean())
     assert np.mean(scanned) < 0.5 * np.mean(ordinary)
-    assert min(scanned) > 0.0  # sharper, but still a reading: the manager never sees the context itself
+    assert (
+        min(scanned) > 0.0
+    )  # sharper, but still a reading: the manager never sees the context itself
 
 
 def test_without_precision_a_scan_is_no_better_than_an_ordinary_reading():
-    model = AllianceModel("open_innovation", rng=2, manager="independent", interventions="none",
-                          scan_precision=0.0)
+    model = AllianceModel(
+        "open_innovation", rng=2, manager="independent", interventions="none", scan_precision=0.0
+    )
     manager, context = model.manager, model.environment.context.copy()
     errors = []
     for _ in range(300):
@@ -477,9 +626,17 @@ def test_mediation_is_prepared_for_the_next_negotiation_and_used_once():
 
 def test_trust_building_lasts_a_month_and_does_not_raise_trust_in_a_partner_who_keeps_defecting():
     def twin(seed):
-        model = AllianceModel("open_innovation", rng=seed, collect=False, manager="independent",
-                              interventions="none", manager_skill=1.0, independent_legitimacy=1.0,
-                              formalisation=0.0, exit_threshold=20.0)
+        model = AllianceModel(
+            "open_innovation",
+            rng=seed,
+            collect=False,
+            manager="independent",
+            interventions="none",
+            manager_skill=1.0,
+            independent_legitimacy=1.0,
+            formalisation=0.0,
+            exit_threshold=20.0,
+        )
         model.partners.temptation[1] = 1.0  # partner 1 contributes nothing, whatever happens
         return model
 
@@ -510,7 +667,9 @@ def test_aligning_ambitions_moves_ideals_toward_the_agenda_and_so_lowers_variety
     p, agenda = model.partners, model.alliance.agreement.agenda
     gap, spread = np.abs(p.ideals - agenda).sum(), variety(p.goal_distance, p.active)
     effect = model.manager.intervene("align_ambition")
-    assert np.abs(p.ideals - agenda).sum() == pytest.approx(gap * (1 - default("alignment_rate") * effect))
+    assert np.abs(p.ideals - agenda).sum() == pytest.approx(
+        gap * (1 - default("alignment_rate") * effect)
+    )
     assert variety(p.goal_distance, p.active) < spread
 
 
@@ -525,15 +684,16 @@ def test_balancing_power_costs_the_manager_standing_with_the_strong_the_more_the
     assert 0.0 < standing_lost(0.2) < standing_lost(1.0)
 
 
-@pytest.mark.parametrize("lever, attribute", [("balance_power", "power_balance"),
-                                              ("formalise", "formalisation")])
+@pytest.mark.parametrize(
+    "lever, attribute", [("balance_power", "power_balance"), ("formalise", "formalisation")]
+)
 def test_balancing_and_formalising_ratchet_toward_one_and_never_past_it(lever, attribute):
     model = quiet_manager()
     levels = [getattr(model.alliance, attribute)]
     for _ in range(60):
         model.manager.intervene(lever)
         levels.append(getattr(model.alliance, attribute))
-    assert all(a < b for a, b in zip(levels, levels[1:]))
+    assert all(a < b for a, b in itertools.pairwise(levels))
     assert levels[-1] <= 1.0 and levels[-1] > 0.9
 
 

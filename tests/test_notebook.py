@@ -19,10 +19,18 @@ def test_the_notebook_is_stored_without_outputs():
 @pytest.mark.slow
 def test_the_notebook_runs_a_small_study_end_to_end(tmp_path):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
-    NotebookClient(notebook, timeout=600, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
-    text = "\n".join(str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", ""))
-                     for cell in notebook.cells if cell.cell_type == "code" for output in cell.outputs)
+    NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
+    text = "\n".join(
+        str(output.get("text", "")) + str(output.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+    )
     assert "hazard_ratio" in text and "manager = independent (vs none)" in text
     assert "mean_difference" in text
     assert (tmp_path / "results" / "notebook-study" / "report.html").is_file()

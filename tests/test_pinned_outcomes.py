@@ -30,18 +30,25 @@ def current() -> dict[str, dict]:
             for seed in SEEDS:
                 out = AllianceModel(scenario, rng=seed, collect=False, manager=manager).run()
                 table[f"{scenario}/{manager}/{seed}"] = {
-                    "duration": out["duration"], "end_cause": out["end_cause"],
-                    "deadlocks": out["deadlocks"], "exits": out["exits"],
+                    "duration": out["duration"],
+                    "end_cause": out["end_cause"],
+                    "deadlocks": out["deadlocks"],
+                    "exits": out["exits"],
                     "total_value": round(out["total_value"], 6),
-                    "gini": round(out["gini"], 6)}
+                    "gini": round(out["gini"], 6),
+                }
     return table
 
 
 def test_fixed_seeds_give_the_pinned_outcomes():
     pinned = json.loads(TABLE.read_text(encoding="utf-8"))
     now = current()
-    changed = {key: (pinned.get(key), value) for key, value in now.items() if pinned.get(key) != value}
-    assert not changed, f"outcomes changed for {len(changed)} runs, e.g. {next(iter(changed.items()))}"
+    changed = {
+        key: (pinned.get(key), value) for key, value in now.items() if pinned.get(key) != value
+    }
+    assert not changed, (
+        f"outcomes changed for {len(changed)} runs, e.g. {next(iter(changed.items()))}"
+    )
 
 
 if __name__ == "__main__":

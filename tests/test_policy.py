@@ -10,11 +10,15 @@ from sim.analysis import policy
 from sim.analysis.policy_text import TEXT
 
 # Three designs in ten futures, value created (more is better).
-SMALL = pd.DataFrame({
-    "A": [10, 12, 8, 9, 11, 10, 7, 13, 10, 9],
-    "B": [11, 10, 9, 9, 12, 8, 9, 12, 11, 10],
-    "C": [5, 20, 6, 7, 9, 10, 4, 15, 8, 12],
-}, index=pd.RangeIndex(10, name="future"), dtype=float)
+SMALL = pd.DataFrame(
+    {
+        "A": [10, 12, 8, 9, 11, 10, 7, 13, 10, 9],
+        "B": [11, 10, 9, 9, 12, 8, 9, 12, 11, 10],
+        "C": [5, 20, 6, 7, 9, 10, 4, 15, 8, 12],
+    },
+    index=pd.RangeIndex(10, name="future"),
+    dtype=float,
+)
 
 
 def test_regret_is_the_shortfall_from_the_best_design_in_the_same_future():
@@ -58,16 +62,29 @@ def _runs(effect: float, futures: int = 80, seed: int = 3) -> tuple[pd.DataFrame
     value = 100 - 40 * turbulence + rng.normal(0, 5, futures)
     rows = []
     for name, shift in (("Availability", 0.0), ("User fees", effect)):
-        rows.append(pd.DataFrame({
-            "policy": name, "future": np.arange(futures), "turbulence": turbulence,
-            "status": "ok", "total_value": value + shift + (rng.normal(0, 1, futures) if effect else 0),
-            "dissolved": turbulence > 0.8, "duration": np.where(turbulence > 0.8, 100, 360),
-            "public_exposure": 20 * turbulence}))
-    manifest = {"experiment": {"name": "verdict", "language": "en",
-                               "policies": [{"name": "Availability", "knobs": {}},
-                                            {"name": "User fees", "knobs": {}}],
-                               "factors": [{"name": "turbulence", "low": 0.0, "high": 1.0}]},
-                "root_seed": 7}
+        rows.append(
+            pd.DataFrame(
+                {
+                    "policy": name,
+                    "future": np.arange(futures),
+                    "turbulence": turbulence,
+                    "status": "ok",
+                    "total_value": value + shift + (rng.normal(0, 1, futures) if effect else 0),
+                    "dissolved": turbulence > 0.8,
+                    "duration": np.where(turbulence > 0.8, 100, 360),
+                    "public_exposure": 20 * turbulence,
+                }
+            )
+        )
+    manifest = {
+        "experiment": {
+            "name": "verdict",
+            "language": "en",
+            "policies": [{"name": "Availability", "knobs": {}}, {"name": "User fees", "knobs": {}}],
+            "factors": [{"name": "turbulence", "low": 0.0, "high": 1.0}],
+        },
+        "root_seed": 7,
+    }
     return pd.concat(rows, ignore_index=True), manifest
 
 
@@ -102,9 +119,20 @@ def test_a_small_noisy_difference_says_how_many_futures_would_separate_the_desig
 
 def _long(designs: dict[str, np.ndarray], measure: str = "value") -> pd.DataFrame:
     """One run per design and future, the measure's value in a column."""
-    return pd.concat([pd.DataFrame({"policy": name, "future": np.arange(len(v)), "replication": 0,
-                                    measure: np.asarray(v, float)}) for name, v in designs.items()],
-                     ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "policy": name,
+                    "future": np.arange(len(v)),
+                    "replication": 0,
+                    measure: np.asarray(v, float),
+                }
+            )
+            for name, v in designs.items()
+        ],
+        ignore_index=True,
+    )
 
 
 def test_the_verdict_gives_the_same_paired_interval_as_the_researchers_table():
@@ -120,7 +148,11 @@ def test_the_verdict_gives_the_same_paired_interval_as_the_researchers_table():
     # B - A, turned round so that positive favours B.
     [back] = paired_differences(runs, "policy", "A", ["value"]).to_dict("records")
     cost = policy.compare(runs, "value", "B", "A", higher_is_better=False)
-    assert (cost.diff, cost.low, cost.high) == (-back["mean_difference"], -back["high"], -back["low"])
+    assert (cost.diff, cost.low, cost.high) == (
+        -back["mean_difference"],
+        -back["high"],
+        -back["low"],
+    )
     assert cost.low > 0 and c.low > 0
 
 
@@ -150,7 +182,10 @@ def test_with_one_future_the_verdict_says_designs_cannot_be_compared():
 
 def test_the_memo_is_self_contained_and_names_the_designs_in_both_languages():
     runs, manifest = _runs(effect=10.0)
-    for language, heading in (("en", "The designs side by side"), ("nl", "De ontwerpen naast elkaar")):
+    for language, heading in (
+        ("en", "The designs side by side"),
+        ("nl", "De ontwerpen naast elkaar"),
+    ):
         memo = policy.memo_html(policy.summarise(runs, manifest, language))
         assert heading in memo and "Availability" in memo and "User fees" in memo
         assert "<svg" in memo and "@media print" in memo
@@ -179,7 +214,9 @@ def test_the_futures_that_break_a_design_are_told_in_words_with_coverage_and_den
     for breaking in summary.breaking:
         low, high = breaking.box.limits["turbulence"]
         assert 0.7 <= low <= 0.85 and high >= 0.95
-        assert breaking.box.coverage >= 0.8 and breaking.box.density >= 0.6  # the threshold: halfway from 20% to 100%
+        assert (
+            breaking.box.coverage >= 0.8 and breaking.box.density >= 0.6
+        )  # the threshold: halfway from 20% to 100%
         assert breaking.costly.limits["turbulence"][0] >= 0.7 and breaking.costly.coverage >= 0.8
     words = " ".join(policy.breaking_words(summary))
     assert "Availability fails (ends before the contract term" in words
@@ -191,10 +228,17 @@ def test_the_memo_names_the_contract_term_and_the_review_period_apart():
     runs, manifest = _runs(effect=10.0)
     manifest["experiment"]["policies"] = [
         {"name": "Availability", "knobs": {"contract_term": 360, "agreement_length": 60}},
-        {"name": "User fees", "knobs": {"contract_term": 300, "agreement_length": 24}}]
+        {"name": "User fees", "knobs": {"contract_term": 300, "agreement_length": 24}},
+    ]
     memo = policy.memo_html(policy.summarise(runs, manifest, "en"))
-    assert "Contract term" in memo and "360 months (30 years)" in memo and "300 months (25 years)" in memo
-    assert "Review period (months until terms are reviewed)" in memo and "24 months (2 years)" in memo
+    assert (
+        "Contract term" in memo
+        and "360 months (30 years)" in memo
+        and "300 months (25 years)" in memo
+    )
+    assert (
+        "Review period (months until terms are reviewed)" in memo and "24 months (2 years)" in memo
+    )
 
 
 def test_an_exposure_that_is_the_same_almost_everywhere_marks_no_future_as_its_worst_tenth():
@@ -217,7 +261,9 @@ def test_policies_that_are_not_contract_designs_are_compared_without_contract_wo
     assert "Policies compared over uncertain futures" in page
     assert "contract" not in page.lower() and "fiscal exposure" not in page.lower()
     # A failure is the collaboration ending before the end of the run, not a tie at zero cost.
-    assert [b.rate for b in summary.breaking] == [pytest.approx((runs["turbulence"] > 0.8).mean())] * 2
+    assert [b.rate for b in summary.breaking] == [
+        pytest.approx((runs["turbulence"] > 0.8).mean())
+    ] * 2
     nl = policy.memo_html(policy.summarise(runs, manifest, "nl"))
     assert "Beleid vergeleken over onzekere toekomsten" in nl and "contract" not in nl.lower()
 
@@ -251,8 +297,9 @@ def test_the_memo_breaks_the_exposure_into_its_parts_in_the_readers_language():
     runs["public_termination_paid"] = 6 * runs["turbulence"]
     manifest["git"] = {"commit": "0123456789abcdef", "dirty": True}
     parts = policy.exposure_parts(policy.summarise(runs, manifest))
-    assert parts.loc["total"].tolist() == pytest.approx(parts.loc[["gap", "renegotiation",
-                                                                    "termination"]].sum().tolist())
+    assert parts.loc["total"].tolist() == pytest.approx(
+        parts.loc[["gap", "renegotiation", "termination"]].sum().tolist()
+    )
     nl = policy.memo_html(policy.summarise(runs, manifest, "nl"))
     assert "Beëindigingsvergoeding die zij betaalt" in nl and "niet-vastgelegde wijzigingen" in nl
     assert "uncommitted" not in nl

@@ -16,12 +16,15 @@ OUTCOMES = ["duration", "dissolved", "total_value", "public_exposure", "shocks",
 
 
 def _stress_test(tmp_path, designs, samples=8):
-    text = pps.experiment_text("pps-test", "pps_infrastructure", designs, pps.DEFAULT_FUTURES,
-                               samples, 20261130, "en")
+    text = pps.experiment_text(
+        "pps-test", "pps_infrastructure", designs, pps.DEFAULT_FUTURES, samples, 20261130, "en"
+    )
     path = tmp_path / "pps-test.toml"
     path.write_text(text, encoding="utf-8")
     experiment = Experiment.from_file(path)
-    return experiment, run_experiment(experiment, out=tmp_path / "out", workers=1, progress=False).runs
+    return experiment, run_experiment(
+        experiment, out=tmp_path / "out", workers=1, progress=False
+    ).runs
 
 
 def _designs(**second):
@@ -32,7 +35,10 @@ def _designs(**second):
 def test_the_dashboard_writes_a_paired_experiment_over_the_longest_contract_term(tmp_path):
     designs = _designs(contract_term_years=12)
     experiment, _ = _stress_test(tmp_path, designs, samples=2)
-    assert experiment.is_paired and [p.name for p in experiment.policies] == ["Availability payment", "Twin"]
+    assert experiment.is_paired and [p.name for p in experiment.policies] == [
+        "Availability payment",
+        "Twin",
+    ]
     assert experiment.knobs["horizon"] == 144
     assert experiment.policies[1].knobs["contract_term"] == 144
     assert [f.name for f in experiment.uncertainties] == list(pps.DEFAULT_FUTURES)
@@ -43,8 +49,15 @@ def test_the_dashboard_writes_a_paired_experiment_over_the_longest_contract_term
 def test_the_futures_are_drawn_from_the_whole_ranges_not_only_their_ends(tmp_path):
     from sim.sweeps.designs import design_points
 
-    text = pps.experiment_text("pps-ranges", "pps_infrastructure", pps.default_designs("en"),
-                               pps.DEFAULT_FUTURES, 200, 1, "en")
+    text = pps.experiment_text(
+        "pps-ranges",
+        "pps_infrastructure",
+        pps.default_designs("en"),
+        pps.DEFAULT_FUTURES,
+        200,
+        1,
+        "en",
+    )
     path = tmp_path / "pps-ranges.toml"
     path.write_text(text, encoding="utf-8")
     experiment = Experiment.from_file(path)
@@ -57,7 +70,9 @@ def test_the_futures_are_drawn_from_the_whole_ranges_not_only_their_ends(tmp_pat
         assert futures[name].nunique() == 200
         assert futures[name].between(low, high).all()
         # A Latin hypercube puts one future in each fifth of every range.
-        assert set(((futures[name] - low) / (high - low) * 5).astype(int).clip(0, 4)) == set(range(5))
+        assert set(((futures[name] - low) / (high - low) * 5).astype(int).clip(0, 4)) == set(
+            range(5)
+        )
 
 
 def test_a_range_closed_to_one_value_keeps_that_uncertainty_fixed(tmp_path):
@@ -65,22 +80,38 @@ def test_a_range_closed_to_one_value_keeps_that_uncertainty_fixed(tmp_path):
 
     futures = dict(pps.DEFAULT_FUTURES, turbulence=(0.3, 0.3))
     path = tmp_path / "closed.toml"
-    path.write_text(pps.experiment_text("closed", "pps_infrastructure", pps.default_designs("en"),
-                                        futures, 20, 1, "en"), encoding="utf-8")
+    path.write_text(
+        pps.experiment_text(
+            "closed", "pps_infrastructure", pps.default_designs("en"), futures, 20, 1, "en"
+        ),
+        encoding="utf-8",
+    )
     points = design_points(Experiment.from_file(path))
     assert set(points["turbulence"]) == {0.3} and points["shock_rate"].nunique() == 20
 
 
 def test_every_design_meets_the_same_futures_with_the_same_draws(tmp_path):
     _, runs = _stress_test(tmp_path, _designs())
-    by_design = {name: group.set_index("future").sort_index() for name, group in runs.groupby("policy")}
+    by_design = {
+        name: group.set_index("future").sort_index() for name, group in runs.groupby("policy")
+    }
     first, twin = by_design["Availability payment"], by_design["Twin"]
     futures = list(pps.DEFAULT_FUTURES)
     pd.testing.assert_frame_equal(first[futures], twin[futures])
     # The same knobs under another name: the same seed gives the same run, draw for draw.
     pd.testing.assert_frame_equal(first[OUTCOMES], twin[OUTCOMES])
-    summary = policy.summarise(runs, {"experiment": {"name": "pps-test", "policies": [
-        {"name": "Availability payment", "knobs": {}}, {"name": "Twin", "knobs": {}}]}})
+    summary = policy.summarise(
+        runs,
+        {
+            "experiment": {
+                "name": "pps-test",
+                "policies": [
+                    {"name": "Availability payment", "knobs": {}},
+                    {"name": "Twin", "knobs": {}},
+                ],
+            }
+        },
+    )
     assert all(c.identical for comparisons in summary.comparisons.values() for c in comparisons)
 
 
@@ -108,15 +139,22 @@ def test_a_stress_test_needs_two_to_four_designs_with_their_own_names():
 def test_the_report_of_a_quick_dutch_run_opens_with_the_policy_summary_and_its_warning(tmp_path):
     from sim.analysis.report import make_report
 
-    text = pps.experiment_text("pps-report", "pps_care", _designs(payment_mechanism="user_fees"),
-                               pps.DEFAULT_FUTURES, 16, 7, "nl")
+    text = pps.experiment_text(
+        "pps-report",
+        "pps_care",
+        _designs(payment_mechanism="user_fees"),
+        pps.DEFAULT_FUTURES,
+        16,
+        7,
+        "nl",
+    )
     path = tmp_path / "pps-report.toml"
     path.write_text(text, encoding="utf-8")
     experiment = Experiment.from_file(path).quick()
     folder = tmp_path / "out"
     run_experiment(experiment, out=folder, workers=1, progress=False)
     report = make_report(folder).read_text(encoding="utf-8")
-    opening = report[report.index("<h1>"):report.index("Headline findings")]
+    opening = report[report.index("<h1>") : report.index("Headline findings")]
     assert "PPS-contractvormen vergeleken over onzekere toekomsten" in opening
     assert "Snelle run" in opening and "niet betrouwbaar" in opening
     assert "Maximale spijt" in opening and "Twin" in opening
@@ -131,11 +169,13 @@ def _paired_report(tmp_path, text):
     folder = tmp_path / "out"
     run_experiment(Experiment.from_file(path), out=folder, workers=1, progress=False)
     report = make_report(folder).read_text(encoding="utf-8")
-    return report[report.index("<h1>"):report.index("Headline findings")]
+    return report[report.index("<h1>") : report.index("Headline findings")]
 
 
 def test_a_paired_design_with_one_future_reports_that_one_future_cannot_compare_designs(tmp_path):
-    opening = _paired_report(tmp_path, """
+    opening = _paired_report(
+        tmp_path,
+        """
 [experiment]
 name = "one-future"
 scenario = "pps_infrastructure"
@@ -152,12 +192,15 @@ name = "User fees"
 payment_mechanism = "user_fees"
 [uncertainties]
 turbulence = [0.2]
-""")
+""",
+    )
     assert "cannot be compared with one future" in opening
 
 
 def test_managers_compared_in_an_open_innovation_network_are_not_framed_as_pps_contracts(tmp_path):
-    opening = _paired_report(tmp_path, """
+    opening = _paired_report(
+        tmp_path,
+        """
 [experiment]
 name = "managers"
 scenario = "open_innovation"
@@ -175,7 +218,8 @@ name = "independent manager"
 manager = "independent"
 [uncertainties]
 turbulence = { low = 0.05, high = 0.6 }
-""")
+""",
+    )
     assert "Policies compared over uncertain futures" in opening
     assert "PPS" not in opening and "contract" not in opening.lower()
     assert "fiscal exposure" not in opening.lower()

@@ -32,9 +32,13 @@ def dashboard_url():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "run_experiment.py", "dashboard", "--port", str(port)],
-                              cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        [sys.executable, "run_experiment.py", "dashboard", "--port", str(port)],
+        cwd=PROJECT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -45,7 +49,9 @@ def dashboard_url():
             time.sleep(0.5)
     else:
         server.kill()
-        pytest.fail("the dashboard did not start: " + server.stdout.read().decode(errors="replace")[-2000:])
+        pytest.fail(
+            "the dashboard did not start: " + server.stdout.read().decode(errors="replace")[-2000:]
+        )
     yield url
     server.terminate()
     try:
@@ -79,8 +85,15 @@ def written():
 def open_pps_page(browser, url, outside):
     page = browser.new_page(accept_downloads=True)
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(url.rstrip("/"))
-            and not r.url.startswith(("data:", "blob:", "ws://127.0.0.1")) else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(url.rstrip("/"))
+            and not r.url.startswith(("data:", "blob:", "ws://127.0.0.1"))
+            else None
+        ),
+    )
     page.goto(url, wait_until="networkidle")
     page.wait_for_selector(".tab-pps", timeout=90_000)
     page.click(".tab-pps")
@@ -104,8 +117,9 @@ def remember_folders(page, written) -> None:
         written.append(PROJECT / (path + ".toml"))
 
 
-def test_a_policy_officer_stress_tests_two_named_designs_in_both_languages(browser, dashboard_url,
-                                                                            written, tmp_path):
+def test_a_policy_officer_stress_tests_two_named_designs_in_both_languages(
+    browser, dashboard_url, written, tmp_path
+):
     outside: list[str] = []
     page = open_pps_page(browser, dashboard_url, outside)
     for language, names, table_word, verdict_word in FLOW:
@@ -119,7 +133,9 @@ def test_a_policy_officer_stress_tests_two_named_designs_in_both_languages(brows
         page.click(".stress-test")
         page.wait_for_function(
             "name => document.querySelector('.pps-summary')?.innerText.includes(name)",
-            arg=names[1], timeout=180_000)
+            arg=names[1],
+            timeout=180_000,
+        )
         summary = page.locator(".pps-summary").inner_text()
         assert table_word in summary and verdict_word in summary
         assert all(name in summary for name in names)

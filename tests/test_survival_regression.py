@@ -20,17 +20,24 @@ from sim.analysis.survival import (
 HORIZON = 120
 
 
-def exponential_runs(rng: np.random.Generator, rates: dict[str, float], n: int,
-                     horizon: int = HORIZON) -> pd.DataFrame:
+def exponential_runs(
+    rng: np.random.Generator, rates: dict[str, float], n: int, horizon: int = HORIZON
+) -> pd.DataFrame:
     """Alliances whose ending is exponential with a rate per manager mode, in whole months,
     censored at the horizon, plus a numeric factor (turbulence) that does nothing."""
     frames = []
     for manager, rate in rates.items():
         months = np.ceil(rng.exponential(1 / rate, n))
-        frames.append(pd.DataFrame({
-            "manager": manager, "turbulence": rng.uniform(0.05, 0.6, n),
-            "duration": np.minimum(months, horizon).astype(int), "dissolved": months <= horizon,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "manager": manager,
+                    "turbulence": rng.uniform(0.05, 0.6, n),
+                    "duration": np.minimum(months, horizon).astype(int),
+                    "dissolved": months <= horizon,
+                }
+            )
+        )
     runs = pd.concat(frames, ignore_index=True)
     runs["end_cause"] = np.where(runs["dissolved"], "essential_left", "censored")
     return runs
@@ -57,9 +64,16 @@ def test_a_factor_whose_hazards_cross_is_stratified_and_the_manager_still_recove
         for manager, ratio in (("none", 1.0), ("independent", 0.5)):
             scale = 60 * ratio ** (-1 / shape)  # hazard ratio `ratio` under a Weibull model
             months = np.ceil(scale * rng.weibull(shape, 1000))
-            frames.append(pd.DataFrame({"scenario": scenario, "manager": manager,
-                                        "duration": np.minimum(months, HORIZON).astype(int),
-                                        "dissolved": months <= HORIZON}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "scenario": scenario,
+                        "manager": manager,
+                        "duration": np.minimum(months, HORIZON).astype(int),
+                        "dissolved": months <= HORIZON,
+                    }
+                )
+            )
     runs = pd.concat(frames, ignore_index=True)
     fit = cox_model(runs, ["scenario", "manager"], "manager")
     assert fit.strata == ("scenario",)
@@ -77,10 +91,21 @@ def test_cause_specific_hazards_separate_a_cause_the_manager_halves_from_one_it_
         essential = np.ceil(rng.exponential(1 / essential_rate, n))
         quorum = np.ceil(rng.exponential(1 / 0.01, n))
         first = np.minimum(essential, quorum)
-        cause = np.where(first > HORIZON, "censored",
-                         np.where(essential <= quorum, "essential_left", "below_quorum"))
-        frames.append(pd.DataFrame({"manager": manager, "duration": np.minimum(first, HORIZON).astype(int),
-                                    "dissolved": first <= HORIZON, "end_cause": cause}))
+        cause = np.where(
+            first > HORIZON,
+            "censored",
+            np.where(essential <= quorum, "essential_left", "below_quorum"),
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "manager": manager,
+                    "duration": np.minimum(first, HORIZON).astype(int),
+                    "dissolved": first <= HORIZON,
+                    "end_cause": cause,
+                }
+            )
+        )
     runs = pd.concat(frames, ignore_index=True)
     table = cause_specific_hazards(runs, ["manager"], "manager").set_index("cause")
     assert table.loc["essential_left", "hazard_ratio"] == pytest.approx(0.5, rel=0.12)
@@ -88,13 +113,21 @@ def test_cause_specific_hazards_separate_a_cause_the_manager_halves_from_one_it_
 
 
 # Six runs with two causes and censoring before the horizon (month 5).
-COMPETING = pd.DataFrame({
-    "duration": [1, 2, 2, 3, 4, 5],
-    "dissolved": [True, True, False, True, True, False],
-    "end_cause": ["essential_left", "below_quorum", "censored", "essential_left", "below_quorum",
-                  "censored"],
-    "group": "g",
-})
+COMPETING = pd.DataFrame(
+    {
+        "duration": [1, 2, 2, 3, 4, 5],
+        "dissolved": [True, True, False, True, True, False],
+        "end_cause": [
+            "essential_left",
+            "below_quorum",
+            "censored",
+            "essential_left",
+            "below_quorum",
+            "censored",
+        ],
+        "group": "g",
+    }
+)
 
 
 def test_cumulative_incidence_matches_the_hand_computed_aalen_johansen_estimate():
@@ -137,7 +170,9 @@ def test_without_censoring_before_the_horizon_rmst_is_the_mean_duration_with_an_
 
 
 def test_a_median_beyond_the_horizon_is_shown_as_such_not_blank():
-    runs = pd.DataFrame({"duration": [10, 120, 120], "dissolved": [True, False, False], "group": "a"})
+    runs = pd.DataFrame(
+        {"duration": [10, 120, 120], "dissolved": [True, False, False], "group": "a"}
+    )
     row = survival_table(runs, "group", 120).iloc[0]
     assert np.isnan(row["median_months"]) and row["median_lifetime"] == "> 120"
     assert median_label(36.0, 120) == "36"
@@ -152,17 +187,23 @@ def test_a_factor_nested_within_the_manager_is_not_made_a_stratum_even_when_its_
     none = np.ceil(rng.exponential(50.0, n))
     early = np.ceil(60 * rng.weibull(0.5, n))
     late = np.ceil(60 * rng.weibull(3.0, n))
-    runs = pd.DataFrame({
-        "manager": ["none"] * n + ["independent"] * 2 * n,
-        "interventions": [None] * n + ["mediate"] * n + ["formalise"] * n,
-        "months": np.concatenate([none, early, late]),
-    })
+    runs = pd.DataFrame(
+        {
+            "manager": ["none"] * n + ["independent"] * 2 * n,
+            "interventions": [None] * n + ["mediate"] * n + ["formalise"] * n,
+            "months": np.concatenate([none, early, late]),
+        }
+    )
     runs["duration"] = np.minimum(runs["months"], HORIZON).astype(int)
     runs["dissolved"] = runs["months"] <= HORIZON
     fit = cox_model(runs, ["manager", "interventions"], "manager")
     assert fit.strata == () and "kept as covariates" in fit.note
     manager = fit.hazard_ratios.set_index("term").loc["manager = independent (vs none)"]
-    assert np.isfinite(manager["low"]) and np.isfinite(manager["high"]) and manager["high"] / manager["low"] < 2
+    assert (
+        np.isfinite(manager["low"])
+        and np.isfinite(manager["high"])
+        and manager["high"] / manager["low"] < 2
+    )
 
 
 def test_an_effect_that_depends_on_turbulence_is_found_per_level_and_by_its_interaction_test():
@@ -177,7 +218,9 @@ def test_an_effect_that_depends_on_turbulence_is_found_per_level_and_by_its_inte
 
     table, p_value = effect_modification(runs, ["manager", "turbulence"], "manager", "turbulence")
     ratios = table.set_index("turbulence")["hazard_ratio"]
-    assert ratios[0.2] == pytest.approx(0.5, rel=0.15) and ratios[0.5] == pytest.approx(2.0, rel=0.15)
+    assert ratios[0.2] == pytest.approx(0.5, rel=0.15) and ratios[0.5] == pytest.approx(
+        2.0, rel=0.15
+    )
     assert p_value < 1e-6
 
 
@@ -189,10 +232,13 @@ def test_the_interaction_test_rejects_a_constant_effect_no_more_often_than_its_l
     rng = np.random.default_rng(6)
     p_values = []
     for _ in range(40):
-        frames = [exponential_runs(rng, {"none": 0.01, "independent": 0.02}, 150).assign(turbulence=t)
-                  for t in (0.2, 0.5)]
-        table, p_value = effect_modification(pd.concat(frames, ignore_index=True),
-                                             ["manager", "turbulence"], "manager", "turbulence")
+        frames = [
+            exponential_runs(rng, {"none": 0.01, "independent": 0.02}, 150).assign(turbulence=t)
+            for t in (0.2, 0.5)
+        ]
+        table, p_value = effect_modification(
+            pd.concat(frames, ignore_index=True), ["manager", "turbulence"], "manager", "turbulence"
+        )
         p_values.append(p_value)
     p_values = np.array(p_values)
     assert np.mean(p_values < 0.05) <= 0.15
@@ -201,8 +247,13 @@ def test_the_interaction_test_rejects_a_constant_effect_no_more_often_than_its_l
 
 def test_terms_the_data_cannot_tell_apart_give_no_model_rather_than_an_error():
     """Every run with a manager is in scenario b: the manager and the scenario are one term."""
-    runs = pd.DataFrame({"manager": ["none"] * 6 + ["independent"] * 6, "scenario": ["a"] * 6 + ["b"] * 6,
-                         "duration": [5, 9, 120, 30, 120, 44, 7, 120, 15, 120, 80, 120],
-                         "dissolved": [True, True, False, True, False, True] + [True, False] * 3})
+    runs = pd.DataFrame(
+        {
+            "manager": ["none"] * 6 + ["independent"] * 6,
+            "scenario": ["a"] * 6 + ["b"] * 6,
+            "duration": [5, 9, 120, 30, 120, 44, 7, 120, 15, 120, 80, 120],
+            "dissolved": [True, True, False, True, False, True] + [True, False] * 3,
+        }
+    )
     assert cox_model(runs, ["manager", "scenario"], "manager") is None
     assert cox_model(runs, ["manager"], "manager") is not None

@@ -15,11 +15,17 @@ INNER = (0.35, 0.55)
 PARAMETERS = ["productivity", "exit_threshold"]
 
 
-def dissolution_by_candidate(runs: pd.DataFrame, parameters: list[str] = PARAMETERS) -> pd.DataFrame:
+def dissolution_by_candidate(
+    runs: pd.DataFrame, parameters: list[str] = PARAMETERS
+) -> pd.DataFrame:
     """Share dissolved per candidate (rows) and scenario (columns)."""
     ok = runs[runs["status"] == "ok"]
-    return ok.pivot_table(index=parameters, columns="scenario", values="dissolved",
-                          aggfunc=lambda s: s.astype(float).mean())
+    return ok.pivot_table(
+        index=parameters,
+        columns="scenario",
+        values="dissolved",
+        aggfunc=lambda s: s.astype(float).mean(),
+    )
 
 
 def rank_candidates(runs: pd.DataFrame, parameters: list[str] = PARAMETERS) -> pd.DataFrame:

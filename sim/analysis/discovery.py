@@ -11,8 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 
-def discover(runs: pd.DataFrame, factors: list[str], bad: pd.Series, label: str,
-             max_depth: int = 3) -> dict:
+def discover(
+    runs: pd.DataFrame, factors: list[str], bad: pd.Series, label: str, max_depth: int = 3
+) -> dict:
     """Rules that separate ``bad`` runs from the others, and each factor's importance.
 
     Besides the rules, how good they are: ``accuracy`` (share of runs the tree classifies
@@ -22,20 +23,39 @@ def discover(runs: pd.DataFrame, factors: list[str], bad: pd.Series, label: str,
     """
     from sklearn.tree import DecisionTreeClassifier, export_text
 
-    features = pd.get_dummies(runs[factors].astype({f: "object" for f in factors
-                                                     if runs[f].dtype == object}), dtype=float)
+    features = pd.get_dummies(
+        runs[factors].astype({f: "object" for f in factors if runs[f].dtype == object}), dtype=float
+    )
     if bad.nunique() < 2 or features.empty:
-        return {"label": label, "share": float(bad.mean()), "rules": "(nothing to separate)",
-                "importance": pd.DataFrame(columns=["feature", "importance"])}
-    tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=max(5, len(runs) // 50),
-                                  random_state=0, class_weight="balanced")
+        return {
+            "label": label,
+            "share": float(bad.mean()),
+            "rules": "(nothing to separate)",
+            "importance": pd.DataFrame(columns=["feature", "importance"]),
+        }
+    tree = DecisionTreeClassifier(
+        max_depth=max_depth,
+        min_samples_leaf=max(5, len(runs) // 50),
+        random_state=0,
+        class_weight="balanced",
+    )
     tree.fit(features, bad.astype(int))
-    importance = (pd.DataFrame({"feature": features.columns, "importance": tree.feature_importances_})
-                  .sort_values("importance", ascending=False).query("importance > 0"))
+    importance = (
+        pd.DataFrame({"feature": features.columns, "importance": tree.feature_importances_})
+        .sort_values("importance", ascending=False)
+        .query("importance > 0")
+    )
     rules = export_text(tree, feature_names=list(features.columns), class_names=["other", label])
     flagged = tree.predict(features).astype(bool)
     cases = bad.to_numpy(dtype=bool)
-    return {"label": label, "share": float(bad.mean()), "rules": rules, "importance": importance,
-            "accuracy": float((flagged == cases).mean()),
-            "coverage": float((flagged & cases).sum() / max(cases.sum(), 1)),
-            "density": float((flagged & cases).sum() / flagged.sum()) if flagged.any() else float("nan")}
+    return {
+        "label": label,
+        "share": float(bad.mean()),
+        "rules": rules,
+        "importance": importance,
+        "accuracy": float((flagged == cases).mean()),
+        "coverage": float((flagged & cases).sum() / max(cases.sum(), 1)),
+        "density": float((flagged & cases).sum() / flagged.sum())
+        if flagged.any()
+        else float("nan"),
+    }

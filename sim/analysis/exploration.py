@@ -79,13 +79,18 @@ def _as_prim_input(x: pd.DataFrame) -> pd.DataFrame:
 
 def _is_categorical(column: pd.Series) -> bool:
     """Booleans, strings, and numbers that are empty in some runs are read as levels."""
-    return (pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column)
-            or bool(column.isna().any()))
+    return (
+        pd.api.types.is_bool_dtype(column)
+        or not pd.api.types.is_numeric_dtype(column)
+        or bool(column.isna().any())
+    )
 
 
 def _levels(column: pd.Series) -> pd.Series:
     """A factor's values as strings, ``n/a`` where it does not apply."""
-    return column.map(lambda v: "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    return column.map(
+        lambda v: "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+    )
 
 
 def _box_limits(
@@ -150,8 +155,13 @@ def prim_box(
     best = dense.sort_values(["coverage", "res_dim"], ascending=[False, True]).index[0]
     row = trajectory.loc[best]
     limits, dropped = _box_limits(found.box_lims[best], prim.box_init, list(x.columns))
-    return Box(limits=limits, coverage=float(row["coverage"]), density=float(row["density"]),
-               mass=float(row["mass"]), dropped=dropped)
+    return Box(
+        limits=limits,
+        coverage=float(row["coverage"]),
+        density=float(row["density"]),
+        mass=float(row["mass"]),
+        dropped=dropped,
+    )
 
 
 def feature_scores(x: pd.DataFrame, y: np.ndarray, seed: int = 0) -> pd.Series:

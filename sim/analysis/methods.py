@@ -52,18 +52,25 @@ def _design(manifest: dict[str, Any], design_table: pd.DataFrame | None = None) 
     runs = manifest.get("counts", {}).get("planned")
     if e.get("policies"):
         names = _join([f"“{p['name']}”" for p in e["policies"]])
-        return (f"We compared {len(e['policies'])} policies ({names}) in the {scenarios} scenario, each "
-                f"run on the same {e['samples']} futures drawn as {design} over {factors}, with "
-                f"{replications} replication{'s' if replications != 1 else ''} per future"
-                + (f" ({runs} runs)" if runs else "") + ". Future k had the same uncertainty values and "
-                "the same seed for every policy (common random numbers), so the comparisons are paired.")
+        return (
+            f"We compared {len(e['policies'])} policies ({names}) in the {scenarios} scenario, each "
+            f"run on the same {e['samples']} futures drawn as {design} over {factors}, with "
+            f"{replications} replication{'s' if replications != 1 else ''} per future"
+            + (f" ({runs} runs)" if runs else "")
+            + ". Future k had the same uncertainty values and "
+            "the same seed for every policy (common random numbers), so the comparisons are paired."
+        )
     sized = f" of {points} design points" if points else ""
     pruned = _pruned(manifest, design_table)
     if pruned:
         design = design.replace("a full factorial design", "a factorial design")
-    return (f"We ran the {scenarios} scenario{'s' if len(e['scenarios']) > 1 else ''} on {design}{sized} "
-            f"over {factors or 'no varied factors'}, with {replications} replications per point"
-            + (f" ({runs} runs)" if runs else "") + "." + (" " + pruned if pruned else ""))
+    return (
+        f"We ran the {scenarios} scenario{'s' if len(e['scenarios']) > 1 else ''} on {design}{sized} "
+        f"over {factors or 'no varied factors'}, with {replications} replications per point"
+        + (f" ({runs} runs)" if runs else "")
+        + "."
+        + (" " + pruned if pruned else "")
+    )
 
 
 def _pruned(manifest: dict[str, Any], design_table: pd.DataFrame | None) -> str:
@@ -80,17 +87,22 @@ def _pruned(manifest: dict[str, Any], design_table: pd.DataFrame | None) -> str:
     full = math.prod(len(f["levels"]) for f in e["factors"] if f.get("levels"))
     if "scenario" not in {f["name"] for f in e["factors"]}:
         full *= max(len(e["scenarios"]), 1)
-    points = len(design_table) if design_table is not None else manifest.get("design", {}).get("points")
+    points = (
+        len(design_table) if design_table is not None else manifest.get("design", {}).get("points")
+    )
     if not points or points >= full:
         return ""
     names = [f["name"] for f in e["factors"] if f["name"] in CONDITIONS]
     if design_table is not None:
         names = [n for n in names if n in design_table and design_table[n].isna().any()]
     rules = _join([f"{n} ({reason(n)})" for n in names])
-    return (f"Of the full crossing of {full} cells, the {full - points} cells where a factor cannot act "
-            "were left out, because they would repeat another cell's runs under the same seeds"
-            + (f": {rules}" if rules else "") + "; in the remaining points such a factor is empty where "
-            "it cannot act.")
+    return (
+        f"Of the full crossing of {full} cells, the {full - points} cells where a factor cannot act "
+        "were left out, because they would repeat another cell's runs under the same seeds"
+        + (f": {rules}" if rules else "")
+        + "; in the remaining points such a factor is empty where "
+        "it cannot act."
+    )
 
 
 def _analyses(manifest: dict[str, Any]) -> str:
@@ -108,18 +120,24 @@ def _analyses(manifest: dict[str, Any]) -> str:
         "Means and differences are reported with 95% bootstrap intervals (scipy.stats.bootstrap).",
     ]
     if e.get("policies"):
-        sentences.append("Policies were compared by paired differences per future (mean with a "
-                         "bootstrap interval, Wilcoxon signed-rank test) and a Cox model stratified "
-                         "by future.")
+        sentences.append(
+            "Policies were compared by paired differences per future (mean with a "
+            "bootstrap interval, Wilcoxon signed-rank test) and a Cox model stratified "
+            "by future."
+        )
     if e["design"] == "sobol":
         sentences.append("Global sensitivity was measured with Sobol indices (SALib).")
     elif e["design"] == "morris":
         sentences.append("Global sensitivity was screened with Morris elementary effects (SALib).")
-    sentences.append("Scenario discovery used PRIM (EMA Workbench) and extra-trees feature scores "
-                     "(scikit-learn), and "
-                     + ("the precision of each policy's mean was tracked as futures were added."
-                        if e.get("policies") else
-                        "the precision of the cell means was tracked as replications were added."))
+    sentences.append(
+        "Scenario discovery used PRIM (EMA Workbench) and extra-trees feature scores "
+        "(scikit-learn), and "
+        + (
+            "the precision of each policy's mean was tracked as futures were added."
+            if e.get("policies")
+            else "the precision of the cell means was tracked as replications were added."
+        )
+    )
     return " ".join(sentences)
 
 
@@ -146,15 +164,26 @@ def methods_paragraph(results_dir: str | Path) -> str:
     commit = (git.get("commit") or "unknown")[:12]
     dirty = " with uncommitted changes" if git.get("dirty") else ""
     packages = manifest.get("packages") or {}
-    versions = ", ".join(f"{k} {v}" for k, v in packages.items() if v and k in ("mesa", "numpy", "scipy",
-                                                                                 "pandas", "SALib"))
-    horizon = next((s.get("knobs", {}).get("horizon") for s in (e.get("resolved_scenarios") or {}).values()
-                    if isinstance(s, dict) and s.get("knobs", {}).get("horizon")), None)
+    versions = ", ".join(
+        f"{k} {v}"
+        for k, v in packages.items()
+        if v and k in ("mesa", "numpy", "scipy", "pandas", "SALib")
+    )
+    horizon = next(
+        (
+            s.get("knobs", {}).get("horizon")
+            for s in (e.get("resolved_scenarios") or {}).values()
+            if isinstance(s, dict) and s.get("knobs", {}).get("horizon")
+        ),
+        None,
+    )
     horizon = e.get("knobs", {}).get("horizon", horizon)
     fixed = {k: v for k, v in e.get("knobs", {}).items() if k != "horizon"}
     parts = [
         f"Simulations used alliance-sim {version} (git commit {commit}{dirty}; Python "
-        f"{manifest.get('python', '?')}" + (f", {versions}" if versions else "") + "), an agent-based "
+        f"{manifest.get('python', '?')}"
+        + (f", {versions}" if versions else "")
+        + "), an agent-based "
         "model of multi-party alliances described with the ODD protocol.",
         _design(manifest, _design_table(Path(results_dir))),
     ]
@@ -162,10 +191,12 @@ def methods_paragraph(results_dir: str | Path) -> str:
         parts.append(f"Each run lasted at most {horizon} months.")
     if fixed:
         parts.append("Fixed settings: " + ", ".join(f"{k} = {v}" for k, v in fixed.items()) + ".")
-    parts.append(f"Each run's seed was spawned from the root seed {manifest.get('root_seed', e.get('seed'))} "
-                 "with numpy's SeedSequence keyed by the run's place in the design "
-                 + ("(future and replication)" if e.get("policies") else "(design point and replication)")
-                 + f", so every run can be reproduced; the experiment's fingerprint is "
-                 f"{manifest.get('fingerprint', '?')[:16]}.")
+    parts.append(
+        f"Each run's seed was spawned from the root seed {manifest.get('root_seed', e.get('seed'))} "
+        "with numpy's SeedSequence keyed by the run's place in the design "
+        + ("(future and replication)" if e.get("policies") else "(design point and replication)")
+        + f", so every run can be reproduced; the experiment's fingerprint is "
+        f"{manifest.get('fingerprint', '?')[:16]}."
+    )
     parts.append(_analyses(manifest))
     return " ".join(parts)

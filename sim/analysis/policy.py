@@ -74,17 +74,23 @@ def measures_for(pps: bool) -> tuple[Measure, ...]:
 
 
 #: The exposure's parts (outcome columns), in the order the summary lists them.
-EXPOSURE_PARTS = {"gap": "public_gap_paid", "renegotiation": "public_renegotiation_cost",
-                  "termination": "public_termination_paid"}
+EXPOSURE_PARTS = {
+    "gap": "public_gap_paid",
+    "renegotiation": "public_renegotiation_cost",
+    "termination": "public_termination_paid",
+}
 
 
 def measure_columns(runs: pd.DataFrame) -> pd.DataFrame:
     """The three measures per run: value created, full term reached (0/1), public exposure."""
-    return pd.DataFrame({
-        "value": runs["total_value"].astype(float),
-        "survival": (~runs["dissolved"].astype(bool)).astype(float),
-        "exposure": runs["public_exposure"].astype(float) if "public_exposure" in runs else 0.0,
-    }, index=runs.index)
+    return pd.DataFrame(
+        {
+            "value": runs["total_value"].astype(float),
+            "survival": (~runs["dissolved"].astype(bool)).astype(float),
+            "exposure": runs["public_exposure"].astype(float) if "public_exposure" in runs else 0.0,
+        },
+        index=runs.index,
+    )
 
 
 def per_future(runs: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -93,7 +99,9 @@ def per_future(runs: pd.DataFrame, measure: str) -> pd.DataFrame:
     The columns keep the designs' order of first appearance (the experiment file's order).
     """
     ok = runs[runs["status"] == "ok"] if "status" in runs else runs
-    table = measure_columns(ok).assign(policy=ok["policy"].to_numpy(), future=ok["future"].to_numpy())
+    table = measure_columns(ok).assign(
+        policy=ok["policy"].to_numpy(), future=ok["future"].to_numpy()
+    )
     wide = table.pivot_table(index="future", columns="policy", values=measure, aggfunc="mean")
     order = list(dict.fromkeys(ok["policy"]))
     return wide[[p for p in order if p in wide.columns]].dropna()
@@ -128,15 +136,27 @@ def worst_decile(table: np.ndarray, higher_is_better: bool, axis: int = -2) -> n
 
 def _statistics(table: np.ndarray, higher_is_better: bool) -> np.ndarray:
     """Mean, worst decile and maximum regret of every design: shape (3, designs, ...)."""
-    return np.stack([table.mean(axis=-2), worst_decile(table, higher_is_better),
-                     regret(table, higher_is_better).max(axis=-2)])
+    return np.stack(
+        [
+            table.mean(axis=-2),
+            worst_decile(table, higher_is_better),
+            regret(table, higher_is_better).max(axis=-2),
+        ]
+    )
 
 
 def _bootstrap(n: int, statistic: Any, seed: int) -> Any:
     """A percentile bootstrap over ``n`` futures: ``statistic`` gets the resampled row indices."""
-    return stats.bootstrap((np.arange(n),), statistic, vectorized=True, paired=False,
-                           n_resamples=RESAMPLES, confidence_level=CONFIDENCE,
-                           method="percentile", rng=np.random.default_rng(seed))
+    return stats.bootstrap(
+        (np.arange(n),),
+        statistic,
+        vectorized=True,
+        paired=False,
+        n_resamples=RESAMPLES,
+        confidence_level=CONFIDENCE,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
 
 
 def robustness(table: pd.DataFrame, higher_is_better: bool, seed: int = 0) -> pd.DataFrame:
@@ -232,7 +252,9 @@ def needed_cap(futures: int) -> int:
     return min(NEEDED_FACTOR * max(futures, 1), MAX_NEEDED)
 
 
-def compare(runs: pd.DataFrame, measure: str, best: str, other: str, higher_is_better: bool) -> Comparison:
+def compare(
+    runs: pd.DataFrame, measure: str, best: str, other: str, higher_is_better: bool
+) -> Comparison:
     """The paired difference best - other, oriented so that positive means ``best`` is better.
 
     ``runs`` holds one row per run with ``policy``, ``future`` (and ``replication``) and the
@@ -247,7 +269,9 @@ def compare(runs: pd.DataFrame, measure: str, best: str, other: str, higher_is_b
     mean, low, high = (sign * float(row[c]) for c in ("mean_difference", "low", "high"))
     if not higher_is_better:
         low, high = high, low
-    wide = two.pivot_table(index="future", columns="policy", values=measure, aggfunc="mean").dropna()
+    wide = two.pivot_table(
+        index="future", columns="policy", values=measure, aggfunc="mean"
+    ).dropna()
     per_future = sign * (wide[best] - wide[other]).to_numpy(float) if len(wide) else np.zeros(0)
     return Comparison(best, other, mean, low, high, len(wide), futures_needed(per_future))
 
@@ -293,7 +317,9 @@ class Breaking:
     costly: Any = None
 
 
-def what_breaks(runs: pd.DataFrame, design: str, uncertainties: list[str], pps: bool = True) -> Breaking:
+def what_breaks(
+    runs: pd.DataFrame, design: str, uncertainties: list[str], pps: bool = True
+) -> Breaking:
     """PRIM on the uncertainties for one design's failures (for a PPS comparison also on
     where the public exposure is in the design's worst 10%).
 
@@ -365,11 +391,17 @@ def is_pps(runs: pd.DataFrame, experiment: dict[str, Any]) -> bool:
     exposure to speak of."""
     if any("contract_term" in (p.get("knobs") or {}) for p in experiment.get("policies", [])):
         return True
-    exposure = runs["public_exposure"].astype(float) if "public_exposure" in runs else pd.Series(dtype=float)
+    exposure = (
+        runs["public_exposure"].astype(float)
+        if "public_exposure" in runs
+        else pd.Series(dtype=float)
+    )
     return bool(len(exposure)) and bool(exposure.nunique() > 1)
 
 
-def summarise(runs: pd.DataFrame, manifest: dict[str, Any], language: str | None = None) -> PolicySummary:
+def summarise(
+    runs: pd.DataFrame, manifest: dict[str, Any], language: str | None = None
+) -> PolicySummary:
     """The policy summary of a paired experiment's runs."""
     experiment = manifest.get("experiment", {})
     language = language or experiment.get("language", "en")
@@ -380,24 +412,38 @@ def summarise(runs: pd.DataFrame, manifest: dict[str, Any], language: str | None
     designs = list(dict.fromkeys(ok["policy"]))
     pps = is_pps(ok, experiment)
     measures = measures_for(pps)
-    by_run = measure_columns(ok).assign(policy=ok["policy"].to_numpy(), future=ok["future"].to_numpy(),
-                           **({"replication": ok["replication"].to_numpy()} if "replication" in ok else {}))
+    by_run = measure_columns(ok).assign(
+        policy=ok["policy"].to_numpy(),
+        future=ok["future"].to_numpy(),
+        **({"replication": ok["replication"].to_numpy()} if "replication" in ok else {}),
+    )
     tables, futures, comparisons = {}, {}, {}
     for m in measures:
         table = per_future(ok, m.key)
         futures[m.key] = table
         tables[m.key] = robustness(table, m.higher_is_better, seed)
         best = _best(tables[m.key], m.higher_is_better)
-        comparisons[m.key] = [compare(by_run, m.key, best, other, m.higher_is_better)
-                              for other in table.columns if other != best]
+        comparisons[m.key] = [
+            compare(by_run, m.key, best, other, m.higher_is_better)
+            for other in table.columns
+            if other != best
+        ]
     uncertainties = {f["name"]: f for f in experiment.get("factors", [])}
     names = [u for u in uncertainties if u in ok]
     return PolicySummary(
-        language=language, designs=designs, levers=_levers(experiment, designs), tables=tables,
-        per_future=futures, comparisons=comparisons,
-        breaking=[what_breaks(ok, d, names, pps) for d in designs], manifest=manifest, runs=ok,
+        language=language,
+        designs=designs,
+        levers=_levers(experiment, designs),
+        tables=tables,
+        per_future=futures,
+        comparisons=comparisons,
+        breaking=[what_breaks(ok, d, names, pps) for d in designs],
+        manifest=manifest,
+        runs=ok,
         uncertainties=uncertainties,
-        quick=str(experiment.get("name", "")).endswith("-quick"), pps=pps)
+        quick=str(experiment.get("name", "")).endswith("-quick"),
+        pps=pps,
+    )
 
 
 def _best(table: pd.DataFrame, higher_is_better: bool) -> str:
@@ -417,9 +463,16 @@ def _levers(experiment: dict[str, Any], designs: list[str]) -> pd.DataFrame:
         fixed.update(scenario.get("knobs") or {})
         break  # a paired experiment has one scenario
     fixed.update(experiment.get("knobs") or {})
-    return pd.DataFrame({d: pd.Series([policies.get(d, {}).get(k, fixed.get(k)) for k in knobs],
-                                      index=knobs, dtype=object) for d in designs},
-                        index=pd.Index(knobs, name="lever"), dtype=object)
+    return pd.DataFrame(
+        {
+            d: pd.Series(
+                [policies.get(d, {}).get(k, fixed.get(k)) for k in knobs], index=knobs, dtype=object
+            )
+            for d in designs
+        },
+        index=pd.Index(knobs, name="lever"),
+        dtype=object,
+    )
 
 
 # --- words ---------------------------------------------------------------------------------
@@ -480,26 +533,56 @@ def verdicts(summary: PolicySummary) -> dict[str, list[str]]:
         row = table.loc[best]
         label = f"{t[m.key]} ({t['higher_better' if m.higher_is_better else 'lower_better']})"
         tied = [str(d) for d in table.index if table.loc[d, "mean"] == row["mean"]]
-        lines = [t["tie"].format(measure=label, designs=t["and"].join(tied),
-                                 mean=_fmt(summary, m.key, row["mean"]))] if len(tied) > 1 else [
-                 t["best"].format(measure=label, design=best, mean=_fmt(summary, m.key, row["mean"]),
-                                  low=_fmt(summary, m.key, row["mean_low"]),
-                                  high=_fmt(summary, m.key, row["mean_high"]),
-                                  share=_number(row["best_share"], summary.language, percent=True),
-                                  resamples=_thousands(RESAMPLES, summary.language))]
+        lines = (
+            [
+                t["tie"].format(
+                    measure=label,
+                    designs=t["and"].join(tied),
+                    mean=_fmt(summary, m.key, row["mean"]),
+                )
+            ]
+            if len(tied) > 1
+            else [
+                t["best"].format(
+                    measure=label,
+                    design=best,
+                    mean=_fmt(summary, m.key, row["mean"]),
+                    low=_fmt(summary, m.key, row["mean_low"]),
+                    high=_fmt(summary, m.key, row["mean_high"]),
+                    share=_number(row["best_share"], summary.language, percent=True),
+                    resamples=_thousands(RESAMPLES, summary.language),
+                )
+            ]
+        )
         for c in summary.comparisons[m.key]:
-            f = {"best": c.best, "other": c.other, "futures": c.futures,
-                 "diff": _difference(summary, m.key, c.diff), "low": _difference(summary, m.key, c.low),
-                 "high": _difference(summary, m.key, c.high),
-                 "needed": _thousands(c.needed, summary.language) if c.needed else "?",
-                 "cap": _thousands(needed_cap(c.futures), summary.language)}
-            key = ("one_future" if c.futures < 2 else "same" if c.identical
-                   else "better" if c.told_apart else "hardly" if c.hardly_differs
-                   else "apart" if c.needed else "apart_even")
+            f = {
+                "best": c.best,
+                "other": c.other,
+                "futures": c.futures,
+                "diff": _difference(summary, m.key, c.diff),
+                "low": _difference(summary, m.key, c.low),
+                "high": _difference(summary, m.key, c.high),
+                "needed": _thousands(c.needed, summary.language) if c.needed else "?",
+                "cap": _thousands(needed_cap(c.futures), summary.language),
+            }
+            key = (
+                "one_future"
+                if c.futures < 2
+                else "same"
+                if c.identical
+                else "better"
+                if c.told_apart
+                else "hardly"
+                if c.hardly_differs
+                else "apart"
+                if c.needed
+                else "apart_even"
+            )
             lines.append(t[key].format(**f))
         if m.key == "exposure":
-            values = "; ".join(f"{d} {_fmt(summary, m.key, table.loc[d, 'worst_decile'])}"
-                               for d in table.index)
+            values = "; ".join(
+                f"{d} {_fmt(summary, m.key, table.loc[d, 'worst_decile'])}" for d in table.index
+            )
             lines.append(t["tail"].format(values=values))
         out[m.key] = lines
     return out
@@ -537,11 +620,17 @@ def _restricts(summary: PolicySummary, name: str, limit: tuple[float, float]) ->
     exactly)."""
     if name not in summary.runs:
         return True, True
-    values = summary.runs.drop_duplicates("future")[name] if "future" in summary.runs else summary.runs[name]
+    values = (
+        summary.runs.drop_duplicates("future")[name]
+        if "future" in summary.runs
+        else summary.runs[name]
+    )
     values = pd.to_numeric(values, errors="coerce").dropna().to_numpy()
     if not len(values):
         return True, True
-    return bool(np.mean(values < limit[0]) >= RESTRICTS), bool(np.mean(values > limit[1]) >= RESTRICTS)
+    return bool(np.mean(values < limit[0]) >= RESTRICTS), bool(
+        np.mean(values > limit[1]) >= RESTRICTS
+    )
 
 
 def breaking_words(summary: PolicySummary) -> list[str]:
@@ -557,15 +646,24 @@ def breaking_words(summary: PolicySummary) -> list[str]:
         elif b.box is None or not box_words(summary, b.box):
             lines.append(t["breaks_none"].format(design=b.design, rate=rate))
         else:
-            lines.append(t["breaks_box"].format(
-                design=b.design, rate=rate, box=box_words(summary, b.box),
-                coverage=_number(b.box.coverage, lang, percent=True),
-                density=_number(b.box.density, lang, percent=True)))
+            lines.append(
+                t["breaks_box"].format(
+                    design=b.design,
+                    rate=rate,
+                    box=box_words(summary, b.box),
+                    coverage=_number(b.box.coverage, lang, percent=True),
+                    density=_number(b.box.density, lang, percent=True),
+                )
+            )
         if b.costly is not None and box_words(summary, b.costly):
-            lines.append(t["costly_box"].format(
-                design=b.design, box=box_words(summary, b.costly),
-                coverage=_number(b.costly.coverage, lang, percent=True),
-                density=_number(b.costly.density, lang, percent=True)))
+            lines.append(
+                t["costly_box"].format(
+                    design=b.design,
+                    box=box_words(summary, b.costly),
+                    coverage=_number(b.costly.coverage, lang, percent=True),
+                    density=_number(b.costly.density, lang, percent=True),
+                )
+            )
     return lines
 
 
@@ -590,9 +688,13 @@ def levers_html(summary: PolicySummary) -> str:
     head = "".join(f"<th>{_e(d)}</th>" for d in summary.designs)
     rows = "".join(
         f"<tr><th>{_e(t['levers'].get(k, k))}</th>"
-        + "".join(f"<td>{_e(level_words(summary, k, summary.levers.loc[k, d]))}</td>"
-                  for d in summary.designs) + "</tr>"
-        for k in summary.levers.index)
+        + "".join(
+            f"<td>{_e(level_words(summary, k, summary.levers.loc[k, d]))}</td>"
+            for d in summary.designs
+        )
+        + "</tr>"
+        for k in summary.levers.index
+    )
     return f'<table class="levers"><tr><th>{_e(t["lever"])}</th>{head}</tr>{rows}</table>'
 
 
@@ -600,25 +702,38 @@ def robustness_html(summary: PolicySummary) -> str:
     """The robustness table: per outcome and design, mean, worst 10% and maximum regret with
     their intervals, and how often the design is best."""
     t = summary.text
-    head = "".join(f"<th>{_e(t[c])}</th>" for c in ("measure", "design", "mean", "worst_decile",
-                                                     "max_regret", "best_share"))
+    head = "".join(
+        f"<th>{_e(t[c])}</th>"
+        for c in ("measure", "design", "mean", "worst_decile", "max_regret", "best_share")
+    )
     rows = []
     for m in summary.measures:
         table = summary.tables[m.key]
         either_or = _either_or(summary.per_future[m.key])
         for i, (design, row) in enumerate(table.iterrows()):
             cells = "".join(
-                "<td>—</td>" if either_or and c != "mean" else
-                f"<td>{_fmt(summary, m.key, row[c])}<br><small>"
+                "<td>—</td>"
+                if either_or and c != "mean"
+                else f"<td>{_fmt(summary, m.key, row[c])}<br><small>"
                 f"{_fmt(summary, m.key, row[c + '_low'])} – {_fmt(summary, m.key, row[c + '_high'])}"
-                f"</small></td>" for c in ("mean", "worst_decile", "max_regret"))
-            first = (f'<th rowspan="{len(table)}">{_e(t[m.key])}<br><small>'
-                     f'{_e(t["higher_better" if m.higher_is_better else "lower_better"])}</small></th>'
-                     if i == 0 else "")
-            rows.append(f"<tr>{first}<td>{_e(design)}</td>{cells}"
-                        f"<td>{_number(row['best_share'], summary.language, percent=True)}</td></tr>")
-    note = (f"<p><small>{_e(t['either_or'])}</small></p>"
-            if any(_either_or(summary.per_future[m.key]) for m in summary.measures) else "")
+                f"</small></td>"
+                for c in ("mean", "worst_decile", "max_regret")
+            )
+            first = (
+                f'<th rowspan="{len(table)}">{_e(t[m.key])}<br><small>'
+                f"{_e(t['higher_better' if m.higher_is_better else 'lower_better'])}</small></th>"
+                if i == 0
+                else ""
+            )
+            rows.append(
+                f"<tr>{first}<td>{_e(design)}</td>{cells}"
+                f"<td>{_number(row['best_share'], summary.language, percent=True)}</td></tr>"
+            )
+    note = (
+        f"<p><small>{_e(t['either_or'])}</small></p>"
+        if any(_either_or(summary.per_future[m.key]) for m in summary.measures)
+        else ""
+    )
     return f'<table class="robustness"><tr>{head}</tr>{"".join(rows)}</table>{note}'
 
 
@@ -641,11 +756,16 @@ def exposure_parts_html(summary: PolicySummary) -> str:
         return ""
     t = summary.text
     head = "".join(f"<th>{_e(d)}</th>" for d in table.columns)
-    rows = "".join(f"<tr><th>{_e(t['part_' + part])}</th>"
-                   + "".join(f"<td>{_number(v, summary.language)}</td>" for v in table.loc[part])
-                   + "</tr>" for part in table.index)
-    return (f"<h3>{_e(t['parts_title'])}</h3>"
-            f'<table class="exposure-parts"><tr><th>{_e(t["part"])}</th>{head}</tr>{rows}</table>')
+    rows = "".join(
+        f"<tr><th>{_e(t['part_' + part])}</th>"
+        + "".join(f"<td>{_number(v, summary.language)}</td>" for v in table.loc[part])
+        + "</tr>"
+        for part in table.index
+    )
+    return (
+        f"<h3>{_e(t['parts_title'])}</h3>"
+        f'<table class="exposure-parts"><tr><th>{_e(t["part"])}</th>{head}</tr>{rows}</table>'
+    )
 
 
 def _either_or(table: pd.DataFrame) -> bool:
@@ -662,7 +782,7 @@ def _svg(fig: Any) -> str:
 
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def survival_figure(summary: PolicySummary) -> str:
@@ -703,12 +823,23 @@ def exposure_figure(summary: PolicySummary) -> str:
     t = summary.text
     table = summary.per_future["exposure"].iloc[:, ::-1]  # the first design on top
     fig, ax = plt.subplots(figsize=(4.2, 2.6))
-    ax.boxplot([table[d].to_numpy() for d in table.columns], orientation="horizontal", whis=(5, 95),
-               showfliers=False)
-    ax.set_yticks(range(1, len(table.columns) + 1), [str(d)[:28] for d in table.columns], fontsize=7)
+    ax.boxplot(
+        [table[d].to_numpy() for d in table.columns],
+        orientation="horizontal",
+        whis=(5, 95),
+        showfliers=False,
+    )
+    ax.set_yticks(
+        range(1, len(table.columns) + 1), [str(d)[:28] for d in table.columns], fontsize=7
+    )
     worst = summary.tables["exposure"]["worst_decile"]
-    ax.scatter([worst[d] for d in table.columns], range(1, len(table.columns) + 1), color="firebrick",
-               zorder=3, s=18)
+    ax.scatter(
+        [worst[d] for d in table.columns],
+        range(1, len(table.columns) + 1),
+        color="firebrick",
+        zorder=3,
+        s=18,
+    )
     ax.axvline(0, color="grey", lw=0.8)
     ax.set_xlabel(t["exposure_axis"])
     ax.grid(alpha=0.3)
@@ -734,16 +865,29 @@ def assumptions(summary: PolicySummary) -> list[tuple[str, str]]:
     horizon = int(summary.runs["duration"].max()) if len(summary.runs) else 0
     git = m.get("git") or {}
     package = (m.get("identity") or {}).get("package_version")
-    version = ", ".join(x for x in (
-        f"sim {package}" if package else "",
-        f"git {str(git.get('commit', ''))[:10]}{' (+ ' + t['uncommitted'] + ')' if git.get('dirty') else ''}"
-        if git.get("commit") else "",
-        f"mesa {(m.get('packages') or {}).get('mesa')}" if (m.get("packages") or {}).get("mesa") else "") if x)
+    version = ", ".join(
+        x
+        for x in (
+            f"sim {package}" if package else "",
+            f"git {str(git.get('commit', ''))[:10]}{' (+ ' + t['uncommitted'] + ')' if git.get('dirty') else ''}"
+            if git.get("commit")
+            else "",
+            f"mesa {(m.get('packages') or {}).get('mesa')}"
+            if (m.get("packages") or {}).get("mesa")
+            else "",
+        )
+        if x
+    )
     return [
         (t["scenario"], ", ".join(experiment.get("scenarios", []))),
-        (t["futures"], t["futures_value"].format(futures=summary.futures,
-                                                 design=experiment.get("design", ""),
-                                                 replications=experiment.get("replications", 1))),
+        (
+            t["futures"],
+            t["futures_value"].format(
+                futures=summary.futures,
+                design=experiment.get("design", ""),
+                replications=experiment.get("replications", 1),
+            ),
+        ),
         (t["horizon"], t["years"].format(years=horizon / 12)),
         (t["ranges"], _ranges(summary)),
         (t["version"], version or "—"),
@@ -764,24 +908,44 @@ def summary_parts(summary: PolicySummary, figures: bool = True) -> dict[str, str
         return "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in lines) + "</ul>"
 
     parts = {
-        "warnings": "".join(f'<p class="warning" style="{WARNING_STYLE}">{_e(w)}</p>'
-                            for w in warnings_for(summary)),
+        "warnings": "".join(
+            f'<p class="warning" style="{WARNING_STYLE}">{_e(w)}</p>' for w in warnings_for(summary)
+        ),
         "designs": f"<h2>{_e(t['designs'])}</h2>{levers_html(summary)}",
         "results": f"<h2>{_e(t['results'])}</h2>{robustness_html(summary)}{exposure_parts_html(summary)}",
         "verdicts": f"<h2>{_e(t['verdicts'])}</h2>"
-                    + "".join(items(lines) for lines in verdicts(summary).values()),
+        + "".join(items(lines) for lines in verdicts(summary).values()),
         "breaks": f"<h2>{_e(t['breaks'])}</h2>{items(breaking_words(summary))}",
         "figures": "",
-        "glossary": f"<h2>{_e(t['glossary'])}</h2>" + items([t[k] for k in (
-            "gloss_mean", "gloss_worst", "gloss_regret", "gloss_interval", "gloss_best", "gloss_pp",
-            "gloss_ends", *(["gloss_exposure"] if summary.pps else []))]),
+        "glossary": f"<h2>{_e(t['glossary'])}</h2>"
+        + items(
+            [
+                t[k]
+                for k in (
+                    "gloss_mean",
+                    "gloss_worst",
+                    "gloss_regret",
+                    "gloss_interval",
+                    "gloss_best",
+                    "gloss_pp",
+                    "gloss_ends",
+                    *(["gloss_exposure"] if summary.pps else []),
+                )
+            ]
+        ),
     }
     if figures:
-        exposure = (f"<figure>{exposure_figure(summary)}<figcaption>{_e(t['figure_exposure'])}"
-                    "</figcaption></figure>" if summary.pps else "")
-        parts["figures"] = ('<div class="figures">'
-                            f"<figure>{survival_figure(summary)}<figcaption>{_e(t['figure_survival'])}"
-                            f"</figcaption></figure>{exposure}</div>")
+        exposure = (
+            f"<figure>{exposure_figure(summary)}<figcaption>{_e(t['figure_exposure'])}"
+            "</figcaption></figure>"
+            if summary.pps
+            else ""
+        )
+        parts["figures"] = (
+            '<div class="figures">'
+            f"<figure>{survival_figure(summary)}<figcaption>{_e(t['figure_survival'])}"
+            f"</figcaption></figure>{exposure}</div>"
+        )
     return parts
 
 
@@ -822,14 +986,16 @@ def memo_html(summary: PolicySummary) -> str:
     facts = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in assumptions(summary))
     parts = summary_parts(summary)
     today = dt.date.today().isoformat()
-    return (f'<!DOCTYPE html>\n<html lang="{summary.language}"><head><meta charset="utf-8">'
-            f"<title>{_e(title)}</title><style>{MEMO_CSS}</style></head><body>"
-            f'<section class="page"><h1>{_e(title)}</h1><p><small>{_e(today)}</small></p>'
-            + "".join(parts[k] for k in ("warnings", "designs", "results", "verdicts", "figures"))
-            + "</section>"
-            f'<section class="page">{parts["breaks"]}<h2>{_e(t["assumptions"])}</h2><table>{facts}</table>'
-            f'<h2>{_e(t["leaves_out"])}</h2><p>{_e(t["leaves_out_text"])}</p>{parts["glossary"]}</section>'
-            "</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{summary.language}"><head><meta charset="utf-8">'
+        f"<title>{_e(title)}</title><style>{MEMO_CSS}</style></head><body>"
+        f'<section class="page"><h1>{_e(title)}</h1><p><small>{_e(today)}</small></p>'
+        + "".join(parts[k] for k in ("warnings", "designs", "results", "verdicts", "figures"))
+        + "</section>"
+        f'<section class="page">{parts["breaks"]}<h2>{_e(t["assumptions"])}</h2><table>{facts}</table>'
+        f"<h2>{_e(t['leaves_out'])}</h2><p>{_e(t['leaves_out_text'])}</p>{parts['glossary']}</section>"
+        "</body></html>\n"
+    )
 
 
 def write_memo(folder: Path, language: str | None = None) -> Path:
@@ -843,12 +1009,13 @@ def write_memo(folder: Path, language: str | None = None) -> Path:
     return path
 
 
-
 def policy_opening(folder: Path, runs: pd.DataFrame, manifest: dict[str, Any]) -> str:
     """The policy summary that opens a paired experiment's report, in the experiment's
     language; also writes the printable ``memo.html`` next to it and links to it."""
     summary = summarise(runs, manifest)
     (Path(folder) / "memo.html").write_text(memo_html(summary), encoding="utf-8")
     memo = "Printbare memo" if summary.language == "nl" else "Printable memo"
-    return (f'<section class="policy" lang="{summary.language}"><h2>{_e(summary.text["title"])}</h2>'
-            f'<p><a href="memo.html">{memo} (memo.html)</a></p>{summary_html(summary)}</section>')
+    return (
+        f'<section class="policy" lang="{summary.language}"><h2>{_e(summary.text["title"])}</h2>'
+        f'<p><a href="memo.html">{memo} (memo.html)</a></p>{summary_html(summary)}</section>'
+    )

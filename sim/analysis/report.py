@@ -30,14 +30,24 @@ from sim.analysis.statistics import (
     paired_differences,
     summary_table,
 )
-from sim.analysis.survival import formed_only, hazard_by_year, logrank_tests, median_label, survival_table
+from sim.analysis.survival import (
+    formed_only,
+    hazard_by_year,
+    logrank_tests,
+    median_label,
+    survival_table,
+)
 from sim.model.outcomes import OUTCOMES
 
 #: The outcomes of the summary and effects tables: the registry's headline outcomes
 #: (those with a number to average; ``bool`` counts as a share).
-HEADLINE_OUTCOMES = [name for name, o in OUTCOMES.items() if o.headline and o.kind in (float, int, bool)]
+HEADLINE_OUTCOMES = [
+    name for name, o in OUTCOMES.items() if o.headline and o.kind in (float, int, bool)
+]
 SENSITIVITY_OUTCOMES = ["duration", "total_value"]
-assert set(SENSITIVITY_OUTCOMES) <= OUTCOMES.keys(), "sensitivity outcomes must be registry outcomes"
+assert set(SENSITIVITY_OUTCOMES) <= OUTCOMES.keys(), (
+    "sensitivity outcomes must be registry outcomes"
+)
 
 
 def summary_outcomes(runs: pd.DataFrame) -> list[str]:
@@ -73,17 +83,26 @@ class Report:
     opening: str = ""
 
 
-def load_results(folder: Path) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None,
-                                        pd.DataFrame | None]:
+def load_results(
+    folder: Path,
+) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None, pd.DataFrame | None]:
     """The runs, manifest, design and (optional) per-month series of a results folder."""
     runs_file = folder / "runs.parquet"
     manifest_file = folder / "manifest.json"
     if not runs_file.exists() or not manifest_file.exists():
-        raise FileNotFoundError(f"{folder} has no runs.parquet and manifest.json (is it a results folder?)")
+        raise FileNotFoundError(
+            f"{folder} has no runs.parquet and manifest.json (is it a results folder?)"
+        )
     runs = pd.read_parquet(runs_file)
     manifest = json.loads(manifest_file.read_text())
-    design = pd.read_parquet(folder / "design.parquet") if (folder / "design.parquet").exists() else None
-    series = pd.read_parquet(folder / "timeseries.parquet") if (folder / "timeseries.parquet").exists() else None
+    design = (
+        pd.read_parquet(folder / "design.parquet") if (folder / "design.parquet").exists() else None
+    )
+    series = (
+        pd.read_parquet(folder / "timeseries.parquet")
+        if (folder / "timeseries.parquet").exists()
+        else None
+    )
     return runs, manifest, design, series
 
 
@@ -133,7 +152,9 @@ def design_factors(runs: pd.DataFrame, experiment: dict[str, Any]) -> list[str]:
     return [n for n in names if n in runs and runs[n].nunique(dropna=False) > 1]
 
 
-def heatmap_pairs(runs: pd.DataFrame, experiment: dict[str, Any], group: str) -> list[tuple[str, str]]:
+def heatmap_pairs(
+    runs: pd.DataFrame, experiment: dict[str, Any], group: str
+) -> list[tuple[str, str]]:
     """The factor pairs to draw heatmaps for: ``[analysis] heatmaps`` (a list of pairs) when
     given, else the main group against the first other discrete factor."""
     named = (experiment.get("analysis") or {}).get("heatmaps")
@@ -167,8 +188,11 @@ def build(folder: Path) -> Report:
     is_paired_design = paired(runs, experiment)
     varied = design_factors(runs, experiment)
 
-    report = Report(title=f"Experiment {experiment['name']}", setup=_setup(manifest, len(runs), failed),
-                    headline=[])
+    report = Report(
+        title=f"Experiment {experiment['name']}",
+        setup=_setup(manifest, len(runs), failed),
+        headline=[],
+    )
     if is_paired(manifest):  # named designs on shared futures: the policy summary opens the report
         report.opening = policy_opening(folder, runs, manifest)
     surv = survival_table(runs, group, horizon)
@@ -176,7 +200,9 @@ def build(folder: Path) -> Report:
     hazard = hazard_by_year(runs, group, horizon)
     headline_outcomes = summary_outcomes(runs)
     summary = summary_table(runs, group, headline_outcomes)
-    report.tables.update({"survival": surv, "logrank": ranks, "hazard_by_year": hazard, "summary": summary})
+    report.tables.update(
+        {"survival": surv, "logrank": ranks, "hazard_by_year": hazard, "summary": summary}
+    )
     if is_paired_design:  # every interval of a difference between policies is the paired one
         differences = paired_differences(runs, group, baseline, headline_outcomes)
         report.headline = _headline(runs, group, baseline, horizon, surv, paired=differences)
@@ -184,35 +210,54 @@ def build(folder: Path) -> Report:
         differences = effects_against(runs, group, baseline, headline_outcomes)
         report.tables["effects"] = differences
         report.headline = _headline(runs, group, baseline, horizon, surv)
-    report.figures += [figures.survival_curves(runs, group, horizon, figure_dir),
-                       figures.hazard_lines(hazard, group, figure_dir),
-                       figures.value_distribution(runs, group, figure_dir),
-                       figures.duration_value(runs, group, figure_dir)]
+    report.figures += [
+        figures.survival_curves(runs, group, horizon, figure_dir),
+        figures.hazard_lines(hazard, group, figure_dir),
+        figures.value_distribution(runs, group, figure_dir),
+        figures.duration_value(runs, group, figure_dir),
+    ]
 
     if is_paired_design:  # the designs compared are the policies, each over all futures
         report.tables["value_duration"] = _value_and_duration(runs, [group])
         report.captions["value_duration"] = (
             "Value-duration trade-off per policy, over all its futures: share running to the horizon "
-            "and mean value; gives_both marks policies no other policy beats on both.")
+            "and mean value; gives_both marks policies no other policy beats on both."
+        )
     else:
         report.tables["value_duration"] = _value_and_duration(
-            runs, [f for f in factor_names if f != "scenario"] or [group])
+            runs, [f for f in factor_names if f != "scenario"] or [group]
+        )
     for rows, columns in heatmap_pairs(runs, experiment, group):
         binned = runs.assign(**{rows: _binned(runs, rows), columns: _binned(runs, columns)})
         report.figures.append(figures.heatmaps(binned, rows, columns, figure_dir))
 
     if "end_cause" in runs and group in varied:
-        report.parts.append(sections.survival_section(
-            runs, varied if not is_paired_design else [group], group, baseline, horizon, figure_dir,
-            strata=["future"] if is_paired_design else None,
-            modifiers=[m for m in (experiment.get("analysis") or {}).get("modifiers", [])
-                       if m in varied and m != group]))
+        report.parts.append(
+            sections.survival_section(
+                runs,
+                varied if not is_paired_design else [group],
+                group,
+                baseline,
+                horizon,
+                figure_dir,
+                strata=["future"] if is_paired_design else None,
+                modifiers=[
+                    m
+                    for m in (experiment.get("analysis") or {}).get("modifiers", [])
+                    if m in varied and m != group
+                ],
+            )
+        )
     if is_paired_design:
-        report.parts.append(sections.paired_section(runs, group, baseline, headline_outcomes, differences))
+        report.parts.append(
+            sections.paired_section(runs, group, baseline, headline_outcomes, differences)
+        )
     if varied:
         report.parts.append(sections.exploration_section(runs, varied, horizon, figure_dir))
     if is_paired_design:
-        report.parts.append(sections.convergence_section(runs, [group], horizon, figure_dir, by="future"))
+        report.parts.append(
+            sections.convergence_section(runs, [group], horizon, figure_dir, by="future")
+        )
     else:
         report.parts.append(sections.convergence_section(runs, varied, horizon, figure_dir))
 
@@ -226,42 +271,70 @@ def build(folder: Path) -> Report:
             report.tables[f"sensitivity_{outcome}"] = indices
             report.captions[f"sensitivity_{outcome}"] = (
                 f"{'Sobol indices' if experiment['design'] == 'sobol' else 'Morris elementary effects'} "
-                f"of each factor for {_named(outcome)}.")
+                f"of each factor for {_named(outcome)}."
+            )
             figure = figures.sensitivity_bars(indices, experiment["design"], figure_dir)
-            report.figures.append(replace(figure, caption=f"{figure.caption} {outcome}: {meaning(outcome)}."))
+            report.figures.append(
+                replace(figure, caption=f"{figure.caption} {outcome}: {meaning(outcome)}.")
+            )
             if experiment["design"] == "sobol" and "manager" in problem["names"]:
                 report.tables[f"manager_switch_{outcome}"] = _switch_summary(
-                    switch_effects(problem, design, runs, "manager", outcome), problem)
+                    switch_effects(problem, design, runs, "manager", outcome), problem
+                )
                 report.captions[f"manager_switch_{outcome}"] = (
                     f"Does the manager's effect on {_named(outcome)} keep its sign? In each Saltelli "
                     "block the runner holds the seed and every other factor fixed while the manager "
                     "mode switches; the table gives how often the switch raised or lowered the "
                     "outcome, and the ten factors whose mean value differs most (relative to its "
                     "overall mean) between blocks where the effect was negative and where it "
-                    "was positive.")
+                    "was positive."
+                )
 
     if factor_names:
         short = runs["duration"] < horizon / 2
         low = runs["total_value"].astype(float) <= runs["total_value"].astype(float).quantile(0.25)
-        report.sections.append(("Scenario discovery", _discovery_html(
-            [discover(runs, factor_names, short, f"short-lived (< {horizon // 2} months)"),
-             discover(runs, factor_names, low, "low value (bottom quarter)")])))
+        report.sections.append(
+            (
+                "Scenario discovery",
+                _discovery_html(
+                    [
+                        discover(
+                            runs, factor_names, short, f"short-lived (< {horizon // 2} months)"
+                        ),
+                        discover(runs, factor_names, low, "low value (bottom quarter)"),
+                    ]
+                ),
+            )
+        )
 
     ranges = [f["name"] for f in experiment["factors"] if not f["levels"]]
     if ranges and runs[group].nunique() > 1:
         report.tables["conditional_effects"] = pd.concat(
-            [conditional_effects(runs, group, baseline, ranges, outcome, paired_on="future" if is_paired_design
-                                 else None) for outcome in ("dissolved", "total_value")],
-            ignore_index=True)
+            [
+                conditional_effects(
+                    runs,
+                    group,
+                    baseline,
+                    ranges,
+                    outcome,
+                    paired_on="future" if is_paired_design else None,
+                )
+                for outcome in ("dissolved", "total_value")
+            ],
+            ignore_index=True,
+        )
 
     analysis = experiment.get("analysis") or {}
     if analysis.get("levers"):
         outcome = analysis.get("outcome", "total_value")
-        table = robustness_table(runs, list(analysis["levers"]), list(analysis.get("uncertainties", [])),
-                                 outcome)
+        table = robustness_table(
+            runs, list(analysis["levers"]), list(analysis.get("uncertainties", [])), outcome
+        )
         report.tables["robustness"] = table
-        report.captions["robustness"] = (f"Robustness of each design across futures in {_named(outcome)}: "
-                                         "mean, worst decile and maximum regret.")
+        report.captions["robustness"] = (
+            f"Robustness of each design across futures in {_named(outcome)}: "
+            "mean, worst decile and maximum regret."
+        )
     if series is not None and len(series):
         report.figures.append(figures.time_series(series, runs, group, figure_dir))
     return report
@@ -269,8 +342,12 @@ def build(folder: Path) -> Report:
 
 def _setup(manifest: dict[str, Any], ok: int, failed: int) -> list[tuple[str, str]]:
     e = manifest["experiment"]
-    factors = "; ".join(f["name"] + " = " + (", ".join(map(str, f["levels"])) if f["levels"]
-                                             else f"{f['low']:g} to {f['high']:g}") for f in e["factors"])
+    factors = "; ".join(
+        f["name"]
+        + " = "
+        + (", ".join(map(str, f["levels"])) if f["levels"] else f"{f['low']:g} to {f['high']:g}")
+        for f in e["factors"]
+    )
     versions = ", ".join(f"{k} {v}" for k, v in manifest["packages"].items() if v)
     return [
         ("description", e.get("description") or "-"),
@@ -282,8 +359,11 @@ def _setup(manifest: dict[str, Any], ok: int, failed: int) -> list[tuple[str, st
         ("runs", f"{ok} completed" + (f", {failed} failed" if failed else "")),
         ("root seed", str(manifest["root_seed"])),
         ("fingerprint", manifest["fingerprint"][:16]),
-        ("code", f"git {(manifest['git'].get('commit') or 'unknown')[:12]}"
-                 + (" (uncommitted changes)" if manifest["git"].get("dirty") else "")),
+        (
+            "code",
+            f"git {(manifest['git'].get('commit') or 'unknown')[:12]}"
+            + (" (uncommitted changes)" if manifest["git"].get("dirty") else ""),
+        ),
         ("versions", f"Python {manifest['python']}; {versions}"),
         ("run", f"{manifest['started']} to {manifest.get('finished') or '?'}"),
     ]
@@ -293,8 +373,14 @@ def _percent_points(d: float, low: float, high: float) -> str:
     return f"{100 * d:+.0f} percentage points, 95% CI {100 * low:+.0f} to {100 * high:+.0f}"
 
 
-def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int, surv: pd.DataFrame,
-              paired: pd.DataFrame | None = None) -> list[str]:
+def _headline(
+    runs: pd.DataFrame,
+    group: str,
+    baseline: Any,
+    horizon: int,
+    surv: pd.DataFrame,
+    paired: pd.DataFrame | None = None,
+) -> list[str]:
     """Plain sentences: how many alliances formed, how many of those ended before the horizon,
     and each group's difference from the baseline with its 95% interval.
 
@@ -309,17 +395,21 @@ def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int, surv:
     row = surv.set_index(group)
     base = row.loc[baseline]
     base_runs = runs[runs[group] == baseline]
-    lines = [f"Compared with {group} = {baseline}: of {int(base['runs'])} runs there, "
-             f"{base['founded']:.0%} formed an alliance, and {base['ended']:.0%} of those ended before "
-             f"the {horizon}-month horizon (median lifetime {median_label(base['median_months'], horizon)} "
-             "months)."]
+    lines = [
+        f"Compared with {group} = {baseline}: of {int(base['runs'])} runs there, "
+        f"{base['founded']:.0%} formed an alliance, and {base['ended']:.0%} of those ended before "
+        f"the {horizon}-month horizon (median lifetime {median_label(base['median_months'], horizon)} "
+        "months)."
+    ]
     base_formed = formed_only(base_runs)
     for level, part in runs.groupby(group, sort=True):
         if level == baseline:
             continue
         this = row.loc[level]
-        opening = (f"With {group} = {level}, {this['founded']:.0%} formed and {this['ended']:.0%} of "
-                   f"the formed alliances ended before the horizon, against {base['ended']:.0%}")
+        opening = (
+            f"With {group} = {level}, {this['founded']:.0%} formed and {this['ended']:.0%} of "
+            f"the formed alliances ended before the horizon, against {base['ended']:.0%}"
+        )
         if paired is not None:
             rows = paired[paired[group] == level].set_index("outcome")
             d, d_lo, d_hi = rows.loc["dissolved", ["mean_difference", "low", "high"]]
@@ -331,29 +421,51 @@ def _headline(runs: pd.DataFrame, group: str, baseline: Any, horizon: int, surv:
                 f"(95% CI {100 * d_lo:+.0f} to {100 * d_hi:+.0f}), "
                 f"and value by {v:+.0f} units per run (95% CI {v_lo:+.0f} to {v_hi:+.0f}; baseline mean "
                 f"{base_runs['total_value'].astype(float).mean():.0f})."
-                + (" The difference in ending before the horizon is not statistically clear."
-                   if d_lo <= 0 <= d_hi else ""))
+                + (
+                    " The difference in ending before the horizon is not statistically clear."
+                    if d_lo <= 0 <= d_hi
+                    else ""
+                )
+            )
             continue
         formed = formed_only(part)
-        d, d_lo, d_hi = difference_interval(formed["dissolved"].astype(float).to_numpy(),
-                                            base_formed["dissolved"].astype(float).to_numpy())
-        v, v_lo, v_hi = difference_interval(part["total_value"].astype(float).to_numpy(),
-                                            base_runs["total_value"].astype(float).to_numpy())
+        d, d_lo, d_hi = difference_interval(
+            formed["dissolved"].astype(float).to_numpy(),
+            base_formed["dissolved"].astype(float).to_numpy(),
+        )
+        v, v_lo, v_hi = difference_interval(
+            part["total_value"].astype(float).to_numpy(),
+            base_runs["total_value"].astype(float).to_numpy(),
+        )
         lines.append(
-            opening + f" (difference {_percent_points(d, d_lo, d_hi)}), and each run created {v:+.0f} "
+            opening
+            + f" (difference {_percent_points(d, d_lo, d_hi)}), and each run created {v:+.0f} "
             f"units of value on average against the baseline (95% CI {v_lo:+.0f} to {v_hi:+.0f}; "
             f"baseline mean {base_runs['total_value'].astype(float).mean():.0f})."
-            + (" The difference in ending before the horizon is not statistically clear."
-               if d_lo <= 0 <= d_hi else ""))
+            + (
+                " The difference in ending before the horizon is not statistically clear."
+                if d_lo <= 0 <= d_hi
+                else ""
+            )
+        )
     return lines
 
 
 def _value_and_duration(runs: pd.DataFrame, factors: list[str]) -> pd.DataFrame:
     """Per design point: share surviving and mean value, and whether it is on the Pareto front."""
-    table = (runs.assign(survived=~runs["dissolved"].astype(bool), value=runs["total_value"].astype(float))
-             .groupby(factors, dropna=False)[["survived", "value"]].mean().reset_index())
+    table = (
+        runs.assign(
+            survived=~runs["dissolved"].astype(bool), value=runs["total_value"].astype(float)
+        )
+        .groupby(factors, dropna=False)[["survived", "value"]]
+        .mean()
+        .reset_index()
+    )
     s, v = table["survived"].to_numpy(), table["value"].to_numpy()
-    dominated = [bool(((s >= s[i]) & (v >= v[i]) & ((s > s[i]) | (v > v[i]))).any()) for i in range(len(table))]
+    dominated = [
+        bool(((s >= s[i]) & (v >= v[i]) & ((s > s[i]) | (v > v[i]))).any())
+        for i in range(len(table))
+    ]
     table["gives_both"] = ~np.array(dominated)
     return table.sort_values(["gives_both", "value"], ascending=False).reset_index(drop=True)
 
@@ -364,31 +476,60 @@ def _switch_summary(effects: pd.DataFrame, problem: dict) -> pd.DataFrame:
         return pd.DataFrame()
     on = effects["manager_to"] != "none"
     signed = np.where(on, effects["effect"], -effects["effect"])  # effect of having the manager
-    rows = [{"factor": "(effect of a manager)", "negative": float((signed < 0).mean()),
-             "positive": float((signed > 0).mean()), "mean": float(signed.mean())}]
+    rows = [
+        {
+            "factor": "(effect of a manager)",
+            "negative": float((signed < 0).mean()),
+            "positive": float((signed > 0).mean()),
+            "mean": float(signed.mean()),
+        }
+    ]
     for name in problem["names"]:
         if name == "manager" or not pd.api.types.is_numeric_dtype(effects[name]):
             continue
         values = effects[name].astype(float)
-        rows.append({"factor": name, "negative": float(values[signed < 0].mean()),
-                     "positive": float(values[signed > 0].mean()), "mean": float(values.mean())})
+        rows.append(
+            {
+                "factor": name,
+                "negative": float(values[signed < 0].mean()),
+                "positive": float(values[signed > 0].mean()),
+                "mean": float(values.mean()),
+            }
+        )
     table = pd.DataFrame(rows)
     gap = (table["positive"] - table["negative"]).abs() / table["mean"].abs().clip(lower=1e-12)
-    return pd.concat([table.iloc[:1], table.iloc[1:].assign(_gap=gap[1:]).sort_values(
-        "_gap", ascending=False).drop(columns="_gap").head(10)])
+    return pd.concat(
+        [
+            table.iloc[:1],
+            table.iloc[1:]
+            .assign(_gap=gap[1:])
+            .sort_values("_gap", ascending=False)
+            .drop(columns="_gap")
+            .head(10),
+        ]
+    )
 
 
 def _discovery_html(results: list[dict]) -> str:
     parts = []
     for r in results:
         importance = r["importance"].head(6)
-        quality = ("" if "accuracy" not in r else
-                   f"<p>The tree classifies {r['accuracy']:.0%} of runs right (accuracy); its leaves "
-                   f"labelled {html.escape(r['label'])} hold {r['coverage']:.0%} of such runs "
-                   f"(coverage), and {r['density']:.0%} of the runs in them are such runs (density).</p>")
-        parts.append(f"<h3>{html.escape(r['label'])}: {r['share']:.0%} of runs</h3>{quality}"
-                     f"<pre>{html.escape(r['rules'])}</pre>"
-                     + (importance.to_html(index=False, float_format="%.2f", border=0) if len(importance) else ""))
+        quality = (
+            ""
+            if "accuracy" not in r
+            else f"<p>The tree classifies {r['accuracy']:.0%} of runs right (accuracy); its leaves "
+            f"labelled {html.escape(r['label'])} hold {r['coverage']:.0%} of such runs "
+            f"(coverage), and {r['density']:.0%} of the runs in them are such runs (density).</p>"
+        )
+        parts.append(
+            f"<h3>{html.escape(r['label'])}: {r['share']:.0%} of runs</h3>{quality}"
+            f"<pre>{html.escape(r['rules'])}</pre>"
+            + (
+                importance.to_html(index=False, float_format="%.2f", border=0)
+                if len(importance)
+                else ""
+            )
+        )
     return "".join(parts)
 
 
@@ -399,8 +540,11 @@ def _glossary(table: pd.DataFrame) -> str:
     named = [o for o in dict.fromkeys(table["outcome"].astype(str)) if meaning(o)]
     if not named:
         return ""
-    return ("<dl class='glossary'>" + "".join(f"<dt>{html.escape(o)}</dt><dd>{html.escape(meaning(o))}</dd>"
-                                             for o in named) + "</dl>")
+    return (
+        "<dl class='glossary'>"
+        + "".join(f"<dt>{html.escape(o)}</dt><dd>{html.escape(meaning(o))}</dd>" for o in named)
+        + "</dl>"
+    )
 
 
 def _img(path: Path) -> str:
@@ -418,16 +562,20 @@ def write(report: Report, folder: Path) -> Path:
             table.to_csv(tables / f"{name}.csv", index=False)
     body = [f"<h1>{html.escape(report.title)}</h1>", report.opening, "<h2>Headline findings</h2>"]
     body += [f"<p class='headline'>{html.escape(line)}</p>" for line in report.headline]
-    body.append("<h2>What was run</h2><table class='setup'>"
-                + "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.setup)
-                + "</table>")
+    body.append(
+        "<h2>What was run</h2><table class='setup'>"
+        + "".join(
+            f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in report.setup
+        )
+        + "</table>"
+    )
     captions = {
         "survival": "Survival by group: all runs and the share founded (formed an alliance); then, of the "
-                    "alliances that formed only, the share that ended before the horizon, Kaplan-Meier "
-                    "survival at the horizon with 95% band, and the median lifetime.",
+        "alliances that formed only, the share that ended before the horizon, Kaplan-Meier "
+        "survival at the horizon with 95% band, and the median lifetime.",
         "logrank": "Log-rank tests between every pair of groups, on the alliances that formed.",
         "hazard_by_year": "Hazard of ending by year, of the alliances that formed: of those running at "
-                          "the start of a year, the share that ended during it.",
+        "the start of a year, the share that ended during it.",
         "summary": "Means with 95% bootstrap confidence intervals.",
         "effects": "Effects against the baseline group: difference of means with 95% bootstrap interval and Hedges' g.",
         "value_duration": "Value-duration trade-off per design point; gives_both marks designs no other design beats on both.",
@@ -438,18 +586,28 @@ def write(report: Report, folder: Path) -> Path:
         body.append(f"<h2>{html.escape(part.title)}</h2>{part.html}")
     body.append("<h2>Tables</h2>")
     for name, table in report.tables.items():
-        caption = report.captions.get(name) or captions.get(name, name.replace("_", " ").capitalize() + ".")
-        body.append(f"<h3>{html.escape(name)}</h3>" + sections.table_html(name, table, caption)
-                    + _glossary(table))
+        caption = report.captions.get(name) or captions.get(
+            name, name.replace("_", " ").capitalize() + "."
+        )
+        body.append(
+            f"<h3>{html.escape(name)}</h3>"
+            + sections.table_html(name, table, caption)
+            + _glossary(table)
+        )
     for title, content in report.sections:
         body.append(f"<h2>{html.escape(title)}</h2>{content}")
     body.append("<h2>Figures</h2>")
     for fig in report.figures:
-        body.append(f"<figure id='{fig.name}'><img alt='{html.escape(fig.caption)}' src='{_img(fig.png)}'>"
-                    f"<figcaption>{html.escape(fig.caption)} (figures/{fig.name}.png, .svg)</figcaption></figure>")
-    page = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>"
-            + "\n".join(body) + "</body></html>")
+        body.append(
+            f"<figure id='{fig.name}'><img alt='{html.escape(fig.caption)}' src='{_img(fig.png)}'>"
+            f"<figcaption>{html.escape(fig.caption)} (figures/{fig.name}.png, .svg)</figcaption></figure>"
+        )
+    page = (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>"
+        + "\n".join(body)
+        + "</body></html>"
+    )
     path = folder / "report.html"
     path.write_text(page, encoding="utf-8")
     return path

@@ -12,8 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 
-def robustness_table(runs: pd.DataFrame, levers: list[str], uncertainties: list[str],
-                     outcome: str) -> pd.DataFrame:
+def robustness_table(
+    runs: pd.DataFrame, levers: list[str], uncertainties: list[str], outcome: str
+) -> pd.DataFrame:
     """One row per design: mean, worst decile, maximum regret and the future where it occurs."""
     ok = runs[runs["status"] == "ok"].copy()
     ok[outcome] = ok[outcome].astype(float)
@@ -21,11 +22,13 @@ def robustness_table(runs: pd.DataFrame, levers: list[str], uncertainties: list[
     ok["future"] = ok[uncertainties].astype(str).agg(" | ".join, axis=1) if uncertainties else "all"
     cell = ok.groupby(["design", "future"])[outcome].mean().unstack("future")
     regret = cell.max(axis=0) - cell
-    table = pd.DataFrame({
-        "mean": cell.mean(axis=1),
-        "worst_decile": ok.groupby("design")[outcome].quantile(0.1),
-        "max_regret": regret.max(axis=1),
-        "worst_future": regret.idxmax(axis=1),
-    })
+    table = pd.DataFrame(
+        {
+            "mean": cell.mean(axis=1),
+            "worst_decile": ok.groupby("design")[outcome].quantile(0.1),
+            "max_regret": regret.max(axis=1),
+            "worst_future": regret.idxmax(axis=1),
+        }
+    )
     table.index.name = "design (" + " | ".join(levers) + ")"
     return table.sort_values(["max_regret", "mean"], ascending=[True, False]).reset_index()

@@ -23,27 +23,44 @@ def sobol_indices(problem: dict[str, Any], runs: pd.DataFrame, outcome: str) -> 
     from SALib.analyze import sobol
 
     y = point_means(runs, outcome).to_numpy()
-    result = sobol.analyze(problem, y, calc_second_order=False, print_to_console=False,
-                           seed=20261126)
-    return pd.DataFrame({"factor": problem["names"], "S1": result["S1"], "S1_conf": result["S1_conf"],
-                         "ST": result["ST"], "ST_conf": result["ST_conf"], "outcome": outcome})
+    result = sobol.analyze(
+        problem, y, calc_second_order=False, print_to_console=False, seed=20261126
+    )
+    return pd.DataFrame(
+        {
+            "factor": problem["names"],
+            "S1": result["S1"],
+            "S1_conf": result["S1_conf"],
+            "ST": result["ST"],
+            "ST_conf": result["ST_conf"],
+            "outcome": outcome,
+        }
+    )
 
 
-def morris_effects(problem: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame, outcome: str,
-                   levels: int) -> pd.DataFrame:
+def morris_effects(
+    problem: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame, outcome: str, levels: int
+) -> pd.DataFrame:
     """Morris elementary effects: mu* (importance) with its interval, and sigma (interactions)."""
     from SALib.analyze import morris
 
     x = design[[f"u_{name}" for name in problem["names"]]].to_numpy()
     y = point_means(runs, outcome).reindex(design["point_id"]).to_numpy()
     result = morris.analyze(problem, x, y, num_levels=levels, print_to_console=False, seed=20261126)
-    return pd.DataFrame({"factor": problem["names"], "mu_star": np.asarray(result["mu_star"]),
-                         "mu_star_conf": np.asarray(result["mu_star_conf"]),
-                         "sigma": np.asarray(result["sigma"]), "outcome": outcome})
+    return pd.DataFrame(
+        {
+            "factor": problem["names"],
+            "mu_star": np.asarray(result["mu_star"]),
+            "mu_star_conf": np.asarray(result["mu_star_conf"]),
+            "sigma": np.asarray(result["sigma"]),
+            "outcome": outcome,
+        }
+    )
 
 
-def switch_effects(problem: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame, factor: str,
-                   outcome: str) -> pd.DataFrame:
+def switch_effects(
+    problem: dict[str, Any], design: pd.DataFrame, runs: pd.DataFrame, factor: str, outcome: str
+) -> pd.DataFrame:
     """The effect of switching ``factor`` alone, at otherwise identical points, from a Sobol design.
 
     In a Saltelli block (A, AB_1 .. AB_D, B; SALib without second order) the point AB_j differs
@@ -63,8 +80,16 @@ def switch_effects(problem: dict[str, Any], design: pd.DataFrame, runs: pd.DataF
         if a not in y.index or ab not in y.index or points.at[a, factor] == points.at[ab, factor]:
             continue
         row = {name: points.at[a, name] for name in problem["names"] if name != factor}
-        row.update({"block": block, f"{factor}_from": points.at[a, factor],
-                    f"{factor}_to": points.at[ab, factor], "outcome": outcome,
-                    "before": y[a], "after": y[ab], "effect": y[ab] - y[a]})
+        row.update(
+            {
+                "block": block,
+                f"{factor}_from": points.at[a, factor],
+                f"{factor}_to": points.at[ab, factor],
+                "outcome": outcome,
+                "before": y[a],
+                "after": y[ab],
+                "effect": y[ab] - y[a],
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)

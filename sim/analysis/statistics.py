@@ -25,14 +25,24 @@ def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, 
         return float("nan"), float("nan"), float("nan")
     if values.size < 3 or np.all(values == values[0]):
         return float(values.mean()), float(values.mean()), float(values.mean())
-    result = stats.bootstrap((values,), np.mean, confidence_level=confidence, n_resamples=RESAMPLES,
-                             method="BCa" if values.size <= BCA_MAX else "percentile",
-                             rng=np.random.default_rng(SEED))
-    return float(values.mean()), float(result.confidence_interval.low), float(result.confidence_interval.high)
+    result = stats.bootstrap(
+        (values,),
+        np.mean,
+        confidence_level=confidence,
+        n_resamples=RESAMPLES,
+        method="BCa" if values.size <= BCA_MAX else "percentile",
+        rng=np.random.default_rng(SEED),
+    )
+    return (
+        float(values.mean()),
+        float(result.confidence_interval.low),
+        float(result.confidence_interval.high),
+    )
 
 
-def difference_interval(treated: np.ndarray, baseline: np.ndarray,
-                        confidence: float = 0.95) -> tuple[float, float, float]:
+def difference_interval(
+    treated: np.ndarray, baseline: np.ndarray, confidence: float = 0.95
+) -> tuple[float, float, float]:
     """Difference of means (treated minus baseline) with a bootstrap interval."""
     a = np.asarray(treated, dtype=float)
     b = np.asarray(baseline, dtype=float)
@@ -44,8 +54,15 @@ def difference_interval(treated: np.ndarray, baseline: np.ndarray,
     def statistic(x, y, axis=-1):
         return np.mean(x, axis=axis) - np.mean(y, axis=axis)
 
-    result = stats.bootstrap((a, b), statistic, confidence_level=confidence, n_resamples=RESAMPLES,
-                             method="percentile", vectorized=True, rng=np.random.default_rng(SEED))
+    result = stats.bootstrap(
+        (a, b),
+        statistic,
+        confidence_level=confidence,
+        n_resamples=RESAMPLES,
+        method="percentile",
+        vectorized=True,
+        rng=np.random.default_rng(SEED),
+    )
     return estimate, float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
@@ -67,8 +84,16 @@ def summary_table(runs: pd.DataFrame, group: str, outcomes: list[str]) -> pd.Dat
     for level, part in runs.groupby(group, sort=True):
         for outcome in outcomes:
             mean, low, high = mean_interval(part[outcome].astype(float).to_numpy())
-            rows.append({group: level, "outcome": outcome, "mean": mean, "low": low, "high": high,
-                         "runs": len(part)})
+            rows.append(
+                {
+                    group: level,
+                    "outcome": outcome,
+                    "mean": mean,
+                    "low": low,
+                    "high": high,
+                    "runs": len(part),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -82,13 +107,28 @@ def effects_against(runs: pd.DataFrame, group: str, baseline, outcomes: list[str
         for outcome in outcomes:
             x, y = part[outcome].astype(float).to_numpy(), base[outcome].astype(float).to_numpy()
             diff, low, high = difference_interval(x, y)
-            rows.append({group: level, "baseline": baseline, "outcome": outcome, "difference": diff,
-                         "low": low, "high": high, "hedges_g": hedges_g(x, y)})
+            rows.append(
+                {
+                    group: level,
+                    "baseline": baseline,
+                    "outcome": outcome,
+                    "difference": diff,
+                    "low": low,
+                    "high": high,
+                    "hedges_g": hedges_g(x, y),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def conditional_effects(runs: pd.DataFrame, group: str, baseline, factors: list[str],
-                        outcome: str, paired_on: str | None = None) -> pd.DataFrame:
+def conditional_effects(
+    runs: pd.DataFrame,
+    group: str,
+    baseline,
+    factors: list[str],
+    outcome: str,
+    paired_on: str | None = None,
+) -> pd.DataFrame:
     """The effect of each group against the baseline within the low and the high half of each
     numeric factor: does an effect hold across the range of the other factors?
 
@@ -98,21 +138,37 @@ def conditional_effects(runs: pd.DataFrame, group: str, baseline, factors: list[
     rows = []
     for factor in factors:
         cut = runs[factor].astype(float).median()
-        for half, part in (("low", runs[runs[factor].astype(float) <= cut]),
-                           ("high", runs[runs[factor].astype(float) > cut])):
+        for half, part in (
+            ("low", runs[runs[factor].astype(float) <= cut]),
+            ("high", runs[runs[factor].astype(float) > cut]),
+        ):
             base = part[part[group] == baseline][outcome].astype(float).to_numpy()
             for level, treated in part[part[group] != baseline].groupby(group):
                 if paired_on:
                     d = per_future_differences(part, group, level, baseline, outcome, paired_on)
                     diff, low, high = paired_interval(d)
                 else:
-                    diff, low, high = difference_interval(treated[outcome].astype(float).to_numpy(), base)
-                rows.append({"factor": factor, "half": half, "cut": cut, group: level, "outcome": outcome,
-                             "difference": diff, "low": low, "high": high})
+                    diff, low, high = difference_interval(
+                        treated[outcome].astype(float).to_numpy(), base
+                    )
+                rows.append(
+                    {
+                        "factor": factor,
+                        "half": half,
+                        "cut": cut,
+                        group: level,
+                        "outcome": outcome,
+                        "difference": diff,
+                        "low": low,
+                        "high": high,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
-def paired_interval(differences: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
+def paired_interval(
+    differences: np.ndarray, confidence: float = 0.95
+) -> tuple[float, float, float]:
     """The mean of paired differences (one per future) and its 95% bootstrap interval.
 
     This is the one interval of a difference between policies in a paired design: the
@@ -123,8 +179,9 @@ def paired_interval(differences: np.ndarray, confidence: float = 0.95) -> tuple[
     return mean_interval(differences, confidence)
 
 
-def per_future_differences(runs: pd.DataFrame, group: str, level, baseline, outcome: str,
-                           unit: str = "future") -> np.ndarray:
+def per_future_differences(
+    runs: pd.DataFrame, group: str, level, baseline, outcome: str, unit: str = "future"
+) -> np.ndarray:
     """``level`` minus ``baseline`` in each future, each side first averaged over the
     future's replications.
 
@@ -132,7 +189,9 @@ def per_future_differences(runs: pd.DataFrame, group: str, level, baseline, outc
     uncertainty values, so they are averaged before pairing rather than counted as
     independent pairs. Futures that one side lacks (a failed run) are left out.
     """
-    values = runs.assign(_v=runs[outcome].astype(float)).groupby([unit, group], sort=True)["_v"].mean()
+    values = (
+        runs.assign(_v=runs[outcome].astype(float)).groupby([unit, group], sort=True)["_v"].mean()
+    )
     wide = values.unstack(group)
     if level not in wide or baseline not in wide:
         return np.array([], dtype=float)
@@ -140,8 +199,9 @@ def per_future_differences(runs: pd.DataFrame, group: str, level, baseline, outc
     return d[np.isfinite(d)]
 
 
-def paired_differences(runs: pd.DataFrame, group: str, baseline, outcomes: list[str],
-                       unit: str = "future") -> pd.DataFrame:
+def paired_differences(
+    runs: pd.DataFrame, group: str, baseline, outcomes: list[str], unit: str = "future"
+) -> pd.DataFrame:
     """Each group against the baseline on the same futures: paired differences per outcome.
 
     In a policies-by-futures design every policy runs on the same futures with the same
@@ -160,15 +220,29 @@ def paired_differences(runs: pd.DataFrame, group: str, baseline, outcomes: list[
             pvalue = float("nan")
             if d.size and np.any(d != 0):
                 pvalue = float(stats.wilcoxon(d, zero_method="zsplit").pvalue)
-            rows.append({group: level, "baseline": baseline, "outcome": outcome, "pairs": int(d.size),
-                         "mean_difference": mean, "low": low, "high": high,
-                         "share_better": float((d > 0).mean()) if d.size else float("nan"),
-                         "wilcoxon_p": pvalue})
+            rows.append(
+                {
+                    group: level,
+                    "baseline": baseline,
+                    "outcome": outcome,
+                    "pairs": int(d.size),
+                    "mean_difference": mean,
+                    "low": low,
+                    "high": high,
+                    "share_better": float((d > 0).mean()) if d.size else float("nan"),
+                    "wilcoxon_p": pvalue,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def convergence(runs: pd.DataFrame, cells: list[str], outcomes: list[str],
-                steps: int = 8, by: str = "replication") -> pd.DataFrame:
+def convergence(
+    runs: pd.DataFrame,
+    cells: list[str],
+    outcomes: list[str],
+    steps: int = 8,
+    by: str = "replication",
+) -> pd.DataFrame:
     """How precise each outcome's cell means are as replications are added.
 
     For the first r replications (r growing to all of them) and each outcome: the 95%
@@ -178,8 +252,11 @@ def convergence(runs: pd.DataFrame, cells: list[str], outcomes: list[str],
     of futures instead (each policy is a cell).
     """
     replications = np.sort(runs[by].unique())
-    counts = np.unique(np.linspace(2, len(replications), min(steps, max(len(replications) - 1, 1)))
-                       .round().astype(int))
+    counts = np.unique(
+        np.linspace(2, len(replications), min(steps, max(len(replications) - 1, 1)))
+        .round()
+        .astype(int)
+    )
     rows = []
     for r in counts:
         part = runs[runs[by].isin(replications[:r])]
@@ -188,10 +265,17 @@ def convergence(runs: pd.DataFrame, cells: list[str], outcomes: list[str],
             values = grouped[outcome].agg(["mean", "std", "count"]).astype(float)
             t = stats.t.ppf(0.975, np.maximum(values["count"] - 1, 1))
             half = t * values["std"] / np.sqrt(values["count"])
-            rows.append({"unit": by + "s", "n": int(r), "outcome": outcome,
-                         "half_width": float(half.mean()),
-                         "relative_half_width": float((half / values["mean"].abs()).replace(
-                             np.inf, np.nan).mean())})
+            rows.append(
+                {
+                    "unit": by + "s",
+                    "n": int(r),
+                    "outcome": outcome,
+                    "half_width": float(half.mean()),
+                    "relative_half_width": float(
+                        (half / values["mean"].abs()).replace(np.inf, np.nan).mean()
+                    ),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -207,7 +291,9 @@ def replications_needed(sd: float, target: float, confidence: float = 0.95) -> i
     z = stats.norm.ppf(1 - (1 - confidence) / 2)
     n = max(2, int(np.ceil((z * sd / target) ** 2)))
     for _ in range(100):
-        following = max(2, int(np.ceil((stats.t.ppf(1 - (1 - confidence) / 2, n - 1) * sd / target) ** 2)))
+        following = max(
+            2, int(np.ceil((stats.t.ppf(1 - (1 - confidence) / 2, n - 1) * sd / target) ** 2))
+        )
         if following == n:
             break
         n = following
@@ -235,5 +321,7 @@ def enough_replications(table: pd.DataFrame, outcome: str, target: float) -> str
         sd = half * np.sqrt(n) / stats.t.ppf(0.975, max(n - 1, 1))
         needed = f"; about {replications_needed(sd, target)} would be needed"
     cell = "policy" if unit == "futures" else "design cell"
-    return (f"{n} {unit} {verdict} for ±{target:g} in the mean {outcome} of a {cell} "
-            f"(mean 95% half-width {half:.3g}{needed}).")
+    return (
+        f"{n} {unit} {verdict} for ±{target:g} in the mean {outcome} of a {cell} "
+        f"(mean 95% half-width {half:.3g}{needed})."
+    )

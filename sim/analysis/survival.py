@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Any
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,9 @@ def kaplan_meier(runs: pd.DataFrame, horizon: int) -> SurvivalCurve:
     survival = sf.evaluate(months)
     band = sf.confidence_interval(0.95, method="log-log")
     low, high = band.low.evaluate(months), band.high.evaluate(months)
-    return SurvivalCurve(months, survival, np.nan_to_num(low, nan=0.0), np.nan_to_num(high, nan=1.0))
+    return SurvivalCurve(
+        months, survival, np.nan_to_num(low, nan=0.0), np.nan_to_num(high, nan=1.0)
+    )
 
 
 def formed_only(runs: pd.DataFrame) -> pd.DataFrame:
@@ -91,14 +93,20 @@ def survival_table(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame
         formed = formed_only(part)
         curve = kaplan_meier(formed, horizon) if len(formed) else None
         end = horizon
-        rows.append({group: level, "runs": len(part), "founded": founded_share(part),
-                     "formed_runs": len(formed),
-                     "ended": formed["dissolved"].astype(bool).mean() if len(formed) else float("nan"),
-                     "survival_at_horizon": curve.survival[end] if curve else float("nan"),
-                     "survival_low": curve.low[end] if curve else float("nan"),
-                     "survival_high": curve.high[end] if curve else float("nan"),
-                     "median_months": curve.median if curve else float("nan"),
-                     "median_lifetime": median_label(curve.median, horizon) if curve else "–"})
+        rows.append(
+            {
+                group: level,
+                "runs": len(part),
+                "founded": founded_share(part),
+                "formed_runs": len(formed),
+                "ended": formed["dissolved"].astype(bool).mean() if len(formed) else float("nan"),
+                "survival_at_horizon": curve.survival[end] if curve else float("nan"),
+                "survival_low": curve.low[end] if curve else float("nan"),
+                "survival_high": curve.high[end] if curve else float("nan"),
+                "median_months": curve.median if curve else float("nan"),
+                "median_lifetime": median_label(curve.median, horizon) if curve else "–",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -128,8 +136,15 @@ def hazard_by_year(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame
             start, end = 12 * (year - 1), min(12 * year, horizon)
             at_risk = int((duration > start).sum())
             ended = int((dissolved & (duration > start) & (duration <= end)).sum())
-            rows.append({group: level, "year": year, "at_risk": at_risk, "ended": ended,
-                         "hazard": ended / at_risk if at_risk else float("nan")})
+            rows.append(
+                {
+                    group: level,
+                    "year": year,
+                    "at_risk": at_risk,
+                    "ended": ended,
+                    "hazard": ended / at_risk if at_risk else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -144,13 +159,15 @@ def hazard_by_year(runs: pd.DataFrame, group: str, horizon: int) -> pd.DataFrame
 # (``CumIncidenceRight``): it is already pulled in by the EMA Workbench and works with
 # pandas 3, which lifelines (pandas < 3) does not.
 
+
 def ending_causes(runs: pd.DataFrame) -> list[str]:
     """The causes of ending present in ``runs``, in the registry's order, without ``censored``."""
     from sim.model.outcomes import END_CAUSES
 
     present = set(runs["end_cause"].astype(str))
     return [c for c in END_CAUSES if c != "censored" and c in present] + sorted(
-        present - set(END_CAUSES))
+        present - set(END_CAUSES)
+    )
 
 
 def median_label(median: float, horizon: int) -> str:
@@ -245,8 +262,9 @@ def restricted_mean(duration: np.ndarray, dissolved: np.ndarray, horizon: float)
     return float(area + survival * (horizon - last))
 
 
-def rmst_table(runs: pd.DataFrame, group: str, horizon: int, resamples: int = 999,
-               seed: int = 20261126) -> pd.DataFrame:
+def rmst_table(
+    runs: pd.DataFrame, group: str, horizon: int, resamples: int = 999, seed: int = 20261126
+) -> pd.DataFrame:
     """Per group: restricted mean survival time to ``horizon`` with a 95% bootstrap interval.
 
     The interval resamples runs (``scipy.stats.bootstrap``, percentile method). When no run
@@ -266,12 +284,29 @@ def rmst_table(runs: pd.DataFrame, group: str, horizon: int, resamples: int = 99
             else:  # no censoring before the horizon: the area is the mean of the durations
                 data, paired = (np.minimum(d, horizon),), False
                 statistic = lambda x, axis=-1: np.mean(x, axis=axis)  # noqa: E731
-            result = stats.bootstrap(data, statistic, paired=paired, vectorized=not censored_early,
-                                     n_resamples=resamples, method="percentile",
-                                     rng=np.random.default_rng(seed))
-            low, high = float(result.confidence_interval.low), float(result.confidence_interval.high)
-        rows.append({group: level, "runs": len(part), "rmst": estimate, "low": low, "high": high,
-                     "horizon": horizon})
+            result = stats.bootstrap(
+                data,
+                statistic,
+                paired=paired,
+                vectorized=not censored_early,
+                n_resamples=resamples,
+                method="percentile",
+                rng=np.random.default_rng(seed),
+            )
+            low, high = (
+                float(result.confidence_interval.low),
+                float(result.confidence_interval.high),
+            )
+        rows.append(
+            {
+                group: level,
+                "runs": len(part),
+                "rmst": estimate,
+                "low": low,
+                "high": high,
+                "horizon": horizon,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -280,8 +315,9 @@ def rmst_table(runs: pd.DataFrame, group: str, horizon: int, resamples: int = 99
 PH_ALPHA = 0.01
 
 
-def covariates_of(runs: pd.DataFrame, factors: list[str],
-                  references: dict[str, Any] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def covariates_of(
+    runs: pd.DataFrame, factors: list[str], references: dict[str, Any] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
     """The design factors as a Cox model's covariates, and what each term means.
 
     A categorical factor (strings, booleans, or a number with at most three levels) becomes
@@ -317,8 +353,9 @@ def covariates_of(runs: pd.DataFrame, factors: list[str],
     return pd.DataFrame(columns, index=runs.index), meaning
 
 
-def schoenfeld_test(fit, durations: np.ndarray, events: np.ndarray,
-                    terms: list[str]) -> pd.DataFrame:
+def schoenfeld_test(
+    fit, durations: np.ndarray, events: np.ndarray, terms: list[str]
+) -> pd.DataFrame:
     """Per term: does its Schoenfeld residual drift with the rank of the event time?
 
     Under proportional hazards the residuals are unrelated to time; a correlation with the
@@ -335,7 +372,9 @@ def schoenfeld_test(fit, durations: np.ndarray, events: np.ndarray,
             rows.append({"term": term, "correlation": float("nan"), "p_value": float("nan")})
             continue
         test = stats.pearsonr(r, rank)
-        rows.append({"term": term, "correlation": float(test.statistic), "p_value": float(test.pvalue)})
+        rows.append(
+            {"term": term, "correlation": float(test.statistic), "p_value": float(test.pvalue)}
+        )
     return pd.DataFrame(rows)
 
 
@@ -359,12 +398,14 @@ class CoxFit:
     events: int
 
 
-def _fit_cox(duration: np.ndarray, event: np.ndarray, exog: pd.DataFrame,
-             strata: np.ndarray | None):
+def _fit_cox(
+    duration: np.ndarray, event: np.ndarray, exog: pd.DataFrame, strata: np.ndarray | None
+):
     from statsmodels.duration.hazard_regression import PHReg
 
-    model = PHReg(duration, exog.to_numpy(dtype=float), status=event.astype(int), ties="efron",
-                  strata=strata)
+    model = PHReg(
+        duration, exog.to_numpy(dtype=float), status=event.astype(int), ties="efron", strata=strata
+    )
     with warnings.catch_warnings():
         # a level without events has no finite hazard ratio; callers mark it, the optimiser warns
         warnings.simplefilter("ignore")
@@ -402,9 +443,14 @@ def _identifiable(focus: pd.DataFrame, strata: np.ndarray | None) -> bool:
     return bool(np.linalg.matrix_rank(within.to_numpy(dtype=float), tol=1e-9) == focus.shape[1])
 
 
-def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
-              references: dict[str, Any] | None = None, strata: list[str] | None = None,
-              event: pd.Series | None = None) -> CoxFit | None:
+def cox_model(
+    runs: pd.DataFrame,
+    factors: list[str],
+    focus: str,
+    references: dict[str, Any] | None = None,
+    strata: list[str] | None = None,
+    event: pd.Series | None = None,
+) -> CoxFit | None:
     """Hazard ratios of the design factors for the ending of an alliance (Cox PH).
 
     The model is fitted with every factor as a covariate (see :func:`covariates_of`), then
@@ -448,10 +494,12 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
         labels = _stratum_labels(runs, strata + others + [factor])
         (others if _identifiable(exog[focus_terms], labels) else kept).append(factor)
     if kept:
-        notes.append(f"The hazards of {', '.join(kept)} were not proportional either, but "
-                     f"{'it is' if len(kept) == 1 else 'they are'} kept as covariates: stratifying on "
-                     f"{'it' if len(kept) == 1 else 'them'} would leave no runs in which {focus} "
-                     "varies (a factor nested within it), so read those ratios as averages over time.")
+        notes.append(
+            f"The hazards of {', '.join(kept)} were not proportional either, but "
+            f"{'it is' if len(kept) == 1 else 'they are'} kept as covariates: stratifying on "
+            f"{'it' if len(kept) == 1 else 'them'} would leave no runs in which {focus} "
+            "varies (a factor nested within it), so read those ratios as averages over time."
+        )
     if others:
         strata = strata + others
         exog = exog[[t for t in exog.columns if term_factor[t] not in others]]
@@ -461,13 +509,17 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
             fit = _fit_cox(duration, event, exog, _stratum_labels(runs, strata))
         except Inestimable:
             return None
-        notes.append(f"The hazards of {', '.join(others)} were not proportional (Schoenfeld test "
-                     f"p < {PH_ALPHA}), so the model is stratified on {'it' if len(others) == 1 else 'them'} "
-                     "instead: each level has its own baseline hazard and no hazard ratio.")
+        notes.append(
+            f"The hazards of {', '.join(others)} were not proportional (Schoenfeld test "
+            f"p < {PH_ALPHA}), so the model is stratified on {'it' if len(others) == 1 else 'them'} "
+            "instead: each level has its own baseline hazard and no hazard ratio."
+        )
     if focus in failing:
-        notes.append(f"The effect of {focus} on the hazard changes over time (Schoenfeld test p < "
-                     f"{PH_ALPHA}): read its hazard ratio as an average over the horizon, and the "
-                     "restricted mean survival time for the difference in months.")
+        notes.append(
+            f"The effect of {focus} on the hazard changes over time (Schoenfeld test p < "
+            f"{PH_ALPHA}): read its hazard ratio as an average over the horizon, and the "
+            "restricted mean survival time for the difference in months."
+        )
     if not notes:
         notes.append(f"No term violated proportional hazards (Schoenfeld test, p ≥ {PH_ALPHA}).")
     with warnings.catch_warnings():  # a level without events has an undefined standard error
@@ -475,24 +527,41 @@ def cox_model(runs: pd.DataFrame, factors: list[str], focus: str,
         interval = np.asarray(fit.conf_int())
         pvalues = np.asarray(fit.pvalues)
     with np.errstate(over="ignore"):
-        table = pd.DataFrame({
-            "term": list(exog.columns),
-            "hazard_ratio": np.exp(np.asarray(fit.params)),
-            "low": np.exp(interval[:, 0]),
-            "high": np.exp(interval[:, 1]),
-            "p_value": pvalues,
-        })
+        table = pd.DataFrame(
+            {
+                "term": list(exog.columns),
+                "hazard_ratio": np.exp(np.asarray(fit.params)),
+                "low": np.exp(interval[:, 0]),
+                "high": np.exp(interval[:, 1]),
+                "p_value": pvalues,
+            }
+        )
     # a dummy whose level has no event at all has no estimable ratio (the fit runs off to 0)
-    silent = [t for t in exog.columns if term_factor[t] != t and exog[t].nunique() == 2
-              and not event[exog[t].to_numpy() == 1].any()]
+    silent = [
+        t
+        for t in exog.columns
+        if term_factor[t] != t
+        and exog[t].nunique() == 2
+        and not event[exog[t].to_numpy() == 1].any()
+    ]
     table.loc[table["term"].isin(silent), ["hazard_ratio", "low", "high", "p_value"]] = np.nan
-    return CoxFit(table, ph.drop(columns="factor"), tuple(strata), " ".join(notes), len(runs),
-                  int(event.sum()))
+    return CoxFit(
+        table,
+        ph.drop(columns="factor"),
+        tuple(strata),
+        " ".join(notes),
+        len(runs),
+        int(event.sum()),
+    )
 
 
-def cause_specific_hazards(runs: pd.DataFrame, factors: list[str], focus: str,
-                           references: dict[str, Any] | None = None,
-                           strata: list[str] | None = None) -> pd.DataFrame:
+def cause_specific_hazards(
+    runs: pd.DataFrame,
+    factors: list[str],
+    focus: str,
+    references: dict[str, Any] | None = None,
+    strata: list[str] | None = None,
+) -> pd.DataFrame:
     """Per ending cause, the focus factor's cause-specific hazard ratios.
 
     For each cause a Cox model counts that cause as the event and the other causes as
@@ -501,19 +570,28 @@ def cause_specific_hazards(runs: pd.DataFrame, factors: list[str], focus: str,
     """
     rows = []
     for cause in ending_causes(runs):
-        fit = cox_model(runs, factors, focus, references, strata,
-                        event=runs["end_cause"].astype(str) == cause)
+        fit = cox_model(
+            runs, factors, focus, references, strata, event=runs["end_cause"].astype(str) == cause
+        )
         if fit is None:
             continue
         focus_terms = fit.hazard_ratios[fit.hazard_ratios["term"].str.startswith(focus + " ")]
-        rows.append(focus_terms.assign(cause=cause, events=fit.events)[
-            ["cause", "events", "term", "hazard_ratio", "low", "high", "p_value"]])
+        rows.append(
+            focus_terms.assign(cause=cause, events=fit.events)[
+                ["cause", "events", "term", "hazard_ratio", "low", "high", "p_value"]
+            ]
+        )
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def effect_modification(runs: pd.DataFrame, factors: list[str], focus: str, modifier: str,
-                        references: dict[str, Any] | None = None,
-                        strata: list[str] | None = None) -> tuple[pd.DataFrame, float]:
+def effect_modification(
+    runs: pd.DataFrame,
+    factors: list[str],
+    focus: str,
+    modifier: str,
+    references: dict[str, Any] | None = None,
+    strata: list[str] | None = None,
+) -> tuple[pd.DataFrame, float]:
     """Does the focus factor's effect on the hazard depend on ``modifier`` (an interaction)?
 
     Returns the focus factor's hazard ratios within each level of ``modifier`` (a Cox model
@@ -536,32 +614,48 @@ def effect_modification(runs: pd.DataFrame, factors: list[str], focus: str, modi
         rows.append(terms.assign(**{modifier: level, "runs": fit.runs, "events": fit.events}))
     table = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
     if len(table):
-        table = table[[modifier, "runs", "events", "term", "hazard_ratio", "low", "high", "p_value"]]
+        table = table[
+            [modifier, "runs", "events", "term", "hazard_ratio", "low", "high", "p_value"]
+        ]
     return table, _interaction_test(runs, others, focus, levels, references, strata)
 
 
-def _interaction_test(runs: pd.DataFrame, factors: list[str], focus: str, levels: pd.Series,
-                      references: dict[str, Any] | None, strata: list[str] | None) -> float:
+def _interaction_test(
+    runs: pd.DataFrame,
+    factors: list[str],
+    focus: str,
+    levels: pd.Series,
+    references: dict[str, Any] | None,
+    strata: list[str] | None,
+) -> float:
     """Likelihood-ratio p-value of the focus x modifier products, stratified on the modifier."""
     event = runs["dissolved"].to_numpy(dtype=bool)
     if not event.any() or levels.nunique() < 2:
         return float("nan")
     duration = runs["duration"].to_numpy(dtype=float)
-    exog, term_factor = covariates_of(runs, [f for f in factors if f not in (strata or [])],
-                                      references)
+    exog, term_factor = covariates_of(
+        runs, [f for f in factors if f not in (strata or [])], references
+    )
     focus_terms = [t for t in exog.columns if term_factor[t] == focus]
     if not focus_terms:
         return float("nan")
     dummies = pd.get_dummies(levels.astype(str), drop_first=True, dtype=float)
-    products = pd.DataFrame({f"{t} x {d}": exog[t] * dummies[d]
-                             for t in focus_terms for d in dummies.columns}, index=runs.index)
+    products = pd.DataFrame(
+        {f"{t} x {d}": exog[t] * dummies[d] for t in focus_terms for d in dummies.columns},
+        index=runs.index,
+    )
     products = products.loc[:, products.std() > 0]
-    labels = _stratum_labels(runs.assign(_modifier=levels.astype(str)),
-                             [*(strata or []), "_modifier"])
+    labels = _stratum_labels(
+        runs.assign(_modifier=levels.astype(str)), [*(strata or []), "_modifier"]
+    )
     try:
         without = _fit_cox(duration, event, exog, labels)
         with_products = _fit_cox(duration, event, pd.concat([exog, products], axis=1), labels)
     except Inestimable:
         return float("nan")
     statistic = 2.0 * (with_products.llf - without.llf)
-    return float(stats.chi2.sf(max(statistic, 0.0), products.shape[1])) if products.shape[1] else float("nan")
+    return (
+        float(stats.chi2.sf(max(statistic, 0.0), products.shape[1]))
+        if products.shape[1]
+        else float("nan")
+    )

@@ -10,10 +10,11 @@ design point and ships it to its workers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 from sim.config.knobs import KnobError, resolve_knobs
 from sim.config.scenario import Scenario, load_scenario
@@ -56,8 +57,11 @@ def configure(scenario: str | Path | Scenario | Configuration, **knobs: Any) -> 
         return configure(scenario.scenario, **{**_overrides(scenario), **knobs})
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if "n_partners" in knobs and not loaded.generated:
-        raise ConfigError("knobs", "n_partners", f"applies only to scenarios that generate their "
-                          f"partners; {loaded.name!r} lists them")
+        raise ConfigError(
+            "knobs",
+            "n_partners",
+            f"applies only to scenarios that generate their partners; {loaded.name!r} lists them",
+        )
     try:
         params = resolve_knobs(loaded.knobs, knobs)
     except KnobError as exc:

@@ -15,11 +15,14 @@ from typing import Any
 
 #: knob -> (the condition under which it acts, on resolved parameters; the reason, in words).
 CONDITIONS: dict[str, tuple[Callable[[Mapping[str, Any]], bool], str]] = {
-    "manager_position": (lambda p: p["manager"] == "lead_partner",
-                         "only a lead partner's manager has a position between home and joint "
-                         "interest"),
-    "interventions": (lambda p: p["manager"] != "none",
-                      "interventions need a manager to make them"),
+    "manager_position": (
+        lambda p: p["manager"] == "lead_partner",
+        "only a lead partner's manager has a position between home and joint interest",
+    ),
+    "interventions": (
+        lambda p: p["manager"] != "none",
+        "interventions need a manager to make them",
+    ),
 }
 
 

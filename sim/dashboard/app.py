@@ -39,15 +39,29 @@ from sim.config.knobs import KNOBS
 from sim.config.scenario import available_scenarios, load_scenario
 from sim.config.vocabulary import INTERVENTIONS, MANAGER_MODES
 from sim.dashboard import charts, pps
-from sim.dashboard.dilemmas import Dilemma, dilemmas, format_lifetime, format_value, run_option, summarise
+from sim.dashboard.dilemmas import (
+    Dilemma,
+    dilemmas,
+    format_lifetime,
+    format_value,
+    run_option,
+    summarise,
+)
 from sim.dashboard.events import event_log
 from sim.dashboard.i18n import LANGUAGES, name, t
 from sim.dashboard.lessons import Lesson, lessons
 from sim.dashboard.play import PlayedAlliance
 from sim.model import AllianceModel
 
-SLIDERS = ("manager_position", "manager_skill", "manager_capacity", "turbulence", "power_asymmetry",
-           "goal_diversity", "formalisation")
+SLIDERS = (
+    "manager_position",
+    "manager_skill",
+    "manager_capacity",
+    "turbulence",
+    "power_asymmetry",
+    "goal_diversity",
+    "formalisation",
+)
 MANAGER_SLIDERS = ("manager_position", "manager_skill", "manager_capacity")
 DEFAULT_SCENARIO = "pps_infrastructure"
 #: The manager game's default: turbulent, with a dominant partner, and a seed in which
@@ -103,6 +117,7 @@ div[style="right: 0px; bottom: 0px; position: absolute; padding: 10px;"] { displ
 
 # --- session state ------------------------------------------------------------------------
 
+
 class Run:
     """The Simulation tab's alliance for one session: rebuilt when its setup changes,
     stepped under a lock (by the play loop or the Step button, never both at once)."""
@@ -112,7 +127,9 @@ class Run:
         self.key: tuple | None = None
         self.model: AllianceModel | None = None
 
-    def model_for(self, scenario: str, seed: int, settings: dict[str, Any], resets: int) -> AllianceModel:
+    def model_for(
+        self, scenario: str, seed: int, settings: dict[str, Any], resets: int
+    ) -> AllianceModel:
         key = (scenario, seed, tuple(sorted(settings.items())), resets)
         with self.lock:
             if key != self.key or self.model is None:
@@ -142,8 +159,13 @@ class Session:
     run: Run
     resets: solara.Reactive[int]
 
-    def change(self, scenario: str | None = None, seed: int | None = None,
-               settings: dict[str, Any] | None = None, notice: str = "ui.paused_for_change") -> None:
+    def change(
+        self,
+        scenario: str | None = None,
+        seed: int | None = None,
+        settings: dict[str, Any] | None = None,
+        notice: str = "ui.paused_for_change",
+    ) -> None:
         was_playing = PLAYING.value
         PLAYING.set(False)
         if scenario is not None:
@@ -181,6 +203,7 @@ solara.lab.on_kernel_start(lambda: free_memory)
 
 
 # --- plain helpers ---------------------------------------------------------------------
+
 
 def builtin_scenario(candidate: object) -> str | None:
     """``candidate`` if it is one of the listed built-in scenario names, else None.
@@ -244,7 +267,9 @@ def game_status(model: AllianceModel, language: str) -> str:
     month = f"{t(language, 'ui.month')} {model.month}"
     if model.running:
         return month
-    return f"{month} · {t(language, 'ui.status_dissolved' if model.dissolved else 'ui.status_ended')}"
+    return (
+        f"{month} · {t(language, 'ui.status_dissolved' if model.dissolved else 'ui.status_ended')}"
+    )
 
 
 def png(figure_maker: Callable, model: AllianceModel, language: str) -> bytes:
@@ -257,17 +282,28 @@ def png(figure_maker: Callable, model: AllianceModel, language: str) -> bytes:
 def html_table(header: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
     """A small escaped HTML table (no Markdown: its KaTeX assets are not served offline)."""
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(
-        f"<td class='num'>{cell}</td>" if i >= numeric_from else f"<td>{cell}</td>"
-        for i, cell in enumerate(row)) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td class='num'>{cell}</td>" if i >= numeric_from else f"<td>{cell}</td>"
+            for i, cell in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
     return f"<table class='result-table'><tr>{head}</tr>{body}</table>"
 
 
 # --- components ------------------------------------------------------------------------
 
+
 @solara.component
-def Chart(figure_maker: Callable, model: AllianceModel, language: str, frame: int, title: str, css: str):
-    image = solara.use_memo(lambda: png(figure_maker, model, language), dependencies=[model, language, frame])
+def Chart(
+    figure_maker: Callable, model: AllianceModel, language: str, frame: int, title: str, css: str
+):
+    image = solara.use_memo(
+        lambda: png(figure_maker, model, language), dependencies=[model, language, frame]
+    )
     with solara.Div(classes=["chart", css]):
         solara.Text(title, classes=["chart-title"])
         solara.Image(image, format="png")
@@ -275,8 +311,10 @@ def Chart(figure_maker: Callable, model: AllianceModel, language: str, frame: in
 
 @solara.component
 def ColourKey(model: AllianceModel, language: str):
-    cells = "".join(f"<span><span class='swatch' style='background:{colour}'></span>{html.escape(label)}</span>"
-                    for label, colour in charts.legend_entries(model, language))
+    cells = "".join(
+        f"<span><span class='swatch' style='background:{colour}'></span>{html.escape(label)}</span>"
+        for label, colour in charts.legend_entries(model, language)
+    )
     solara.HTML(unsafe_innerHTML=cells, classes=["colour-key"])
 
 
@@ -284,11 +322,28 @@ def ColourKey(model: AllianceModel, language: str):
 def SimulationCharts(model: AllianceModel, language: str):
     frame = FRAME.value
     with solara.Div(classes=["chart-grid"]):
-        Chart(charts.value_chart, model, language, frame, t(language, "ui.chart_value"), "chart-value")
-        Chart(charts.network_chart, model, language, frame, t(language, "ui.chart_network"), "chart-network")
-        Chart(charts.satisfaction_chart, model, language, frame, t(language, "ui.chart_satisfaction"),
-              "chart-satisfaction")
-        Chart(charts.power_chart, model, language, frame, t(language, "ui.chart_power"), "chart-power")
+        Chart(
+            charts.value_chart, model, language, frame, t(language, "ui.chart_value"), "chart-value"
+        )
+        Chart(
+            charts.network_chart,
+            model,
+            language,
+            frame,
+            t(language, "ui.chart_network"),
+            "chart-network",
+        )
+        Chart(
+            charts.satisfaction_chart,
+            model,
+            language,
+            frame,
+            t(language, "ui.chart_satisfaction"),
+            "chart-satisfaction",
+        )
+        Chart(
+            charts.power_chart, model, language, frame, t(language, "ui.chart_power"), "chart-power"
+        )
     ColourKey(model, language)
 
 
@@ -343,16 +398,34 @@ def PlayLoop(run: Run):
 
 
 @solara.component
-def KnobSlider(label: str, name_: str, value: float, low: float, high: float, step: float,
-               on_commit: Callable[[str, float], None], integer: bool = False):
+def KnobSlider(
+    label: str,
+    name_: str,
+    value: float,
+    low: float,
+    high: float,
+    step: float,
+    on_commit: Callable[[str, float], None],
+    integer: bool = False,
+):
     """A label with the value above a slider; the value is committed when the slider is
     released (or moved with the keyboard), not on every pixel of a drag."""
     shown = f"{value:.0f}" if integer else f"{value:.2f}"
     solara.HTML(unsafe_innerHTML=f"{html.escape(label)}: <b>{shown}</b>", classes=["knob-label"])
-    slider = solara.v.Slider(v_model=value, min=low, max=high, step=step, thumb_label=True,
-                             hide_details=True, class_=f"knob-slider knob-{name_}")
-    solara.v.use_event(slider, "change",
-                       lambda *args: on_commit(name_, int(args[-1]) if integer else float(args[-1])))
+    slider = solara.v.Slider(
+        v_model=value,
+        min=low,
+        max=high,
+        step=step,
+        thumb_label=True,
+        hide_details=True,
+        class_=f"knob-slider knob-{name_}",
+    )
+    solara.v.use_event(
+        slider,
+        "change",
+        lambda *args: on_commit(name_, int(args[-1]) if integer else float(args[-1])),
+    )
 
 
 @solara.component
@@ -371,32 +444,58 @@ def Settings(session: Session):
             session.change(scenario=chosen, settings=default_settings(chosen))
 
     labels = scenario_choices(language)
-    solara.Select(t(language, "ui.scenario"), values=list(labels), value=name(language, "scenarios", scenario),
-                  on_value=pick_scenario, classes=["scenario-select"])
-    solara.InputInt(t(language, "ui.seed"), value=session.seed.value,
-                    on_value=lambda seed: valid_seed(seed) and seed != session.seed.value
-                    and session.change(seed=seed), classes=["seed-input"])
+    solara.Select(
+        t(language, "ui.scenario"),
+        values=list(labels),
+        value=name(language, "scenarios", scenario),
+        on_value=pick_scenario,
+        classes=["scenario-select"],
+    )
+    solara.InputInt(
+        t(language, "ui.seed"),
+        value=session.seed.value,
+        on_value=lambda seed: (
+            valid_seed(seed) and seed != session.seed.value and session.change(seed=seed)
+        ),
+        classes=["seed-input"],
+    )
     managers = {t(language, f"choices.{m}"): m for m in MANAGER_MODES}
-    solara.Select(t(language, "knobs.manager"), values=list(managers),
-                  value=t(language, f"choices.{values['manager']}"),
-                  on_value=lambda label: label in managers and commit("manager", managers[label]),
-                  classes=["manager-select"])
+    solara.Select(
+        t(language, "knobs.manager"),
+        values=list(managers),
+        value=t(language, f"choices.{values['manager']}"),
+        on_value=lambda label: label in managers and commit("manager", managers[label]),
+        classes=["manager-select"],
+    )
     for knob in SLIDERS:
         if knob in MANAGER_SLIDERS and values["manager"] == "none":
             continue
         spec = KNOBS[knob]
-        KnobSlider(t(language, f"knobs.{knob}"), knob, values[knob], spec.low, spec.high, 0.05, commit)
+        KnobSlider(
+            t(language, f"knobs.{knob}"), knob, values[knob], spec.low, spec.high, 0.05, commit
+        )
     if load_scenario(scenario).generated:
-        KnobSlider(t(language, "knobs.n_partners"), "n_partners", values["n_partners"], 2, 40, 1, commit,
-                   integer=True)
+        KnobSlider(
+            t(language, "knobs.n_partners"),
+            "n_partners",
+            values["n_partners"],
+            2,
+            40,
+            1,
+            commit,
+            integer=True,
+        )
     if values["manager"] != "none":
         levers = {t(language, f"levers.{lever}"): lever for lever in INTERVENTIONS}
-        solara.SelectMultiple(t(language, "knobs.interventions"),
-                              values=[t(language, f"levers.{lever}") for lever in values["interventions"]],
-                              all_values=list(levers),
-                              on_value=lambda chosen: commit("interventions",
-                                                             tuple(levers[c] for c in chosen if c in levers)),
-                              classes=["lever-select"])
+        solara.SelectMultiple(
+            t(language, "knobs.interventions"),
+            values=[t(language, f"levers.{lever}") for lever in values["interventions"]],
+            all_values=list(levers),
+            on_value=lambda chosen: commit(
+                "interventions", tuple(levers[c] for c in chosen if c in levers)
+            ),
+            classes=["lever-select"],
+        )
 
 
 @solara.component
@@ -419,18 +518,33 @@ def Controls(run: Run, model: AllianceModel, session: Session, resets: solara.Re
     with solara.Card(classes=["controls"]):
         StatusLine(model, language)
         with solara.Div(classes=["button-row"]):
-            solara.Button(t(language, "ui.step"), on_click=step, disabled=not model.running,
-                          classes=["step-button"], color="primary")
-            solara.Button(t(language, "ui.pause") if playing else t(language, "ui.play"),
-                          on_click=lambda: PLAYING.set(not PLAYING.value and run.model.running),
-                          disabled=not model.running, classes=["play-button"],
-                          color="warning" if playing else None)
+            solara.Button(
+                t(language, "ui.step"),
+                on_click=step,
+                disabled=not model.running,
+                classes=["step-button"],
+                color="primary",
+            )
+            solara.Button(
+                t(language, "ui.pause") if playing else t(language, "ui.play"),
+                on_click=lambda: PLAYING.set(not PLAYING.value and run.model.running),
+                disabled=not model.running,
+                classes=["play-button"],
+                color="warning" if playing else None,
+            )
             solara.Button(t(language, "ui.reset"), on_click=reset, classes=["reset-button"])
         solara.Text(t(language, "ui.speed", speed=SPEED.value), classes=["knob-label"])
-        solara.ToggleButtonsSingle(value=SPEED.value, values=list(SPEEDS), on_value=SPEED.set,
-                                   classes=["speed-toggle"], dense=True)
+        solara.ToggleButtonsSingle(
+            value=SPEED.value,
+            values=list(SPEEDS),
+            on_value=SPEED.set,
+            classes=["speed-toggle"],
+            dense=True,
+        )
         if NOTICE.value:
-            solara.Info(t(language, NOTICE.value, lesson=LESSON.value), classes=["notice"], dense=True)
+            solara.Info(
+                t(language, NOTICE.value, lesson=LESSON.value), classes=["notice"], dense=True
+            )
 
 
 @solara.component
@@ -439,20 +553,31 @@ def LessonPresets(session: Session):
 
     def load(lesson: Lesson) -> None:
         LESSON.set(t(language, f"lessons.{lesson.key}.title"))
-        session.change(scenario=lesson.scenario, seed=lesson.seed,
-                       settings=preset_settings(lesson.scenario, lesson.knobs), notice="ui.lesson_loaded")
+        session.change(
+            scenario=lesson.scenario,
+            seed=lesson.seed,
+            settings=preset_settings(lesson.scenario, lesson.knobs),
+            notice="ui.lesson_loaded",
+        )
 
     with solara.Card(t(language, "ui.lessons"), classes=["lesson-presets"]):
         with solara.Div(classes=["button-row"]):
             for lesson in lessons():
-                solara.Button(t(language, f"lessons.{lesson.key}.title"), on_click=lambda lesson=lesson: load(lesson),
-                              classes=[f"lesson-{lesson.key}"], outlined=True, small=True)
+                solara.Button(
+                    t(language, f"lessons.{lesson.key}.title"),
+                    on_click=lambda lesson=lesson: load(lesson),
+                    classes=[f"lesson-{lesson.key}"],
+                    outlined=True,
+                    small=True,
+                )
 
 
 @solara.component
 def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
     language = session.language.value
-    model = run.model_for(session.scenario.value, session.seed.value, session.settings.value, resets.value)
+    model = run.model_for(
+        session.scenario.value, session.seed.value, session.settings.value, resets.value
+    )
     with solara.Div(classes=["sim-grid"]):
         with solara.Div():
             Controls(run, model, session, resets)
@@ -467,6 +592,7 @@ def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
 
 # --- dilemmas --------------------------------------------------------------------------
 
+
 @solara.component
 def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str], None]):
     runs = solara.use_reactive(None)
@@ -477,31 +603,59 @@ def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str]
         seeds = range(start, start + extra)
         a, b = run_option(dilemma, "a", seeds), run_option(dilemma, "b", seeds)
         if done is not None:
-            a, b = pd.concat([done[0], a], ignore_index=True), pd.concat([done[1], b], ignore_index=True)
+            a, b = (
+                pd.concat([done[0], a], ignore_index=True),
+                pd.concat([done[1], b], ignore_index=True),
+            )
         runs.set((a, b))
 
     task = solara.lab.use_task(compute, dependencies=None, prefer_threaded=True)
     key = f"dilemmas.{dilemma.key}"
-    with solara.Card(t(language, f"{key}.title"), classes=["dilemma-card", f"dilemma-{dilemma.key}"]):
-        solara.Text(t(language, f"{key}.explain"), style={"display": "block", "margin-bottom": "4px"})
-        solara.HTML(unsafe_innerHTML=(
-            f"<b>A</b> · {html.escape(t(language, f'{key}.a'))}<br>"
-            f"<b>B</b> · {html.escape(t(language, f'{key}.b'))}<br>"
-            f"<b>A {html.escape(t(language, 'ui.wins'))}:</b> {html.escape(t(language, f'{key}.a_wins'))}<br>"
-            f"<b>A {html.escape(t(language, 'ui.costs'))}:</b> {html.escape(t(language, f'{key}.a_costs'))}<br>"
-            f"<i>{html.escape(t(language, 'ui.scenario'))}: "
-            f"{html.escape(name(language, 'scenarios', dilemma.scenario))}</i>"), classes=["dilemma-text"])
+    with solara.Card(
+        t(language, f"{key}.title"), classes=["dilemma-card", f"dilemma-{dilemma.key}"]
+    ):
+        solara.Text(
+            t(language, f"{key}.explain"), style={"display": "block", "margin-bottom": "4px"}
+        )
+        solara.HTML(
+            unsafe_innerHTML=(
+                f"<b>A</b> · {html.escape(t(language, f'{key}.a'))}<br>"
+                f"<b>B</b> · {html.escape(t(language, f'{key}.b'))}<br>"
+                f"<b>A {html.escape(t(language, 'ui.wins'))}:</b> {html.escape(t(language, f'{key}.a_wins'))}<br>"
+                f"<b>A {html.escape(t(language, 'ui.costs'))}:</b> {html.escape(t(language, f'{key}.a_costs'))}<br>"
+                f"<i>{html.escape(t(language, 'ui.scenario'))}: "
+                f"{html.escape(name(language, 'scenarios', dilemma.scenario))}</i>"
+            ),
+            classes=["dilemma-text"],
+        )
         with solara.Div(classes=["button-row"]):
             if runs.value is None:
-                solara.Button(t(language, "ui.compare", runs=COMPARISON_RUNS), classes=["compare-button"],
-                              disabled=task.pending, on_click=lambda: task(COMPARISON_RUNS), color="primary")
+                solara.Button(
+                    t(language, "ui.compare", runs=COMPARISON_RUNS),
+                    classes=["compare-button"],
+                    disabled=task.pending,
+                    on_click=lambda: task(COMPARISON_RUNS),
+                    color="primary",
+                )
             else:
-                solara.Button(t(language, "ui.run_more", runs=MORE_RUNS), classes=["more-button"],
-                              disabled=task.pending, on_click=lambda: task(MORE_RUNS))
-            solara.Button(t(language, "ui.load_a"), text=True, on_click=lambda: on_try(dilemma, "a"),
-                          classes=["try-a"])
-            solara.Button(t(language, "ui.load_b"), text=True, on_click=lambda: on_try(dilemma, "b"),
-                          classes=["try-b"])
+                solara.Button(
+                    t(language, "ui.run_more", runs=MORE_RUNS),
+                    classes=["more-button"],
+                    disabled=task.pending,
+                    on_click=lambda: task(MORE_RUNS),
+                )
+            solara.Button(
+                t(language, "ui.load_a"),
+                text=True,
+                on_click=lambda: on_try(dilemma, "a"),
+                classes=["try-a"],
+            )
+            solara.Button(
+                t(language, "ui.load_b"),
+                text=True,
+                on_click=lambda: on_try(dilemma, "b"),
+                classes=["try-b"],
+            )
         if task.pending:
             solara.ProgressLinear(True)
             extra = COMPARISON_RUNS if runs.value is None else MORE_RUNS
@@ -516,17 +670,34 @@ def DilemmaResult(dilemma: Dilemma, language: str, runs: tuple[pd.DataFrame, pd.
     noise = t(language, "ui.within_noise")
     rows = []
     for d in result["differences"]:
-        interval = (f"{format_value(d.outcome, d.a - d.b)} "
-                    f"[{format_value(d.outcome, d.low)}, {format_value(d.outcome, d.high)}]")
+        interval = (
+            f"{format_value(d.outcome, d.a - d.b)} "
+            f"[{format_value(d.outcome, d.low)}, {format_value(d.outcome, d.high)}]"
+        )
         mark = f"<br><span class='noise'>{html.escape(noise)}</span>" if d.within_noise else ""
-        rows.append([html.escape(t(language, f"measures.{d.outcome}")), format_value(d.outcome, d.a),
-                     format_value(d.outcome, d.b), html.escape(interval) + mark])
+        rows.append(
+            [
+                html.escape(t(language, f"measures.{d.outcome}")),
+                format_value(d.outcome, d.a),
+                format_value(d.outcome, d.b),
+                html.escape(interval) + mark,
+            ]
+        )
     more = t(language, "ui.more_than")
-    rows.append([html.escape(t(language, "ui.median_life")),
-                 html.escape(format_lifetime(result["median_a"], result["horizon"], more)),
-                 html.escape(format_lifetime(result["median_b"], result["horizon"], more)), ""])
-    solara.HTML(unsafe_innerHTML=html_table(
-        [t(language, "ui.outcome"), "A", "B", t(language, "ui.difference")], rows), classes=["dilemma-result"])
+    rows.append(
+        [
+            html.escape(t(language, "ui.median_life")),
+            html.escape(format_lifetime(result["median_a"], result["horizon"], more)),
+            html.escape(format_lifetime(result["median_b"], result["horizon"], more)),
+            "",
+        ]
+    )
+    solara.HTML(
+        unsafe_innerHTML=html_table(
+            [t(language, "ui.outcome"), "A", "B", t(language, "ui.difference")], rows
+        ),
+        classes=["dilemma-result"],
+    )
     solara.Text(t(language, "ui.runs_done", runs=result["runs"]), style={"font-size": "13px"})
 
 
@@ -535,7 +706,10 @@ def Dilemmas(session: Session):
     language = session.language.value
 
     def try_option(dilemma: Dilemma, option: str) -> None:
-        session.change(scenario=dilemma.scenario, settings=preset_settings(dilemma.scenario, dilemma.knobs(option)))
+        session.change(
+            scenario=dilemma.scenario,
+            settings=preset_settings(dilemma.scenario, dilemma.knobs(option)),
+        )
         session.tab.set(0)
 
     with solara.Div(classes=["dilemma-grid"]):
@@ -545,14 +719,27 @@ def Dilemmas(session: Session):
 
 # --- the manager game ------------------------------------------------------------------
 
+
 def history_rows(game: PlayedAlliance, language: str, limit: int = 12) -> list[list[str]]:
     """The last months of the game, newest first: both managers' levers, value and trust."""
-    def levers(chosen: tuple[str, ...]) -> str:
-        return ", ".join(t(language, f"levers.{lever}") for lever in chosen) or t(language, "ui.nothing")
 
-    return [[str(m.month), html.escape(levers(m.yours)), html.escape(levers(m.builtin)),
-             f"{m.value_yours:.1f}", f"{m.value_builtin:.1f}", f"{m.trust_yours:.2f}", f"{m.trust_builtin:.2f}"]
-            for m in reversed(game.history[-limit:])]
+    def levers(chosen: tuple[str, ...]) -> str:
+        return ", ".join(t(language, f"levers.{lever}") for lever in chosen) or t(
+            language, "ui.nothing"
+        )
+
+    return [
+        [
+            str(m.month),
+            html.escape(levers(m.yours)),
+            html.escape(levers(m.builtin)),
+            f"{m.value_yours:.1f}",
+            f"{m.value_builtin:.1f}",
+            f"{m.trust_yours:.2f}",
+            f"{m.trust_builtin:.2f}",
+        ]
+        for m in reversed(game.history[-limit:])
+    ]
 
 
 @solara.component
@@ -563,12 +750,17 @@ def PlayTheManager(session: Session):
     restarts = solara.use_reactive(0)
     tick = solara.use_reactive(0)
     message = solara.use_reactive("")
-    game = solara.use_memo(lambda: PlayedAlliance(scenario.value, seed.value),
-                           dependencies=[scenario.value, seed.value, restarts.value])
+    game = solara.use_memo(
+        lambda: PlayedAlliance(scenario.value, seed.value),
+        dependencies=[scenario.value, seed.value, restarts.value],
+    )
 
     def choose(lever: str) -> None:
-        message.set("" if game.choose(lever) else t(language, "ui.not_allowed",
-                                                    lever=t(language, f"levers.{lever}")))
+        message.set(
+            ""
+            if game.choose(lever)
+            else t(language, "ui.not_allowed", lever=t(language, f"levers.{lever}"))
+        )
         tick.set(tick.value + 1)
 
     def next_month() -> None:
@@ -586,55 +778,126 @@ def PlayTheManager(session: Session):
     with solara.Div(classes=["game-grid"]):
         with solara.Div():
             with solara.Card(classes=["game-controls"]):
-                solara.Text(t(language, "ui.play_intro"), style={"display": "block", "font-size": "14px"})
-                solara.Select(t(language, "ui.play_scenario"), values=list(labels),
-                              value=name(language, "scenarios", scenario.value), on_value=pick_scenario,
-                              classes=["game-scenario-select"])
-                solara.InputInt(t(language, "ui.play_seed"), value=seed.value,
-                                on_value=lambda s: valid_seed(s) and seed.set(s), classes=["game-seed"])
+                solara.Text(
+                    t(language, "ui.play_intro"), style={"display": "block", "font-size": "14px"}
+                )
+                solara.Select(
+                    t(language, "ui.play_scenario"),
+                    values=list(labels),
+                    value=name(language, "scenarios", scenario.value),
+                    on_value=pick_scenario,
+                    classes=["game-scenario-select"],
+                )
+                solara.InputInt(
+                    t(language, "ui.play_seed"),
+                    value=seed.value,
+                    on_value=lambda s: valid_seed(s) and seed.set(s),
+                    classes=["game-seed"],
+                )
                 solara.Text(game_status(model, language), classes=["play-status", "status"])
-                solara.Text(t(language, "ui.play_rules", capacity=game.capacity,
-                              floor=model.params["unbacked_capacity"], backing=game.backing,
-                              usable=game.usable_capacity(), left=game.capacity_left),
-                            classes=["capacity-rules"], style={"display": "block", "font-size": "14px"})
+                solara.Text(
+                    t(
+                        language,
+                        "ui.play_rules",
+                        capacity=game.capacity,
+                        floor=model.params["unbacked_capacity"],
+                        backing=game.backing,
+                        usable=game.usable_capacity(),
+                        left=game.capacity_left,
+                    ),
+                    classes=["capacity-rules"],
+                    style={"display": "block", "font-size": "14px"},
+                )
                 with solara.Div(classes=["lever-buttons"]):
                     for lever in INTERVENTIONS:
-                        solara.Button(f"{t(language, f'levers.{lever}')} ({game.cost(lever):.2f})",
-                                      on_click=lambda lever=lever: choose(lever),
-                                      disabled=not game.can_choose(lever), classes=[f"lever-{lever}"],
-                                      outlined=not game.used_this_month(lever),
-                                      color="primary" if game.used_this_month(lever) else None)
+                        solara.Button(
+                            f"{t(language, f'levers.{lever}')} ({game.cost(lever):.2f})",
+                            on_click=lambda lever=lever: choose(lever),
+                            disabled=not game.can_choose(lever),
+                            classes=[f"lever-{lever}"],
+                            outlined=not game.used_this_month(lever),
+                            color="primary" if game.used_this_month(lever) else None,
+                        )
                 if message.value:
                     solara.Warning(message.value, dense=True)
                 with solara.Div(classes=["button-row"]):
-                    solara.Button(t(language, "ui.next_month"), on_click=next_month, color="primary",
-                                  disabled=not model.running, classes=["next-month"])
-                    solara.Button(t(language, "ui.new_game"), text=True, classes=["new-game"],
-                                  on_click=lambda: (restarts.set(restarts.value + 1), message.set("")))
+                    solara.Button(
+                        t(language, "ui.next_month"),
+                        on_click=next_month,
+                        color="primary",
+                        disabled=not model.running,
+                        classes=["next-month"],
+                    )
+                    solara.Button(
+                        t(language, "ui.new_game"),
+                        text=True,
+                        classes=["new-game"],
+                        on_click=lambda: (restarts.set(restarts.value + 1), message.set("")),
+                    )
         with solara.Div():
             so_far = game.benchmark()
-            solara.HTML(unsafe_innerHTML=html_table(
-                [t(language, "ui.so_far"), t(language, "ui.you"), t(language, "ui.builtin")],
-                [[html.escape(t(language, "outcomes.total_value")), f"{so_far['you']['total_value']:.0f}",
-                  f"{so_far['builtin']['total_value']:.0f}"],
-                 [html.escape(t(language, "outcomes.mean_trust")), f"{so_far['you']['mean_trust']:.2f}",
-                  f"{so_far['builtin']['mean_trust']:.2f}"],
-                 [html.escape(t(language, "outcomes.exits")), str(so_far['you']['exits']),
-                  str(so_far['builtin']['exits'])]]), classes=["game-so-far"])
+            solara.HTML(
+                unsafe_innerHTML=html_table(
+                    [t(language, "ui.so_far"), t(language, "ui.you"), t(language, "ui.builtin")],
+                    [
+                        [
+                            html.escape(t(language, "outcomes.total_value")),
+                            f"{so_far['you']['total_value']:.0f}",
+                            f"{so_far['builtin']['total_value']:.0f}",
+                        ],
+                        [
+                            html.escape(t(language, "outcomes.mean_trust")),
+                            f"{so_far['you']['mean_trust']:.2f}",
+                            f"{so_far['builtin']['mean_trust']:.2f}",
+                        ],
+                        [
+                            html.escape(t(language, "outcomes.exits")),
+                            str(so_far["you"]["exits"]),
+                            str(so_far["builtin"]["exits"]),
+                        ],
+                    ],
+                ),
+                classes=["game-so-far"],
+            )
             with solara.Div(classes=["chart-grid"]):
-                Chart(charts.duel_chart, game, language, tick.value, t(language, "ui.chart_duel"), "game-duel")
-                Chart(charts.network_chart, model, language, tick.value, t(language, "ui.chart_network"),
-                      "game-network")
-            solara.HTML(unsafe_innerHTML=html_table(
-                [t(language, "ui.month"), t(language, "ui.your_levers"), t(language, "ui.builtin_levers"),
-                 t(language, "ui.value_you"), t(language, "ui.value_builtin"), t(language, "ui.trust_you"),
-                 t(language, "ui.trust_builtin")], history_rows(game, language), numeric_from=3),
-                classes=["game-history"])
+                Chart(
+                    charts.duel_chart,
+                    game,
+                    language,
+                    tick.value,
+                    t(language, "ui.chart_duel"),
+                    "game-duel",
+                )
+                Chart(
+                    charts.network_chart,
+                    model,
+                    language,
+                    tick.value,
+                    t(language, "ui.chart_network"),
+                    "game-network",
+                )
+            solara.HTML(
+                unsafe_innerHTML=html_table(
+                    [
+                        t(language, "ui.month"),
+                        t(language, "ui.your_levers"),
+                        t(language, "ui.builtin_levers"),
+                        t(language, "ui.value_you"),
+                        t(language, "ui.value_builtin"),
+                        t(language, "ui.trust_you"),
+                        t(language, "ui.trust_builtin"),
+                    ],
+                    history_rows(game, language),
+                    numeric_from=3,
+                ),
+                classes=["game-history"],
+            )
         with solara.Div():
             EventLog(model, language, interventions=True, month=tick.value)
 
 
 # --- the page --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class PageSpec:
@@ -659,21 +922,31 @@ PAGES: list[PageSpec] = [
     PageSpec("pps", "pps.tab", pps.PpsDesigns),
 ]
 
+
 @solara.component
 def Page():
     run = solara.use_memo(Run, dependencies=[])
-    session = Session(language=solara.use_reactive("nl"), tab=solara.use_reactive(0),
-                      scenario=solara.use_reactive(DEFAULT_SCENARIO), seed=solara.use_reactive(1),
-                      settings=solara.use_reactive(default_settings(DEFAULT_SCENARIO)), run=run,
-                      resets=solara.use_reactive(0))
-    run.model_for(session.scenario.value, session.seed.value, session.settings.value, session.resets.value)
+    session = Session(
+        language=solara.use_reactive("nl"),
+        tab=solara.use_reactive(0),
+        scenario=solara.use_reactive(DEFAULT_SCENARIO),
+        seed=solara.use_reactive(1),
+        settings=solara.use_reactive(default_settings(DEFAULT_SCENARIO)),
+        run=run,
+        resets=solara.use_reactive(0),
+    )
+    run.model_for(
+        session.scenario.value, session.seed.value, session.settings.value, session.resets.value
+    )
     language = session.language.value
     solara.Style(CSS)
     solara.Title(t(language, "ui.title"))
     PlayLoop(run)
     with solara.AppBar():
         solara.AppBarTitle(f"{t(language, 'ui.title')} · {t(language, 'ui.subtitle')}")
-        solara.ToggleButtonsSingle(value=session.language, values=list(LANGUAGES), classes=["language-toggle"])
+        solara.ToggleButtonsSingle(
+            value=session.language, values=list(LANGUAGES), classes=["language-toggle"]
+        )
     with solara.lab.Tabs(value=session.tab.value, on_value=session.tab.set):
         for index, page in enumerate(PAGES):
             with solara.lab.Tab(t(language, page.title), classes=[f"tab-{page.key}"]):

@@ -26,8 +26,22 @@ from sim.dashboard.i18n import name, t
 from sim.model import AllianceModel
 from sim.model.agents import Organisation
 
-SECTOR_COLOURS = {"public": "#3a6ea5", "private": "#d1495b", "civil": "#66a182", "knowledge": "#edae49"}
-PARTNER_COLOURS = ("#3a6ea5", "#d1495b", "#66a182", "#edae49", "#8e6bb0", "#00798c", "#9c6644", "#6c757d")
+SECTOR_COLOURS = {
+    "public": "#3a6ea5",
+    "private": "#d1495b",
+    "civil": "#66a182",
+    "knowledge": "#edae49",
+}
+PARTNER_COLOURS = (
+    "#3a6ea5",
+    "#d1495b",
+    "#66a182",
+    "#edae49",
+    "#8e6bb0",
+    "#00798c",
+    "#9c6644",
+    "#6c757d",
+)
 PER_PARTNER = len(PARTNER_COLOURS)
 FONT = 14
 SIZE = (4.2, 3.0)
@@ -42,10 +56,14 @@ def groups(model: AllianceModel, language: str) -> tuple[list[str], list[str], n
     p = model.partners
     if len(p) <= PER_PARTNER:
         labels = [name(language, "partners", n) for n in p.names]
-        return labels, list(PARTNER_COLOURS[:len(p)]), np.arange(len(p))
+        return labels, list(PARTNER_COLOURS[: len(p)]), np.arange(len(p))
     sectors = [s for s in SECTOR_COLOURS if s in p.sectors]
     index = np.array([sectors.index(s) for s in p.sectors])
-    return ([name(language, "sectors", s) for s in sectors], [SECTOR_COLOURS[s] for s in sectors], index)
+    return (
+        [name(language, "sectors", s) for s in sectors],
+        [SECTOR_COLOURS[s] for s in sectors],
+        index,
+    )
 
 
 def _figure(size: tuple[float, float] = SIZE) -> tuple[Figure, object]:
@@ -81,20 +99,41 @@ def value_chart(model: AllianceModel, language: str) -> Figure:
     """Value per month (left axis) with relational capital and mean trust (right axis, 0-1)."""
     series = model.datacollector.get_model_vars_dataframe()
     fig, ax = _figure()
-    ax.plot(series.index, series["value"], color="#3a6ea5", linewidth=2, label=t(language, "ui.value"))
+    ax.plot(
+        series.index, series["value"], color="#3a6ea5", linewidth=2, label=t(language, "ui.value")
+    )
     low, high = float(series["value"].min()), float(series["value"].max())
     ax.set_ylim(min(0.0, low * 1.1), max(1.0, high * 1.15))
     _months_axis(ax, series.index)
     twin = ax.twinx()
     twin.tick_params(labelsize=FONT)
-    twin.plot(series.index, series["relational_capital"], color="#66a182", linewidth=2,
-              label=t(language, "ui.relational_capital"))
-    twin.plot(series.index, series["mean_trust"], color="#edae49", linewidth=2, label=t(language, "ui.trust"))
+    twin.plot(
+        series.index,
+        series["relational_capital"],
+        color="#66a182",
+        linewidth=2,
+        label=t(language, "ui.relational_capital"),
+    )
+    twin.plot(
+        series.index,
+        series["mean_trust"],
+        color="#edae49",
+        linewidth=2,
+        label=t(language, "ui.trust"),
+    )
     twin.set_ylim(0, 1.02)
     twin.set_ylabel(t(language, "ui.zero_one"), fontsize=FONT)
     lines = ax.get_lines() + twin.get_lines()
-    fig.legend(lines, [line.get_label() for line in lines], loc="upper center", ncol=2,
-               fontsize=FONT - 2, frameon=False, handlelength=1.0, columnspacing=0.8)
+    fig.legend(
+        lines,
+        [line.get_label() for line in lines],
+        loc="upper center",
+        ncol=2,
+        fontsize=FONT - 2,
+        frameon=False,
+        handlelength=1.0,
+        columnspacing=0.8,
+    )
     ax.set_xlabel(t(language, "ui.months"), fontsize=FONT)
     ax.set_ylabel(t(language, "ui.value_short"), fontsize=FONT)
     fig.subplots_adjust(**TWIN_MARGINS)
@@ -141,15 +180,25 @@ def network_chart(model: AllianceModel, language: str) -> Figure:
     power = model.effective_power
     fig = Figure(figsize=SIZE, dpi=DPI)
     ax = fig.subplots()
-    pairs = [(i, j, (p.trust[i, j] + p.trust[j, i]) / 2) for i in range(n) for j in range(i + 1, n)
-             if p.active[i] and p.active[j]]
+    pairs = [
+        (i, j, (p.trust[i, j] + p.trust[j, i]) / 2)
+        for i in range(n)
+        for j in range(i + 1, n)
+        if p.active[i] and p.active[j]
+    ]
     if n > PER_PARTNER and pairs:
         # many partners: only the strongest quarter of the ties, or the circle turns into a blob
         floor = float(np.quantile([trust for *_, trust in pairs], 0.75))
         pairs = [pair for pair in pairs if pair[2] >= floor]
     for i, j, trust in pairs:
-        ax.plot([x[i], x[j]], [y[i], y[j]], color="0.35", linewidth=0.5 + (5 if n <= 8 else 2) * trust,
-                alpha=0.2 + 0.6 * trust, zorder=1)
+        ax.plot(
+            [x[i], x[j]],
+            [y[i], y[j]],
+            color="0.35",
+            linewidth=0.5 + (5 if n <= 8 else 2) * trust,
+            alpha=0.2 + 0.6 * trust,
+            zorder=1,
+        )
     scale = 2400 if n <= 8 else 900
     for i in range(n):
         colour = colours[group[i]] if p.active[i] else "0.8"
@@ -157,8 +206,15 @@ def network_chart(model: AllianceModel, language: str) -> Figure:
         if n <= PER_PARTNER:
             label = labels[i] if p.active[i] else f"{labels[i]} ({t(language, 'ui.left')})"
             # labels outside the circle, away from the centre
-            ax.annotate(label, (x[i], y[i]), xytext=(28 * x[i], 24 * y[i]), textcoords="offset points",
-                        ha="center", va="center", fontsize=FONT - 1)
+            ax.annotate(
+                label,
+                (x[i], y[i]),
+                xytext=(28 * x[i], 24 * y[i]),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=FONT - 1,
+            )
     ax.set_xlim(-1.9, 1.9)
     ax.set_ylim(-1.45, 1.45)
     ax.set_axis_off()
@@ -181,20 +237,41 @@ def duel_chart(game: Any, language: str) -> Figure:
     fig, ax = _figure()
     twin = ax.twinx()
     twin.tick_params(labelsize=FONT)
-    for style, width, value, trust in (("-", 2.2, "value_yours", "trust_yours"),
-                                       ("--", 1.6, "value_builtin", "trust_builtin")):
+    for style, width, value, trust in (
+        ("-", 2.2, "value_yours", "trust_yours"),
+        ("--", 1.6, "value_builtin", "trust_builtin"),
+    ):
         if history:
-            ax.plot(months, [getattr(m, value) for m in history], color="#3a6ea5", linewidth=width,
-                    linestyle=style)
-            twin.plot(months, [getattr(m, trust) for m in history], color="#edae49", linewidth=width,
-                      linestyle=style)
+            ax.plot(
+                months,
+                [getattr(m, value) for m in history],
+                color="#3a6ea5",
+                linewidth=width,
+                linestyle=style,
+            )
+            twin.plot(
+                months,
+                [getattr(m, trust) for m in history],
+                color="#edae49",
+                linewidth=width,
+                linestyle=style,
+            )
     _months_axis(ax, months)
     twin.set_ylim(0, 1.02)
     ax.set_xlabel(t(language, "ui.months"), fontsize=FONT)
     ax.set_ylabel(t(language, "ui.value_short"), fontsize=FONT, color="#3a6ea5")
     twin.set_ylabel(t(language, "ui.trust"), fontsize=FONT, color="#c98a12")
-    keys = [Line2D([], [], color="0.3", linewidth=2.2), Line2D([], [], color="0.3", linewidth=1.6, linestyle="--")]
-    fig.legend(keys, [t(language, "ui.you"), t(language, "ui.builtin")], loc="upper center", ncol=2,
-               fontsize=FONT - 2, frameon=False)
+    keys = [
+        Line2D([], [], color="0.3", linewidth=2.2),
+        Line2D([], [], color="0.3", linewidth=1.6, linestyle="--"),
+    ]
+    fig.legend(
+        keys,
+        [t(language, "ui.you"), t(language, "ui.builtin")],
+        loc="upper center",
+        ncol=2,
+        fontsize=FONT - 2,
+        frameon=False,
+    )
     fig.subplots_adjust(**TWIN_MARGINS)
     return fig

@@ -35,10 +35,25 @@ def _received(model: AllianceModel, who: int) -> float:
 #: What a card can show about a run: the model's own outcomes, plus a few read off the
 #: finished model that the registry does not hold (value per partner, the home's takings).
 MEASURES: dict[str, Callable[[AllianceModel], float]] = {
-    **{name: (lambda m, name=name: float(OUTCOMES[name].measure(m)))
-       for name in ("total_value", "home_share", "trust_in_home", "mandate", "gini",
-                    "min_partner_gain", "founding_months", "context_fit", "renegotiations",
-                    "mean_trust", "opportunism", "relational_capital", "exits", "potential_value")},
+    **{
+        name: (lambda m, name=name: float(OUTCOMES[name].measure(m)))
+        for name in (
+            "total_value",
+            "home_share",
+            "trust_in_home",
+            "mandate",
+            "gini",
+            "min_partner_gain",
+            "founding_months",
+            "context_fit",
+            "renegotiations",
+            "mean_trust",
+            "opportunism",
+            "relational_capital",
+            "exits",
+            "potential_value",
+        )
+    },
     "survived": lambda m: float(not m.dissolved),
     "formed": lambda m: float(m.alliance.formed),
     "value_per_partner": lambda m: float(m.total_value) / len(m.partners),
@@ -49,10 +64,20 @@ MEASURES: dict[str, Callable[[AllianceModel], float]] = {
 
 #: How each measure is printed on a card.
 FORMATS: dict[str, str] = {
-    "survived": "{:.0%}", "formed": "{:.0%}", "home_share": "{:.2f}", "trust_in_home": "{:.2f}",
-    "mandate": "{:.2f}", "gini": "{:.2f}", "mean_trust": "{:.2f}", "context_fit": "{:.2f}",
-    "opportunism": "{:.3f}", "relational_capital": "{:.2f}", "renegotiations": "{:.1f}",
-    "founding_months": "{:.1f}", "exits": "{:.1f}", "potential_value": "{:.2f}",
+    "survived": "{:.0%}",
+    "formed": "{:.0%}",
+    "home_share": "{:.2f}",
+    "trust_in_home": "{:.2f}",
+    "mandate": "{:.2f}",
+    "gini": "{:.2f}",
+    "mean_trust": "{:.2f}",
+    "context_fit": "{:.2f}",
+    "opportunism": "{:.3f}",
+    "relational_capital": "{:.2f}",
+    "renegotiations": "{:.1f}",
+    "founding_months": "{:.1f}",
+    "exits": "{:.1f}",
+    "potential_value": "{:.2f}",
 }
 
 
@@ -88,8 +113,15 @@ def dilemmas() -> list[Dilemma]:
     data = tomllib.loads(PRESETS.read_text(encoding="utf-8"))
     cards = []
     for key, entry in data.items():
-        card = Dilemma(key, entry["scenario"], entry.get("shared", {}), entry["knob"], entry["a"],
-                       entry["b"], tuple(entry["outcomes"]))
+        card = Dilemma(
+            key,
+            entry["scenario"],
+            entry.get("shared", {}),
+            entry["knob"],
+            entry["a"],
+            entry["b"],
+            tuple(entry["outcomes"]),
+        )
         unknown = [o for o in card.outcomes if o not in MEASURES]
         if unknown:
             raise ValueError(f"{PRESETS.name}: [{key}] outcomes: unknown {', '.join(unknown)}")
@@ -138,7 +170,9 @@ def paired_difference(outcome: str, a: pd.Series, b: pd.Series) -> Difference:
 
 def median_lifetime(runs: pd.DataFrame, horizon: int) -> float:
     """Kaplan-Meier median lifetime in months; NaN when more than half outlive the horizon."""
-    frame = pd.DataFrame({"duration": runs["duration"], "dissolved": runs["dissolved"].astype(bool)})
+    frame = pd.DataFrame(
+        {"duration": runs["duration"], "dissolved": runs["dissolved"].astype(bool)}
+    )
     return kaplan_meier(frame, horizon).median
 
 
@@ -146,9 +180,13 @@ def summarise(dilemma: Dilemma, a: pd.DataFrame, b: pd.DataFrame) -> dict[str, A
     """What a card shows: the dilemma's outcomes with their paired differences, and both
     median lifetimes (NaN: above the horizon)."""
     horizon = AllianceModel(dilemma.scenario, rng=0, collect=False, **dilemma.knobs("a")).horizon
-    return {"runs": len(a), "horizon": horizon,
-            "differences": [paired_difference(o, a[o], b[o]) for o in dilemma.outcomes],
-            "median_a": median_lifetime(a, horizon), "median_b": median_lifetime(b, horizon)}
+    return {
+        "runs": len(a),
+        "horizon": horizon,
+        "differences": [paired_difference(o, a[o], b[o]) for o in dilemma.outcomes],
+        "median_a": median_lifetime(a, horizon),
+        "median_b": median_lifetime(b, horizon),
+    }
 
 
 def compare(dilemma: Dilemma, runs: int = 40, seed: int = 0) -> dict[str, Any]:

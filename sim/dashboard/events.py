@@ -19,23 +19,32 @@ from sim.dashboard.i18n import name, t
 def describe(event: tuple[int, str, dict[str, Any]], language: str) -> str:
     """One event of ``model.events`` as a sentence, prefixed with its month."""
     month, kind, details = event
-    details = {k: name(language, "partners", v) if k in ("partner", "by") and v != "manager" else v
-               for k, v in details.items()}
+    details = {
+        k: name(language, "partners", v) if k in ("partner", "by") and v != "manager" else v
+        for k, v in details.items()
+    }
     if kind in ("agreement", "renegotiation") and details.get("mediated"):
         text = t(language, f"events.{kind}_mediated")
     elif kind == "deadlock":
         text = t(language, "events.deadlock_room" if details.get("room") else "events.deadlock")
     elif kind == "call":
         by = details.get("by", details.get("partner"))
-        text = (t(language, "events.call_manager") if by == "manager"
-                else t(language, "events.call", partner=by))
+        text = (
+            t(language, "events.call_manager")
+            if by == "manager"
+            else t(language, "events.call", partner=by)
+        )
     elif kind == "shock":
         text = t(language, "events.shock", kind=t(language, f"shocks.{details['kind']}"))
     elif kind == "intervention":
-        text = t(language, "events.intervention", lever=t(language, f"levers.{details['lever']}").lower())
+        text = t(
+            language, "events.intervention", lever=t(language, f"levers.{details['lever']}").lower()
+        )
     elif kind == "dissolution":
-        values = {"partner": t(language, "ui.a_partner"),
-                  **{k: v for k, v in details.items() if k != "reason"}}
+        values = {
+            "partner": t(language, "ui.a_partner"),
+            **{k: v for k, v in details.items() if k != "reason"},
+        }
         reason = t(language, f"reasons.{details['reason']}", **values)
         text = t(language, "events.dissolution", reason=reason)
     else:
@@ -43,8 +52,12 @@ def describe(event: tuple[int, str, dict[str, Any]], language: str) -> str:
     return f"{t(language, 'ui.month')} {month}: {text}"
 
 
-def event_log(events: list[tuple[int, str, dict[str, Any]]], language: str, limit: int = 12,
-              interventions: bool = False) -> list[str]:
+def event_log(
+    events: list[tuple[int, str, dict[str, Any]]],
+    language: str,
+    limit: int = 12,
+    interventions: bool = False,
+) -> list[str]:
     """The latest events, newest first; interventions are left out unless asked for
     (a busy manager would otherwise crowd out what happens to the partners)."""
     shown = [e for e in events if interventions or e[1] != "intervention"]

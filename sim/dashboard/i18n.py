@@ -31,7 +31,9 @@ def load_texts(directory: Path, language: str) -> dict[str, Any]:
     merged: dict[str, Any] = tomllib.loads(main.read_text(encoding="utf-8"))
     for namespace, path in text_files(directory, language).items():
         if namespace in merged:
-            raise ValueError(f"{path.name}: its namespace {namespace!r} is already a table of {main.name}")
+            raise ValueError(
+                f"{path.name}: its namespace {namespace!r} is already a table of {main.name}"
+            )
         merged[namespace] = tomllib.loads(path.read_text(encoding="utf-8"))
     return merged
 

@@ -68,8 +68,12 @@ def crisis_shifts_power(lesson: Lesson) -> dict[str, Any]:
             after = series[min(month + SHIFT_WINDOW, len(series) - 1), authority]
             shift = float(after - series[max(month - 1, 0), authority])
             if shift >= VISIBLE_SHIFT and model.duration >= month + 12:
-                return {"happens": True, "month": month, "partner": model.partners.names[authority],
-                        "shift": shift}
+                return {
+                    "happens": True,
+                    "month": month,
+                    "partner": model.partners.names[authority],
+                    "shift": shift,
+                }
     return {"happens": False}
 
 
@@ -83,8 +87,13 @@ def turbulent_alliance(lesson: Lesson) -> dict[str, Any]:
         capital = max(capital, float(model.alliance.relational_capital))
     shocks = [month for month, kind, _ in model.events if kind == "shock"]
     happens = len(shocks) >= 3 and model.duration >= 48 and capital >= 0.5
-    return {"happens": bool(happens), "months": model.duration, "shock_months": shocks,
-            "peak_capital": capital, "dissolved": bool(model.dissolved)}
+    return {
+        "happens": bool(happens),
+        "months": model.duration,
+        "shock_months": shocks,
+        "peak_capital": capital,
+        "dissolved": bool(model.dissolved),
+    }
 
 
 #: The check of each preset's moment, by key.

@@ -56,10 +56,12 @@ class PlayedAlliance:
 
     def __post_init__(self) -> None:
         knobs = {k: v for k, v in self.knobs.items() if k not in ("manager", "interventions")}
-        self.model = AllianceModel(self.scenario, rng=self.seed, manager="independent",
-                                   interventions=(), **knobs)
-        self.builtin = AllianceModel(self.scenario, rng=self.seed, manager="independent",
-                                     collect=False, **knobs)
+        self.model = AllianceModel(
+            self.scenario, rng=self.seed, manager="independent", interventions=(), **knobs
+        )
+        self.builtin = AllianceModel(
+            self.scenario, rng=self.seed, manager="independent", collect=False, **knobs
+        )
         self.model.manager.capacity_left = self.capacity
         self._pulled_now: list[str] = []
         self._builtin_now: tuple[str, ...] = ()
@@ -93,8 +95,11 @@ class PlayedAlliance:
 
     def can_choose(self, lever: str) -> bool:
         """Whether the rules allow ``lever`` now (alliance running, not yet used, affordable)."""
-        return (self.model.running and lever not in self._pulled_now
-                and self.cost(lever) <= self.capacity_left + 1e-12)
+        return (
+            self.model.running
+            and lever not in self._pulled_now
+            and self.cost(lever) <= self.capacity_left + 1e-12
+        )
 
     def choose(self, lever: str) -> bool:
         """Pull ``lever`` now if the rules allow; returns whether it was applied."""
@@ -118,14 +123,23 @@ class PlayedAlliance:
         self.builtin.step()
         # Both managers' choices that act on this month: the person's, made before the step,
         # and the built-in manager's, made at the end of the month before (as the model does).
-        self.history.append(Month(month, tuple(self._pulled_now), self._builtin_now,
-                                  float(self.model.value), float(self.builtin.value),
-                                  _trust(self.model), _trust(self.builtin)))
+        self.history.append(
+            Month(
+                month,
+                tuple(self._pulled_now),
+                self._builtin_now,
+                float(self.model.value),
+                float(self.builtin.value),
+                _trust(self.model),
+                _trust(self.builtin),
+            )
+        )
         for lever in INTERVENTIONS:
             self._streak[lever] = self._streak[lever] + 1 if lever in self._pulled_now else 0
         self._pulled_now = []
-        self._builtin_now = tuple(e[2]["lever"] for e in self.builtin.events[builtin_before:]
-                                  if e[1] == "intervention")
+        self._builtin_now = tuple(
+            e[2]["lever"] for e in self.builtin.events[builtin_before:] if e[1] == "intervention"
+        )
 
     def benchmark(self) -> dict[str, dict[str, Any]]:
         """Both alliances' outcomes so far (same months, same seed)."""

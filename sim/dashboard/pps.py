@@ -29,11 +29,19 @@ from sim.dashboard.i18n import name, t
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 #: The partnerships to pick from: the PPS scenarios and any variant of them saved in
 #: scenarios/ under a name starting with ``pps_`` (the DBFM road first).
-SCENARIOS = tuple(sorted((s for s in available_scenarios() if s.startswith("pps_")),
-                         key=lambda s: (s != "pps_infrastructure", s)))
+SCENARIOS = tuple(
+    sorted(
+        (s for s in available_scenarios() if s.startswith("pps_")),
+        key=lambda s: (s != "pps_infrastructure", s),
+    )
+)
 MAX_DESIGNS = 4
 #: The futures' defaults: ranges of what nobody controls.
-DEFAULT_FUTURES = {"turbulence": (0.05, 0.6), "shock_rate": (0.0, 3.0), "political_cycle": (0.0, 1.0)}
+DEFAULT_FUTURES = {
+    "turbulence": (0.05, 0.6),
+    "shock_rate": (0.0, 3.0),
+    "political_cycle": (0.0, 1.0),
+}
 FUTURE_LIMITS = {"turbulence": (0.0, 1.0), "shock_rate": (0.0, 6.0), "political_cycle": (0.0, 1.0)}
 CHOICES = {
     "payment_mechanism": ("availability", "user_fees", "shared"),
@@ -60,11 +68,19 @@ def tr(language: str, key: str, **values: Any) -> str:
 
 def default_designs(language: str) -> list[dict[str, Any]]:
     """Two designs to start from: availability payment with a hardship clause, and user fees."""
-    base = {"contract_term_years": 30, "agreement_length": 60, "risk_allocation": 0.7,
-            "renegotiation_rule": "hardship", "termination_compensation": 0.3,
-            "termination_borne_by": "public", "manager": "none"}
-    return [dict(base, name=tr(language, "default_a"), payment_mechanism="availability"),
-            dict(base, name=tr(language, "default_b"), payment_mechanism="user_fees")]
+    base = {
+        "contract_term_years": 30,
+        "agreement_length": 60,
+        "risk_allocation": 0.7,
+        "renegotiation_rule": "hardship",
+        "termination_compensation": 0.3,
+        "termination_borne_by": "public",
+        "manager": "none",
+    }
+    return [
+        dict(base, name=tr(language, "default_a"), payment_mechanism="availability"),
+        dict(base, name=tr(language, "default_b"), payment_mechanism="user_fees"),
+    ]
 
 
 def _toml(value: Any) -> str:
@@ -72,28 +88,49 @@ def _toml(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def experiment_text(name: str, scenario: str, designs: list[dict[str, Any]],
-                    futures: dict[str, tuple[float, float]], samples: int, seed: int,
-                    language: str) -> str:
+def experiment_text(
+    name: str,
+    scenario: str,
+    designs: list[dict[str, Any]],
+    futures: dict[str, tuple[float, float]],
+    samples: int,
+    seed: int,
+    language: str,
+) -> str:
     """The experiment file a stress test writes: each design a ``[[policy]]``, the futures
     ``[uncertainties]`` as ranges sampled by a Latin hypercube, run over the longest
     contract term."""
     months = max(12 * int(d["contract_term_years"]) for d in designs)
-    lines = ["# Written by the dashboard's PPS designs page; rerun or resume with",
-             f"# .venv/bin/python run_experiment.py results/{name}.toml --resume",
-             "[experiment]", f"name = {_toml(name)}", f"scenario = {_toml(scenario)}",
-             f"steps = {months}", "replications = 1", f"seed = {seed}", f"language = {_toml(language)}",
-             "", "[design]", 'kind = "lhs"', f"samples = {samples}", ""]
+    lines = [
+        "# Written by the dashboard's PPS designs page; rerun or resume with",
+        f"# .venv/bin/python run_experiment.py results/{name}.toml --resume",
+        "[experiment]",
+        f"name = {_toml(name)}",
+        f"scenario = {_toml(scenario)}",
+        f"steps = {months}",
+        "replications = 1",
+        f"seed = {seed}",
+        f"language = {_toml(language)}",
+        "",
+        "[design]",
+        'kind = "lhs"',
+        f"samples = {samples}",
+        "",
+    ]
     for d in designs:
-        lines += ["[[policy]]", f"name = {_toml(d['name'])}",
-                  f"contract_term = {12 * int(d['contract_term_years'])}",
-                  f"agreement_length = {int(d['agreement_length'])}",
-                  f"risk_allocation = {float(d['risk_allocation']):g}",
-                  f"payment_mechanism = {_toml(d['payment_mechanism'])}",
-                  f"renegotiation_rule = {_toml(d['renegotiation_rule'])}",
-                  f"termination_compensation = {float(d['termination_compensation']):g}",
-                  f"termination_borne_by = {_toml(d['termination_borne_by'])}",
-                  f"manager = {_toml(d['manager'])}", ""]
+        lines += [
+            "[[policy]]",
+            f"name = {_toml(d['name'])}",
+            f"contract_term = {12 * int(d['contract_term_years'])}",
+            f"agreement_length = {int(d['agreement_length'])}",
+            f"risk_allocation = {float(d['risk_allocation']):g}",
+            f"payment_mechanism = {_toml(d['payment_mechanism'])}",
+            f"renegotiation_rule = {_toml(d['renegotiation_rule'])}",
+            f"termination_compensation = {float(d['termination_compensation']):g}",
+            f"termination_borne_by = {_toml(d['termination_borne_by'])}",
+            f"manager = {_toml(d['manager'])}",
+            "",
+        ]
     lines.append("[uncertainties]")
     lines += [uncertainty_line(k, low, high) for k, (low, high) in futures.items()]
     return "\n".join(lines) + "\n"
@@ -178,25 +215,66 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
     def set_value(key):
         return lambda value: on_change(index, key, value)
 
-    with solara.Card(classes=[f"design-card design-{index}"], style={"min-width": "300px", "flex": "1"}):
-        solara.InputText(tr(language, "design_name"), value=design["name"], on_value=set_value("name"),
-                         continuous_update=True, classes=[f"design-name-{index}"])
-        solara.SliderFloat(tr(language, "risk_allocation"), value=design["risk_allocation"], min=0.0,
-                           max=1.0, step=0.05, on_value=set_value("risk_allocation"), thumb_label="always")
-        solara.SliderInt(tr(language, "contract_term"), value=design["contract_term_years"], min=10,
-                         max=40, on_value=set_value("contract_term_years"), thumb_label="always")
-        solara.SliderInt(tr(language, "review_period"), value=design["agreement_length"], min=12,
-                         max=120, step=6, on_value=set_value("agreement_length"), thumb_label="always")
+    with solara.Card(
+        classes=[f"design-card design-{index}"], style={"min-width": "300px", "flex": "1"}
+    ):
+        solara.InputText(
+            tr(language, "design_name"),
+            value=design["name"],
+            on_value=set_value("name"),
+            continuous_update=True,
+            classes=[f"design-name-{index}"],
+        )
+        solara.SliderFloat(
+            tr(language, "risk_allocation"),
+            value=design["risk_allocation"],
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=set_value("risk_allocation"),
+            thumb_label="always",
+        )
+        solara.SliderInt(
+            tr(language, "contract_term"),
+            value=design["contract_term_years"],
+            min=10,
+            max=40,
+            on_value=set_value("contract_term_years"),
+            thumb_label="always",
+        )
+        solara.SliderInt(
+            tr(language, "review_period"),
+            value=design["agreement_length"],
+            min=12,
+            max=120,
+            step=6,
+            on_value=set_value("agreement_length"),
+            thumb_label="always",
+        )
         for key, choices in CHOICES.items():
             labels = {tr(language, f"choice.{c}"): c for c in choices}
-            solara.Select(tr(language, key), values=list(labels), value=tr(language, f"choice.{design[key]}"),
-                          on_value=lambda label, key=key, labels=labels: on_change(index, key, labels[label]),
-                          classes=[f"design-{key}-{index}"])
-        solara.SliderFloat(tr(language, "termination_compensation"), value=design["termination_compensation"],
-                           min=0.0, max=1.0, step=0.05, on_value=set_value("termination_compensation"),
-                           thumb_label="always")
-        solara.Button(tr(language, "remove_design"), on_click=lambda: on_remove(index), text=True,
-                      classes=[f"remove-design-{index}"])
+            solara.Select(
+                tr(language, key),
+                values=list(labels),
+                value=tr(language, f"choice.{design[key]}"),
+                on_value=lambda label, key=key, labels=labels: on_change(index, key, labels[label]),
+                classes=[f"design-{key}-{index}"],
+            )
+        solara.SliderFloat(
+            tr(language, "termination_compensation"),
+            value=design["termination_compensation"],
+            min=0.0,
+            max=1.0,
+            step=0.05,
+            on_value=set_value("termination_compensation"),
+            thumb_label="always",
+        )
+        solara.Button(
+            tr(language, "remove_design"),
+            on_click=lambda: on_remove(index),
+            text=True,
+            classes=[f"remove-design-{index}"],
+        )
 
 
 @solara.component
@@ -205,18 +283,30 @@ def Results(result: StressResult, language: str):
 
     summary, memo = solara.use_memo(
         lambda: summary_for(result.folder, language) if result.status == "done" else (None, ""),
-        dependencies=[result, language])
+        dependencies=[result, language],
+    )
     if summary is None:
-        solara.Warning(tr(language, "cancelled", folder=str(result.folder.relative_to(PROJECT_DIR))),
-                       classes=["pps-cancelled"])
+        solara.Warning(
+            tr(language, "cancelled", folder=str(result.folder.relative_to(PROJECT_DIR))),
+            classes=["pps-cancelled"],
+        )
         return
     with solara.Column(classes=["pps-results"]):
-        solara.Text(tr(language, "saved", file=str(result.experiment_file.relative_to(PROJECT_DIR)),
-                       folder=str(result.folder.relative_to(PROJECT_DIR))), style={"display": "block"})
-        with solara.FileDownload(memo.encode("utf-8"), filename=f"memo_{result.folder.name}.html",
-                                 mime_type="text/html"):
-            solara.Button(tr(language, "download_memo"), icon_name="mdi-download",
-                          classes=["memo-download"])
+        solara.Text(
+            tr(
+                language,
+                "saved",
+                file=str(result.experiment_file.relative_to(PROJECT_DIR)),
+                folder=str(result.folder.relative_to(PROJECT_DIR)),
+            ),
+            style={"display": "block"},
+        )
+        with solara.FileDownload(
+            memo.encode("utf-8"), filename=f"memo_{result.folder.name}.html", mime_type="text/html"
+        ):
+            solara.Button(
+                tr(language, "download_memo"), icon_name="mdi-download", classes=["memo-download"]
+            )
         solara.HTML(tag="div", unsafe_innerHTML=summary_html(summary), classes=["pps-summary"])
 
 
@@ -258,8 +348,15 @@ def PpsDesigns(session: Any):
         cancel = threading.Event()
         _cancel.set(cancel)
         run_name = new_name(scenario.value)
-        text = experiment_text(run_name, scenario.value, designs.value, futures.value, samples.value,
-                               int.from_bytes(secrets.token_bytes(4), "big"), language)
+        text = experiment_text(
+            run_name,
+            scenario.value,
+            designs.value,
+            futures.value,
+            samples.value,
+            int.from_bytes(secrets.token_bytes(4), "big"),
+            language,
+        )
         stress_test(text, run_name, language, cancel)
 
     found = problems(designs.value, language)
@@ -268,37 +365,66 @@ def PpsDesigns(session: Any):
     with solara.Column(classes=["pps-page"]):
         solara.Markdown(tr(language, "intro"))
         labels = {name(language, "scenarios", s): s for s in SCENARIOS}
-        solara.Select(tr(language, "scenario"), values=list(labels),
-                      value=name(language, "scenarios", scenario.value),
-                      on_value=lambda label: scenario.set(labels[label]), classes=["pps-scenario"])
+        solara.Select(
+            tr(language, "scenario"),
+            values=list(labels),
+            value=name(language, "scenarios", scenario.value),
+            on_value=lambda label: scenario.set(labels[label]),
+            classes=["pps-scenario"],
+        )
         with solara.Row(style={"flex-wrap": "wrap"}):
             for i, d in enumerate(designs.value):
                 DesignCard(i, d, language, change, remove)
-        solara.Button(tr(language, "add_design"), on_click=add, disabled=len(designs.value) >= MAX_DESIGNS,
-                      classes=["add-design"])
+        solara.Button(
+            tr(language, "add_design"),
+            on_click=add,
+            disabled=len(designs.value) >= MAX_DESIGNS,
+            classes=["add-design"],
+        )
         with solara.Card(tr(language, "futures_title")):
             solara.Markdown(tr(language, "futures_help"))
             for key, (low, high) in FUTURE_LIMITS.items():
                 with solara.Div(classes=[f"future-{key}"]):
                     solara.SliderRangeFloat(
-                        tr(language, f"future.{key}"), value=list(futures.value[key]), min=low, max=high,
-                        step=0.05, on_value=lambda v, key=key: futures.set({**futures.value, key: tuple(v)}),
-                        thumb_label="always")
+                        tr(language, f"future.{key}"),
+                        value=list(futures.value[key]),
+                        min=low,
+                        max=high,
+                        step=0.05,
+                        on_value=lambda v, key=key: futures.set({**futures.value, key: tuple(v)}),
+                        thumb_label="always",
+                    )
             with solara.Div(classes=["futures-count"]):
-                solara.SliderInt(tr(language, "futures_count"), value=samples, min=10, max=400, step=10,
-                                 thumb_label="always")
+                solara.SliderInt(
+                    tr(language, "futures_count"),
+                    value=samples,
+                    min=10,
+                    max=400,
+                    step=10,
+                    thumb_label="always",
+                )
         for problem in found:
             solara.Error(problem)
         with solara.Row():
-            solara.Button(tr(language, "stress_test"), on_click=start, color="primary",
-                          disabled=bool(found) or running, classes=["stress-test"])
-            solara.Button(tr(language, "cancel"), on_click=lambda: _cancel.value and _cancel.value.set(),
-                          disabled=not running,
-                          classes=["cancel-stress"])
+            solara.Button(
+                tr(language, "stress_test"),
+                on_click=start,
+                color="primary",
+                disabled=bool(found) or running,
+                classes=["stress-test"],
+            )
+            solara.Button(
+                tr(language, "cancel"),
+                on_click=lambda: _cancel.value and _cancel.value.set(),
+                disabled=not running,
+                classes=["cancel-stress"],
+            )
         if running:
             solara.ProgressLinear(value=stress_test.progress or True, classes=["pps-progress"])
-            solara.Text(tr(language, "running", percent=f"{stress_test.progress or 0:.0f}"),
-                        classes=["pps-running"])
+            solara.Text(
+                tr(language, "running", percent=f"{stress_test.progress or 0:.0f}"),
+                classes=["pps-running"],
+            )
         if stress_test.error:
             solara.Error(str(stress_test.exception))
         if stress_test.finished and stress_test.value is not None:

@@ -15,8 +15,22 @@ SESSION_GRACE = "10m"
 
 def server_command(host: str, port: int) -> list[str]:
     """The ``solara run`` command for the dashboard, in production mode, without opening a browser."""
-    return [sys.executable, "-m", "solara", "run", str(APP), "--host", host, "--port", str(port),
-            "--production", "--no-open", "--no-check-version", "--log-level", "warning"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        str(APP),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-open",
+        "--no-check-version",
+        "--log-level",
+        "warning",
+    ]
 
 
 def server_environment() -> dict[str, str]:

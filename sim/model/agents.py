@@ -6,7 +6,6 @@ they never import it (the model imports them).
 
 from __future__ import annotations
 
-
 import mesa
 import numpy as np
 
@@ -93,9 +92,18 @@ class AllianceManager(mesa.Agent):
         capacity_used: capacity spent per intervention over the run.
     """
 
-    def __init__(self, model: mesa.Model, mode: str, home: int | None, position: float,
-                 skill: float, capacity: float, interventions: tuple[str, ...], strategy: str,
-                 belief: np.ndarray) -> None:
+    def __init__(
+        self,
+        model: mesa.Model,
+        mode: str,
+        home: int | None,
+        position: float,
+        skill: float,
+        capacity: float,
+        interventions: tuple[str, ...],
+        strategy: str,
+        belief: np.ndarray,
+    ) -> None:
         super().__init__(model)
         p = model.params
         self.mode = mode
@@ -106,8 +114,9 @@ class AllianceManager(mesa.Agent):
         self.interventions = interventions
         self.strategy = strategy
         self.mandate = 1.0
-        self.legitimacy = (p["independent_legitimacy"] if self.home is None
-                           else self.fair_legitimacy(1.0))
+        self.legitimacy = (
+            p["independent_legitimacy"] if self.home is None else self.fair_legitimacy(1.0)
+        )
         self.belief = belief
         self.capacity_left = 0.0
         self.capacity_used = dict.fromkeys(INTERVENTIONS, 0.0)
@@ -139,22 +148,28 @@ class AllianceManager(mesa.Agent):
         if self.home is None or self.partisanship == 0.0:
             return weights
         tilted = weights.copy()
-        tilted[self.home] *= 1.0 + self.model.params["partisan_pull"] * self.partisanship * self.mandate
+        tilted[self.home] *= (
+            1.0 + self.model.params["partisan_pull"] * self.partisanship * self.mandate
+        )
         return tilted / tilted.sum()
 
     def perceive(self, context: np.ndarray, draws: np.ndarray) -> None:
         """A month's ordinary reading of the context, as noisy and late as a partner's."""
         p = self.model.params
-        self.belief = update_beliefs(self.belief, context, p["perception_noise"],
-                                     p["perception_rate"], draws)
+        self.belief = update_beliefs(
+            self.belief, context, p["perception_noise"], p["perception_rate"], draws
+        )
 
     def scan(self, effect: float) -> None:
         """A deliberate scan: a sharper, fresher reading of the context (the lever scan_adapt)."""
         p = self.model.params
-        noise, rate = scanned_reading(p["perception_noise"], p["perception_rate"],
-                                      p["scan_precision"], effect)
+        noise, rate = scanned_reading(
+            p["perception_noise"], p["perception_rate"], p["scan_precision"], effect
+        )
         draws = self.model.streams.manager.standard_normal(self.belief.shape)
-        self.belief = update_beliefs(self.belief, self.model.environment.context, noise, rate, draws)
+        self.belief = update_beliefs(
+            self.belief, self.model.environment.context, noise, rate, draws
+        )
 
     def agenda_fit_seen(self) -> float:
         """Fit of the agreed agenda to where the manager believes value lies."""
@@ -195,9 +210,14 @@ class AllianceManager(mesa.Agent):
         if self.strategy == "routine":
             return list(self.interventions)
         params = self.model.params
-        ringing = [(-u, i, name) for i, name in enumerate(self.interventions)
-                   if (u := LEVERS[name].urgency(seen, params)) > 0]
-        return [name for *_, name in sorted(ringing)] if len(ringing) > 1 else [n for *_, n in ringing]
+        ringing = [
+            (-u, i, name)
+            for i, name in enumerate(self.interventions)
+            if (u := LEVERS[name].urgency(seen, params)) > 0
+        ]
+        return (
+            [name for *_, name in sorted(ringing)] if len(ringing) > 1 else [n for *_, n in ringing]
+        )
 
     def intervene(self, name: str) -> float:
         """Spend capacity on one lever and apply it; returns the effectiveness used.

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 
-def build_relational_capital(capital: float, cooperation: float, conflict_level: float,
-                             growth: float, decay: float) -> float:
+def build_relational_capital(
+    capital: float, cooperation: float, conflict_level: float, growth: float, decay: float
+) -> float:
     """Relational capital after a month: logistic growth from cooperation, decay from conflict."""
     grown = capital + growth * cooperation * (1.0 - capital)
     return min(max(grown - decay * conflict_level * capital, 0.0), 1.0)
@@ -37,16 +38,22 @@ class Agreement:
     def without(self, leaver: int) -> Agreement:
         """The deal as it stands after ``leaver`` left: its share of the value and of each risk
         goes to those who stay, in proportion to what they had (until it is renegotiated)."""
+
         def rescaled(weights: np.ndarray) -> np.ndarray:
             kept = weights.copy()
             kept[leaver] = 0.0
             total = kept.sum()
             return kept / total if total > 0 else kept
+
         effort = self.effort.copy()
         effort[leaver] = 0.0
-        return replace(self, shares=rescaled(self.shares), effort=effort,
-                       performance_risk=rescaled(self.performance_risk),
-                       demand_risk=rescaled(self.demand_risk))
+        return replace(
+            self,
+            shares=rescaled(self.shares),
+            effort=effort,
+            performance_risk=rescaled(self.performance_risk),
+            demand_risk=rescaled(self.demand_risk),
+        )
 
 
 @dataclass

@@ -25,8 +25,9 @@ def effective_power(power: np.ndarray, salience: np.ndarray, active: np.ndarray)
     return raw / total if total > 0 else active / max(active.sum(), 1)
 
 
-def bargaining_weights(power_share: np.ndarray, balance: float, active: np.ndarray,
-                       n: float | None = None) -> np.ndarray:
+def bargaining_weights(
+    power_share: np.ndarray, balance: float, active: np.ndarray, n: float | None = None
+) -> np.ndarray:
     """Weights in negotiation: effective power moved toward equality by ``balance`` in [0, 1]."""
     if balance == 0.0:
         return power_share
@@ -51,8 +52,14 @@ def strongest_lead(weights: np.ndarray, n_active: float) -> float:
     return max((float(weights.max()) * n_active - 1.0) / (n_active - 1.0), 0.0)
 
 
-def settle_chance(weights: np.ndarray, n_active: int, base: float, steering: float,
-                  mediation: float, brokerage: float = 0.0) -> float:
+def settle_chance(
+    weights: np.ndarray,
+    n_active: int,
+    base: float,
+    steering: float,
+    mediation: float,
+    brokerage: float = 0.0,
+) -> float:
     """Chance that a negotiation with room for a deal settles this month.
 
     Consensus among ``n`` partners takes about log2(n) rounds of pairwise
@@ -67,8 +74,9 @@ def settle_chance(weights: np.ndarray, n_active: int, base: float, steering: flo
     return core + (1.0 - core) * consensus
 
 
-def goal_fit(agenda: np.ndarray, ideals: np.ndarray, salience: np.ndarray,
-             misfit_scale: float) -> np.ndarray:
+def goal_fit(
+    agenda: np.ndarray, ideals: np.ndarray, salience: np.ndarray, misfit_scale: float
+) -> np.ndarray:
     """How well an agenda serves each partner's goals, in [0, 1] (1 = its ideal point)."""
     misfit = (salience * (agenda - ideals) ** 2).sum(axis=1)
     return np.maximum(1.0 - misfit / misfit_scale, 0.0)
@@ -90,8 +98,9 @@ def integrative_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.nda
     return (pull * ideals).sum(axis=0) / np.maximum(pull.sum(axis=0), 1e-12)
 
 
-def _safe_step(d: np.ndarray, target: np.ndarray, ideals: np.ndarray, salience: np.ndarray,
-               weights: np.ndarray) -> float:
+def _safe_step(
+    d: np.ndarray, target: np.ndarray, ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray
+) -> float:
     """How far from ``d`` toward ``target`` (0..1) no partner's goal fit falls below its fit at ``d``.
 
     A partner's quadratic utility along the line is concave, so its admissible steps form
@@ -104,8 +113,9 @@ def _safe_step(d: np.ndarray, target: np.ndarray, ideals: np.ndarray, salience: 
     return float(np.clip(np.min(np.where(weights > 0, safe, np.inf)), 0.0, 1.0))
 
 
-def mediated_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray,
-                    start: np.ndarray | None = None) -> np.ndarray:
+def mediated_agenda(
+    ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray, start: np.ndarray | None = None
+) -> np.ndarray:
     """An agreement every partner prefers (weakly) to the one they would reach unaided.
 
     The unaided agreement ``start`` is splitting the difference unless given (in the model
@@ -140,15 +150,18 @@ def mission_value(fit: np.ndarray, value: float, n_active: float, weight: float)
     return weight * fit * max(value, 0.0) / max(n_active, 1.0)
 
 
-def reservation_shares(outside: np.ndarray, costs: np.ndarray, mission: np.ndarray,
-                       perceived_value: np.ndarray) -> np.ndarray:
+def reservation_shares(
+    outside: np.ndarray, costs: np.ndarray, mission: np.ndarray, perceived_value: np.ndarray
+) -> np.ndarray:
     """The least share of the value each partner accepts: outside option plus costs, less the
     mission value it gets in kind, over the value it expects the deal to create."""
     need = outside + costs - mission
     return np.where(perceived_value > 0, need / np.maximum(perceived_value, 1e-12), np.inf)
 
 
-def nash_shares(reservation: np.ndarray, weights: np.ndarray, active: np.ndarray) -> np.ndarray | None:
+def nash_shares(
+    reservation: np.ndarray, weights: np.ndarray, active: np.ndarray
+) -> np.ndarray | None:
     """Asymmetric Nash bargaining split of a transferable value, or None when no deal exists.
 
     Maximising prod_i (s_i - r_i)^w_i subject to sum s_i = 1 gives each partner its

@@ -13,16 +13,28 @@ from __future__ import annotations
 
 import numpy as np
 
-def contribution_intent(trust_in_others: np.ndarray, satisfaction: np.ndarray,
-                        goal_fit: np.ndarray, relational_capital: float, temptation: np.ndarray,
-                        resentment: np.ndarray, satisfaction_pull: float, goal_fit_pull: float,
-                        relational_pull: float, goal_fit_reference: float) -> np.ndarray:
+
+def contribution_intent(
+    trust_in_others: np.ndarray,
+    satisfaction: np.ndarray,
+    goal_fit: np.ndarray,
+    relational_capital: float,
+    temptation: np.ndarray,
+    resentment: np.ndarray,
+    satisfaction_pull: float,
+    goal_fit_pull: float,
+    relational_pull: float,
+    goal_fit_reference: float,
+) -> np.ndarray:
     """What each partner would like to contribute, as a fraction of its capacity."""
-    intent = (trust_in_others
-              + satisfaction_pull * (satisfaction - 0.5)
-              + goal_fit_pull * (goal_fit - goal_fit_reference)
-              + relational_pull * relational_capital
-              - temptation - resentment)
+    intent = (
+        trust_in_others
+        + satisfaction_pull * (satisfaction - 0.5)
+        + goal_fit_pull * (goal_fit - goal_fit_reference)
+        + relational_pull * relational_capital
+        - temptation
+        - resentment
+    )
     return np.minimum(np.maximum(intent, 0.0), 1.0)
 
 

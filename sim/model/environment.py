@@ -9,10 +9,10 @@ who effectively steers changes while nobody decides it.
 
 from __future__ import annotations
 
-import numpy as np
-
 from collections.abc import Mapping
 from typing import Any
+
+import numpy as np
 
 from sim.config.vocabulary import POWER_BASES
 
@@ -26,8 +26,13 @@ SHOCKS: dict[str, tuple[str, float]] = {
 _SHOCK_KINDS = tuple(SHOCKS)
 
 
-def mean_reverting_step(x: np.ndarray | float, home: np.ndarray | float, reversion: float,
-                        sd: float, noise: np.ndarray | float) -> np.ndarray | float:
+def mean_reverting_step(
+    x: np.ndarray | float,
+    home: np.ndarray | float,
+    reversion: float,
+    sd: float,
+    noise: np.ndarray | float,
+) -> np.ndarray | float:
     """One Euler step of an Ornstein-Uhlenbeck process with standard-normal ``noise``."""
     return x + reversion * (home - x) + sd * noise
 
@@ -54,8 +59,12 @@ class Environment:
             ``salience_drift``, ``salience_shock``, ``market_drift``).
     """
 
-    def __init__(self, context: tuple[float, ...], power_salience: tuple[float, ...],
-                 params: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        context: tuple[float, ...],
+        power_salience: tuple[float, ...],
+        params: Mapping[str, Any],
+    ) -> None:
         k = len(context)
         turbulence = params["turbulence"]
         self.n_issues = k
@@ -66,12 +75,16 @@ class Environment:
         self.home = np.concatenate([context, np.zeros(len(POWER_BASES) + 1)])
         self.state = self.home.copy()
         n_bases = len(POWER_BASES)
-        self.reversion = np.array([params["context_reversion"]] * k
-                                  + [params["salience_reversion"]] * n_bases
-                                  + [params["market_reversion"]])
-        self.drift = turbulence * np.array([params["context_drift"]] * k
-                                           + [params["salience_drift"]] * n_bases
-                                           + [params["market_drift"]])
+        self.reversion = np.array(
+            [params["context_reversion"]] * k
+            + [params["salience_reversion"]] * n_bases
+            + [params["market_reversion"]]
+        )
+        self.drift = turbulence * np.array(
+            [params["context_drift"]] * k
+            + [params["salience_drift"]] * n_bases
+            + [params["market_drift"]]
+        )
         salience = np.array(power_salience, dtype=float)
         self.log_salience_home = np.log(salience / salience.sum() + 1e-9)
         self.shock_probability = turbulence * params["shock_rate"] / 12.0
@@ -84,7 +97,7 @@ class Environment:
 
     @property
     def salience_shift(self) -> np.ndarray:
-        return self.state[self.n_issues:-1]
+        return self.state[self.n_issues : -1]
 
     @property
     def market(self) -> float:
@@ -100,8 +113,9 @@ class Environment:
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""
-        self.state = mean_reverting_step(self.state, self.home, self.reversion, self.drift,
-                                         rng.standard_normal(self.state.size))
+        self.state = mean_reverting_step(
+            self.state, self.home, self.reversion, self.drift, rng.standard_normal(self.state.size)
+        )
         self._power_salience = None
         context = self.context
         np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)

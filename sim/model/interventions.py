@@ -162,14 +162,26 @@ LEVERS: dict[str, Intervention] = {
         Intervention("scan_adapt", False, _scan_urgency, _scan_adapt),
         Intervention("mediate", True, _mediate_urgency, _mediate),
         Intervention("build_trust", True, _trust_urgency, _build_trust),
-        Intervention("align_ambition", True,
-                     lambda o, p: _excess(o.conflict, p["conflict_alarm"]), _align_ambition),
-        Intervention("balance_power", False,
-                     lambda o, p: _excess(o.dominance, p["dominance_alarm"]), _balance_power),
+        Intervention(
+            "align_ambition",
+            True,
+            lambda o, p: _excess(o.conflict, p["conflict_alarm"]),
+            _align_ambition,
+        ),
+        Intervention(
+            "balance_power",
+            False,
+            lambda o, p: _excess(o.dominance, p["dominance_alarm"]),
+            _balance_power,
+        ),
         # No ceiling is needed: as formalisation rises, the contract floor it enforces leaves
         # too little shortfall below the contracted effort to ring the opportunism alarm.
-        Intervention("formalise", False,
-                     lambda o, p: _excess(o.opportunism, p["opportunism_alarm"]), _formalise),
+        Intervention(
+            "formalise",
+            False,
+            lambda o, p: _excess(o.opportunism, p["opportunism_alarm"]),
+            _formalise,
+        ),
     )
 }
 
@@ -179,4 +191,3 @@ assert tuple(LEVERS) == INTERVENTIONS, "the registry and the vocabulary must lis
 def capacity_costs(params: Mapping[str, Any]) -> dict[str, float]:
     """What each lever costs under ``params``, for the dashboard and the play mode."""
     return {name: lever.cost(params) for name, lever in LEVERS.items()}
-

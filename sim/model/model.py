@@ -54,7 +54,12 @@ from sim.model.interventions import Observation
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
-from sim.model.risk import demand_risk_weights, distribute, performance_risk_weights, public_gap_costs
+from sim.model.risk import (
+    demand_risk_weights,
+    distribute,
+    performance_risk_weights,
+    public_gap_costs,
+)
 from sim.model.trust import (
     erode_trust,
     improved,
@@ -74,6 +79,7 @@ from sim.model.value import (
     resource_bundle,
     variety,
 )
+
 
 @dataclass(frozen=True)
 class Streams:
@@ -118,8 +124,13 @@ class AllianceModel(mesa.Model):
         the configuration of this model is ``self.config``.
     """
 
-    def __init__(self, scenario: str | Path | Scenario | Configuration = "pps_infrastructure",
-                 rng: int | None = None, collect: bool = True, **knobs: Any) -> None:
+    def __init__(
+        self,
+        scenario: str | Path | Scenario | Configuration = "pps_infrastructure",
+        rng: int | None = None,
+        collect: bool = True,
+        **knobs: Any,
+    ) -> None:
         super().__init__(rng=rng)
         self.config: Configuration = configure(scenario, **knobs)
         # A plain dict copy: read every month, so the fastest mapping (the configuration stays read-only).
@@ -136,8 +147,9 @@ class AllianceModel(mesa.Model):
         #: forecast, for the whole run: the partners never see it in advance (optimism bias in
         #: demand forecasts; Flyvbjerg, Skamris Holm & Buhl 2006).
         self.demand_error = float(self.streams.context.normal(0.0, p["demand_uncertainty"]))
-        self.partners = Partners.from_specs(specs, p, self._first_reading(n, self.streams.perception),
-                                            self.streams.partners)
+        self.partners = Partners.from_specs(
+            specs, p, self._first_reading(n, self.streams.perception), self.streams.partners
+        )
         self.organisations = [Organisation(self, i) for i in range(n)]
         self.quorum = max(2, int(np.ceil(p["quorum"] * n)))
         self.alliance = Alliance(formalisation=p["formalisation"])
@@ -147,9 +159,16 @@ class AllianceModel(mesa.Model):
         self.manager: AllianceManager | None = None
         if p["manager"] != "none":
             self.manager = AllianceManager(
-                self, p["manager"], self.home, p["manager_position"], p["manager_skill"],
-                p["manager_capacity"], p["interventions"], p["manager_strategy"],
-                self._first_reading(1, self.streams.manager)[0])
+                self,
+                p["manager"],
+                self.home,
+                p["manager_position"],
+                p["manager_skill"],
+                p["manager_capacity"],
+                p["interventions"],
+                p["manager_strategy"],
+                self._first_reading(1, self.streams.manager)[0],
+            )
 
         self.value = 0.0
         self.total_value = 0.0
@@ -166,9 +185,19 @@ class AllianceModel(mesa.Model):
         #: What the public partners paid for the gaps they carry (an accounting, see risk.py).
         self.public_costs = {"gap": 0.0, "renegotiation": 0.0}
         self.events: list[tuple[int, str, dict[str, Any]]] = []
-        self.totals = dict.fromkeys(("potential", "coordination", "opportunism", "mission",
-                                     "months_formed", "context_fit", "deadlock_months"), 0.0)
-        self._last_shock = -10**6
+        self.totals = dict.fromkeys(
+            (
+                "potential",
+                "coordination",
+                "opportunism",
+                "mission",
+                "months_formed",
+                "context_fit",
+                "deadlock_months",
+            ),
+            0.0,
+        )
+        self._last_shock = -(10**6)
         self._deadlocked = False
         self._renegotiated = False
         self._weights = np.full(n, 1.0 / n)
@@ -188,9 +217,18 @@ class AllianceModel(mesa.Model):
     def knobs() -> list[dict[str, Any]]:
         """Every knob and constant with its default, ranges, meaning and source."""
         return [
-            {"name": k.name, "default": k.default, "allowed": k.allowed, "group": k.group,
-             "meaning": k.meaning, "low": k.low, "high": k.high, "choices": k.choices,
-             "plausible": k.plausible_range, "source": k.source}
+            {
+                "name": k.name,
+                "default": k.default,
+                "allowed": k.allowed,
+                "group": k.group,
+                "meaning": k.meaning,
+                "low": k.low,
+                "high": k.high,
+                "choices": k.choices,
+                "plausible": k.plausible_range,
+                "source": k.source,
+            }
             for k in KNOBS.values()
         ]
 
@@ -207,7 +245,9 @@ class AllianceModel(mesa.Model):
         n = p.n_active
         if n < 2:
             return float("nan") if n == 0 else 0.0
-        return float((p.active @ p.trust @ p.active - p.trust.diagonal() @ p.active) / (n * (n - 1)))
+        return float(
+            (p.active @ p.trust @ p.active - p.trust.diagonal() @ p.active) / (n * (n - 1))
+        )
 
     @property
     def month(self) -> int:
@@ -231,8 +271,10 @@ class AllianceModel(mesa.Model):
         self._assess(month, outside)
         self.duration = month
         if self.running and self.manager is not None:
-            self.manager.perceive(self.environment.context,
-                                  self.streams.manager.standard_normal(self.manager.belief.shape))
+            self.manager.perceive(
+                self.environment.context,
+                self.streams.manager.standard_normal(self.manager.belief.shape),
+            )
             self.manager.act(self._observe(month))
         if self.running and month >= self.horizon:
             self.running = False
@@ -274,7 +316,9 @@ class AllianceModel(mesa.Model):
         """Recompute how well the agreed agenda serves each partner (after agenda or goals change)."""
         p, agreement = self.partners, self.alliance.agreement
         if agreement is not None:
-            self._goal_fit = goal_fit(agreement.agenda, p.ideals, p.salience, self.params["misfit_scale"])
+            self._goal_fit = goal_fit(
+                agreement.agenda, p.ideals, p.salience, self.params["misfit_scale"]
+            )
 
     def log(self, what: str, **details: Any) -> None:
         """Record an event of this month (agreements, deadlocks, calls, interventions, exits)."""
@@ -286,7 +330,9 @@ class AllianceModel(mesa.Model):
         """Beliefs about where value lies at the start: one noisy reading each."""
         context = self.environment.context
         draws = stream.standard_normal((n, context.size))
-        return update_beliefs(np.tile(context, (n, 1)), context, self.params["perception_noise"], 1.0, draws)
+        return update_beliefs(
+            np.tile(context, (n, 1)), context, self.params["perception_noise"], 1.0, draws
+        )
 
     def _sense(self, month: int) -> None:
         """The context moves; partners take their monthly reading of it; elections happen."""
@@ -295,15 +341,23 @@ class AllianceModel(mesa.Model):
         if shock is not None:
             self._last_shock = month
             self.log("shock", kind=shock)
-        p.beliefs = update_beliefs(p.beliefs, self.environment.context, params["perception_noise"],
-                                   params["perception_rate"],
-                                   self.streams.perception.standard_normal(p.beliefs.shape))
+        p.beliefs = update_beliefs(
+            p.beliefs,
+            self.environment.context,
+            params["perception_noise"],
+            params["perception_rate"],
+            self.streams.perception.standard_normal(p.beliefs.shape),
+        )
         if params["political_cycle"] > 0 and month % params["election_interval"] == 0:
             self._election()
 
     def _bargaining_weights(self) -> np.ndarray:
-        weights = bargaining_weights(self.effective_power, self.alliance.power_balance,
-                                     self.partners.active, self.partners.n_active)
+        weights = bargaining_weights(
+            self.effective_power,
+            self.alliance.power_balance,
+            self.partners.active,
+            self.partners.n_active,
+        )
         return self.manager.tilt(weights) if self.manager is not None else weights
 
     def _negotiate(self, month: int, outside: np.ndarray) -> None:
@@ -318,27 +372,43 @@ class AllianceModel(mesa.Model):
         agenda = (1.0 - follow) * split_the_difference(p.ideals, weights) + follow * joint_map
         chance = self.streams.negotiation
         # Every negotiation draws the same numbers, used or not, so that runs stay paired.
-        lucky, settling, estimates = chance.random(), chance.random(), chance.standard_normal(len(p))
+        lucky, settling, estimates = (
+            chance.random(),
+            chance.random(),
+            chance.standard_normal(len(p)),
+        )
         integrative = lucky < a.mediation
         if integrative:  # the mediator improves on the unaided deal for every partner, and for
             # the joint effort: where the partners believe value lies counts as one more party
             k = agenda.size
-            agenda = mediated_agenda(np.vstack([p.ideals, joint_map]),
-                                     np.vstack([p.salience, np.full((1, k), 1.0 / k)]),
-                                     np.append((1.0 - follow) * weights, follow), start=agenda)
+            agenda = mediated_agenda(
+                np.vstack([p.ideals, joint_map]),
+                np.vstack([p.salience, np.full((1, k), 1.0 / k)]),
+                np.append((1.0 - follow) * weights, follow),
+                start=agenda,
+            )
         fit = goal_fit(agenda, p.ideals, p.salience, params["misfit_scale"])
         contribution = self._contributions(fit)
         expected, _ = self._net_value(contribution, agenda, joint_map)
         n_active = p.n_active
         perceived = expected * (1.0 + params["expectation_noise"] * estimates)
         costs = params["contribution_cost"] * contribution * p.capacity
-        reservation = reservation_shares(outside, costs, mission_value(fit, expected, n_active,
-                                                                       params["mission_weight"]), perceived)
+        reservation = reservation_shares(
+            outside,
+            costs,
+            mission_value(fit, expected, n_active, params["mission_weight"]),
+            perceived,
+        )
         shares = nash_shares(reservation, weights, act)
         if shares is not None:
             settled = settling < settle_chance(
-                weights, int(n_active), params["settle_chance"], params["steering"],
-                params["mediation_settle"] * a.mediation, self._brokerage())
+                weights,
+                int(n_active),
+                params["settle_chance"],
+                params["steering"],
+                params["mediation_settle"] * a.mediation,
+                self._brokerage(),
+            )
         if shares is None or not settled:
             a.deadlocks += 1
             a.stalls += shares is not None
@@ -350,11 +420,14 @@ class AllianceModel(mesa.Model):
             self.log("deadlock", room=shares is not None)
         else:
             performance = performance_risk_weights(shares, self._private, params["risk_allocation"])
-            demand = demand_risk_weights(shares, self._private, self._public,
-                                         params["payment_mechanism"], performance)
+            demand = demand_risk_weights(
+                shares, self._private, self._public, params["payment_mechanism"], performance
+            )
             renegotiating = a.formed
             a.in_deadlock = False
-            a.agreement = Agreement(agenda, shares, contribution, month, expected, performance, demand)
+            a.agreement = Agreement(
+                agenda, shares, contribution, month, expected, performance, demand
+            )
             a.next_negotiation = month + params["agreement_length"]
             self.refresh_goal_fit()
             if renegotiating:
@@ -371,16 +444,29 @@ class AllianceModel(mesa.Model):
         """Each partner's contribution (fraction of capacity) given its goal ``fit``; sets ``intent``."""
         p, params = self.partners, self.params
         p.intent = contribution_intent(
-            trust_in_others(p.trust, p.active, p.n_active), p.satisfaction, fit,
+            trust_in_others(p.trust, p.active, p.n_active),
+            p.satisfaction,
+            fit,
             self.alliance.relational_capital,
-            p.temptation, resentment(self._weights, p.active, params["resentment"]),
-            params["satisfaction_pull"], params["goal_fit_pull"], params["relational_pull"],
-            params["goal_fit_reference"])
-        return enforced_contribution(p.intent, self.alliance.formalisation,
-                                     params["contract_floor"]) * p.active
+            p.temptation,
+            resentment(self._weights, p.active, params["resentment"]),
+            params["satisfaction_pull"],
+            params["goal_fit_pull"],
+            params["relational_pull"],
+            params["goal_fit_reference"],
+        )
+        return (
+            enforced_contribution(p.intent, self.alliance.formalisation, params["contract_floor"])
+            * p.active
+        )
 
-    def _net_value(self, contribution: np.ndarray, agenda: np.ndarray, context: np.ndarray,
-                   record: bool = False) -> tuple[float, float]:
+    def _net_value(
+        self,
+        contribution: np.ndarray,
+        agenda: np.ndarray,
+        context: np.ndarray,
+        record: bool = False,
+    ) -> tuple[float, float]:
         """Value a month of these contributions creates under this agenda in ``context``: the
         realised value and the part before the market's demand effect. Execution uses the true
         context and ``record``s the month's fit, conflict, potential and coordination cost; a
@@ -390,14 +476,32 @@ class AllianceModel(mesa.Model):
         n_active = p.n_active
         fit = context_fit(agenda, context, params["fit_bandwidth"])
         friction = conflict(p.goal_distance, p.trust, act, n_active)
-        bundle = resource_bundle(contribution * p.capacity, p.resource_profile, params["complementarity"])
-        potential = potential_value(bundle, variety(p.goal_distance, act, n_active), params["productivity"],
-                                    params["diversity_gain"])
-        gross = gross_value(potential, fit, a.relational_capital, a.formalisation,
-                            params["relational_gain"], params["innovation_loss"])
-        coordination = coordination_cost(int(n_active), friction, params["coordination_cost"], a.formalisation,
-                                         params["conflict_weight"], params["monitoring_cost"],
-                                         self._brokerage())
+        bundle = resource_bundle(
+            contribution * p.capacity, p.resource_profile, params["complementarity"]
+        )
+        potential = potential_value(
+            bundle,
+            variety(p.goal_distance, act, n_active),
+            params["productivity"],
+            params["diversity_gain"],
+        )
+        gross = gross_value(
+            potential,
+            fit,
+            a.relational_capital,
+            a.formalisation,
+            params["relational_gain"],
+            params["innovation_loss"],
+        )
+        coordination = coordination_cost(
+            int(n_active),
+            friction,
+            params["coordination_cost"],
+            a.formalisation,
+            params["conflict_weight"],
+            params["monitoring_cost"],
+            self._brokerage(),
+        )
         if record:
             self.context_fit, self.conflict = fit, friction
             self.potential, self.coordination = potential, coordination
@@ -417,7 +521,9 @@ class AllianceModel(mesa.Model):
     def _commit(self) -> None:
         p = self.partners
         self._previous_contribution = p.contribution
-        p.contribution = self._contributions(self._goal_fit) if self.alliance.formed else np.zeros(len(p))
+        p.contribution = (
+            self._contributions(self._goal_fit) if self.alliance.formed else np.zeros(len(p))
+        )
 
     def _execute(self) -> None:
         p, agreement, params = self.partners, self.alliance.agreement, self.params
@@ -426,30 +532,47 @@ class AllianceModel(mesa.Model):
             p.received = np.zeros(len(p))
             self._mission = np.zeros(len(p))
         else:
-            self.value, base = self._net_value(p.contribution, agreement.agenda,
-                                               self.environment.context, record=True)
+            self.value, base = self._net_value(
+                p.contribution, agreement.agenda, self.environment.context, record=True
+            )
             loss = 0.0
             if self._renegotiated:  # the transaction cost of reopening the deal
                 loss = params["renegotiation_cost"] * max(self.value, 0.0)
                 self.value -= loss
                 base -= loss
                 self._renegotiated = False
-            p.received = distribute(agreement.shares, agreement.expected_value, base,
-                                    self.value, agreement.performance_risk, agreement.demand_risk)
-            gap, renegotiation = public_gap_costs(agreement.performance_risk, agreement.demand_risk,
-                                                  self._public, agreement.expected_value, base,
-                                                  self.value, loss)
+            p.received = distribute(
+                agreement.shares,
+                agreement.expected_value,
+                base,
+                self.value,
+                agreement.performance_risk,
+                agreement.demand_risk,
+            )
+            gap, renegotiation = public_gap_costs(
+                agreement.performance_risk,
+                agreement.demand_risk,
+                self._public,
+                agreement.expected_value,
+                base,
+                self.value,
+                loss,
+            )
             self.public_costs["gap"] += gap
             self.public_costs["renegotiation"] += renegotiation
-            self._mission = mission_value(self._goal_fit, self.value, p.n_active,
-                                          params["mission_weight"]) * p.active
+            self._mission = (
+                mission_value(self._goal_fit, self.value, p.n_active, params["mission_weight"])
+                * p.active
+            )
             t = self.totals
             t["months_formed"] += 1
             t["potential"] += self.potential
             t["coordination"] += self.coordination
             t["mission"] += float(self._mission.sum())
             t["context_fit"] += self.context_fit
-        p.payoff = p.received + self._mission - params["contribution_cost"] * p.contribution * p.capacity
+        p.payoff = (
+            p.received + self._mission - params["contribution_cost"] * p.contribution * p.capacity
+        )
         self.total_value += self.value
 
     def _assess(self, month: int, outside: np.ndarray) -> None:
@@ -462,13 +585,18 @@ class AllianceModel(mesa.Model):
         p.cum_outside += outside * act
         p.cum_mission += self._mission
         if a.formed:
-            p.disappointment = accumulate_disappointment(p.disappointment, p.payoff, outside,
-                                                         params["disappointment_memory"])
+            p.disappointment = accumulate_disappointment(
+                p.disappointment, p.payoff, outside, params["disappointment_memory"]
+            )
             self._update_trust()
             cooperation = float(p.contribution.sum() / p.n_active)
             a.relational_capital = build_relational_capital(
-                a.relational_capital, cooperation, self.conflict, params["capital_growth"],
-                params["capital_decay"])
+                a.relational_capital,
+                cooperation,
+                self.conflict,
+                params["capital_growth"],
+                params["capital_decay"],
+            )
             self._opportunism = opportunism(p.contribution, act, params["contract_floor"])
             self.totals["opportunism"] += self._opportunism
         a.visibility = 0.0
@@ -496,12 +624,18 @@ class AllianceModel(mesa.Model):
         p, a, params = self.partners, self.alliance, self.params
         willing = p.contribution - params["crowding_out"] * (p.contribution - p.intent)
         noise = params["observation_noise"] * (1.0 - params["visibility_gain"] * a.visibility)
-        seen = observed_cooperation(kept_promise(willing, a.agreement.effort), noise,
-                                    self.streams.observation.standard_normal(p.trust.shape))
+        seen = observed_cooperation(
+            kept_promise(willing, a.agreement.effort),
+            noise,
+            self.streams.observation.standard_normal(p.trust.shape),
+        )
         build = p.trust_build_rate
         if a.visibility > 0:
-            build = repair_rates(build, improved(p.contribution, self._previous_contribution),
-                                 params["repair_boost"] * a.visibility)
+            build = repair_rates(
+                build,
+                improved(p.contribution, self._previous_contribution),
+                params["repair_boost"] * a.visibility,
+            )
         p.trust = update_trust(p.trust, seen, build, p.trust_break_rate)
         n = p.n_active
         excess = np.maximum(self._weights * n - 1.0, 0.0) / max(n - 1.0, 1.0)
@@ -517,8 +651,12 @@ class AllianceModel(mesa.Model):
         if not a.formed or params["termination_compensation"] == 0:
             return np.zeros(len(p))
         months_left = max(a.next_negotiation - month, 0)
-        return (params["termination_compensation"] * months_left
-                * np.maximum(a.agreement.shares, 0.0) * max(a.agreement.expected_value, 0.0))
+        return (
+            params["termination_compensation"]
+            * months_left
+            * np.maximum(a.agreement.shares, 0.0)
+            * max(a.agreement.expected_value, 0.0)
+        )
 
     def _owed(self, month: int) -> np.ndarray:
         """What each partner would itself pay on leaving now (nothing for a private partner
@@ -531,8 +669,9 @@ class AllianceModel(mesa.Model):
     def _may_reopen(self, month: int) -> bool:
         """Whether the renegotiation rule lets a partner or the manager reopen the agreement now."""
         rule = self.params["renegotiation_rule"]
-        return rule == "flexible" or (rule == "hardship"
-                                      and month - self._last_shock <= self.params["hardship_window"])
+        return rule == "flexible" or (
+            rule == "hardship" and month - self._last_shock <= self.params["hardship_window"]
+        )
 
     def _exit(self, i: int, month: int) -> None:
         p, a, params = self.partners, self.alliance, self.params
@@ -558,7 +697,11 @@ class AllianceModel(mesa.Model):
             return
         stay = p.members.copy()
         stay[i] = False
-        payers = stay & self._public if params["termination_borne_by"] == "public" and self._private[i] else None
+        payers = (
+            stay & self._public
+            if params["termination_borne_by"] == "public" and self._private[i]
+            else None
+        )
         if payers is not None and payers.any():
             transfer = np.where(payers, -amount / payers.sum(), 0.0)
             transfer[i] = amount
@@ -581,8 +724,11 @@ class AllianceModel(mesa.Model):
         p = self.partners
         if not self._public.any():
             return
-        shift = self.streams.context.normal(0.0, self.params["election_shift"] * self.params["political_cycle"],
-                                (int(self._public.sum()), p.ideals.shape[1]))
+        shift = self.streams.context.normal(
+            0.0,
+            self.params["election_shift"] * self.params["political_cycle"],
+            (int(self._public.sum()), p.ideals.shape[1]),
+        )
         ideals = p.ideals.copy()
         ideals[self._public] += shift
         p.set_ideals(ideals)
@@ -622,7 +768,9 @@ class AllianceModel(mesa.Model):
                 "value": "value",
                 "mean_trust": "mean_trust",
                 "relational_capital": lambda m: m.alliance.relational_capital,
-                "mean_satisfaction": lambda m: float(m.partners.satisfaction[m.partners.members].mean()),
+                "mean_satisfaction": lambda m: float(
+                    m.partners.satisfaction[m.partners.members].mean()
+                ),
                 "power_concentration": lambda m: float((m.effective_power**2).sum()),
                 "context_fit": "context_fit",
                 "formalisation": lambda m: m.alliance.formalisation,

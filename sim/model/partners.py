@@ -17,7 +17,6 @@ from sim.config.scenario import PartnerSpec
 from sim.config.vocabulary import MARKET_SENSITIVITY
 
 
-
 def ideal_points(stance: np.ndarray, goal_diversity: float) -> np.ndarray:
     """Ideal points in [0, 1]: stances in [-1, 1] spread around the middle by ``goal_diversity``."""
     return 0.5 + 0.5 * goal_diversity * stance
@@ -40,11 +39,18 @@ def shaped_power(power: np.ndarray, asymmetry: float, spread: float) -> np.ndarr
 
 
 #: Behavioural traits drawn per partner around the parameter of the same name.
-TRAITS: tuple[str, ...] = ("exit_threshold", "trust_build_rate", "trust_break_rate",
-                           "temptation", "aspiration_rate")
+TRAITS: tuple[str, ...] = (
+    "exit_threshold",
+    "trust_build_rate",
+    "trust_break_rate",
+    "temptation",
+    "aspiration_rate",
+)
 
 
-def draw_traits(params: Mapping[str, Any], n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def draw_traits(
+    params: Mapping[str, Any], n: int, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Each partner's behavioural traits: the parameter's value times a factor drawn uniformly
     within plus or minus ``trait_variation`` (so the mean over partners is the parameter)."""
     spread = params["trait_variation"]
@@ -97,8 +103,13 @@ class Partners:
     cum_mission: np.ndarray
 
     @classmethod
-    def from_specs(cls, specs: tuple[PartnerSpec, ...], params: Mapping[str, Any],
-                   beliefs: np.ndarray, rng: np.random.Generator) -> Partners:
+    def from_specs(
+        cls,
+        specs: tuple[PartnerSpec, ...],
+        params: Mapping[str, Any],
+        beliefs: np.ndarray,
+        rng: np.random.Generator,
+    ) -> Partners:
         """The partners of one run: the scenario's specs shaped by the knobs, traits drawn by ``rng``."""
         n = len(specs)
         ideals = ideal_points(np.array([s.stance for s in specs]), params["goal_diversity"])

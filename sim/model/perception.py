@@ -14,8 +14,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def update_beliefs(beliefs: np.ndarray, context: np.ndarray, noise: float, rate: float,
-                   draws: np.ndarray) -> np.ndarray:
+def update_beliefs(
+    beliefs: np.ndarray, context: np.ndarray, noise: float, rate: float, draws: np.ndarray
+) -> np.ndarray:
     """Move each belief part of the way toward a reading of ``context`` with error ``noise``.
 
     Args:
@@ -28,7 +29,9 @@ def update_beliefs(beliefs: np.ndarray, context: np.ndarray, noise: float, rate:
     return beliefs + rate * (context + noise * draws - beliefs)
 
 
-def scanned_reading(noise: float, rate: float, precision: float, effectiveness: float) -> tuple[float, float]:
+def scanned_reading(
+    noise: float, rate: float, precision: float, effectiveness: float
+) -> tuple[float, float]:
     """Error and weight of a scan's reading: ``precision x effectiveness`` of error and delay removed."""
     gain = precision * effectiveness
     return noise * (1.0 - gain), rate + (1.0 - rate) * gain

@@ -23,16 +23,22 @@ def _within(shares: np.ndarray, group: np.ndarray) -> np.ndarray:
     return inside / total if total > 0 else inside
 
 
-def performance_risk_weights(shares: np.ndarray, private: np.ndarray,
-                             allocation: float | None) -> np.ndarray:
+def performance_risk_weights(
+    shares: np.ndarray, private: np.ndarray, allocation: float | None
+) -> np.ndarray:
     """How the performance gap is split: by shares, or ``allocation`` of it on private partners."""
     if allocation is None or not (shares * private).any() or not (shares * ~private).any():
         return shares / shares.sum()
     return allocation * _within(shares, private) + (1.0 - allocation) * _within(shares, ~private)
 
 
-def demand_risk_weights(shares: np.ndarray, private: np.ndarray, public: np.ndarray,
-                        mechanism: str, performance: np.ndarray) -> np.ndarray:
+def demand_risk_weights(
+    shares: np.ndarray,
+    private: np.ndarray,
+    public: np.ndarray,
+    mechanism: str,
+    performance: np.ndarray,
+) -> np.ndarray:
     """How the demand gap is split: with the public side (availability payment), the private
     side (user fees), or like performance risk (shared)."""
     bearer = {"availability": public, "user_fees": private}.get(mechanism)
@@ -41,20 +47,34 @@ def demand_risk_weights(shares: np.ndarray, private: np.ndarray, public: np.ndar
     return _within(shares, bearer)
 
 
-def distribute(shares: np.ndarray, expected: float, base_value: float, realised: float,
-               performance: np.ndarray, demand: np.ndarray) -> np.ndarray:
+def distribute(
+    shares: np.ndarray,
+    expected: float,
+    base_value: float,
+    realised: float,
+    performance: np.ndarray,
+    demand: np.ndarray,
+) -> np.ndarray:
     """What each partner receives: its share of the expected value plus its part of the gaps.
 
     ``base_value`` is the realised value before the market's demand effect; the
     performance gap is ``base_value - expected``, the demand gap ``realised - base_value``.
     The amounts add up to ``realised`` whenever the shares and the weights each sum to one.
     """
-    return shares * expected + performance * (base_value - expected) + demand * (realised - base_value)
+    return (
+        shares * expected + performance * (base_value - expected) + demand * (realised - base_value)
+    )
 
 
-def public_gap_costs(performance: np.ndarray, demand: np.ndarray, public: np.ndarray,
-                     expected: float, base_value: float, realised: float,
-                     renegotiation_loss: float) -> tuple[float, float]:
+def public_gap_costs(
+    performance: np.ndarray,
+    demand: np.ndarray,
+    public: np.ndarray,
+    expected: float,
+    base_value: float,
+    realised: float,
+    renegotiation_loss: float,
+) -> tuple[float, float]:
     """What the public partners pay this month for the gaps they carry, in two parts.
 
     An accounting of :func:`distribute`, not a mechanism: the public side's part of the
@@ -72,6 +92,8 @@ def public_gap_costs(performance: np.ndarray, demand: np.ndarray, public: np.nda
     """
     performance_public = float(performance[public].sum())
     demand_public = float(demand[public].sum())
-    gap = -(performance_public * (base_value + renegotiation_loss - expected)
-            + demand_public * (realised - base_value))
+    gap = -(
+        performance_public * (base_value + renegotiation_loss - expected)
+        + demand_public * (realised - base_value)
+    )
     return gap, performance_public * renegotiation_loss

@@ -16,8 +16,12 @@ from __future__ import annotations
 import numpy as np
 
 
-def update_trust(trust: np.ndarray, observed: np.ndarray, build_rate: np.ndarray | float,
-                 break_rate: np.ndarray | float) -> np.ndarray:
+def update_trust(
+    trust: np.ndarray,
+    observed: np.ndarray,
+    build_rate: np.ndarray | float,
+    break_rate: np.ndarray | float,
+) -> np.ndarray:
     """Move each partner's trust in each other toward the other's observed cooperation.
 
     Args:

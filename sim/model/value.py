@@ -17,8 +17,9 @@ import math
 import numpy as np
 
 
-def resource_bundle(contribution: np.ndarray, resource_profile: np.ndarray,
-                    complementarity: float) -> float:
+def resource_bundle(
+    contribution: np.ndarray, resource_profile: np.ndarray, complementarity: float
+) -> float:
     """Effective input of the joint effort: a CES aggregate over resource kinds.
 
     Scaled so that a perfectly balanced bundle counts at its total and a bundle
@@ -49,14 +50,22 @@ def context_fit(agenda: np.ndarray, context: np.ndarray, bandwidth: float) -> fl
     return math.exp(-float(gap @ gap) / (gap.size * 2.0 * bandwidth**2))
 
 
-def conflict(goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray,
-             n: float | None = None) -> float:
+def conflict(
+    goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray, n: float | None = None
+) -> float:
     """Mean over pairs of active partners of goal distance times distrust, in [0, 1]."""
     return pair_mean(goal_distance - goal_distance * trust, active, n)
 
 
-def coordination_cost(n_active: int, conflict_level: float, rate: float, formalisation: float,
-                      conflict_weight: float, monitoring_cost: float, brokerage: float = 0.0) -> float:
+def coordination_cost(
+    n_active: int,
+    conflict_level: float,
+    rate: float,
+    formalisation: float,
+    conflict_weight: float,
+    monitoring_cost: float,
+    brokerage: float = 0.0,
+) -> float:
     """Monthly cost of working together: n log n in the partners, raised by conflict and monitoring.
 
     ``brokerage`` in [0, 1] is the share of the cost of many partners a hub saves: with
@@ -66,22 +75,35 @@ def coordination_cost(n_active: int, conflict_level: float, rate: float, formali
     if n_active < 2:
         return 0.0
     hub = 1.0 - brokerage * max(1.0 - 2.0 / (n_active - 1), 0.0) if n_active > 2 else 1.0
-    return n_active * (rate * math.log(n_active) * (1.0 + conflict_weight * conflict_level) * hub
-                       + monitoring_cost * formalisation)
+    return n_active * (
+        rate * math.log(n_active) * (1.0 + conflict_weight * conflict_level) * hub
+        + monitoring_cost * formalisation
+    )
 
 
-def potential_value(bundle: float, variety_level: float, productivity: float,
-                    diversity_gain: float) -> float:
+def potential_value(
+    bundle: float, variety_level: float, productivity: float, diversity_gain: float
+) -> float:
     """What the contributions could create with a perfect agenda and no history: the upside of
     diverse resources (in ``bundle``) and diverse perspectives (``variety_level``)."""
     return productivity * bundle * (1.0 + diversity_gain * variety_level)
 
 
-def gross_value(potential: float, fit: float, relational_capital: float, formalisation: float,
-                relational_gain: float, innovation_loss: float) -> float:
+def gross_value(
+    potential: float,
+    fit: float,
+    relational_capital: float,
+    formalisation: float,
+    relational_gain: float,
+    innovation_loss: float,
+) -> float:
     """Value created in a month before coordination cost."""
-    return (potential * fit * (1.0 + relational_gain * relational_capital)
-            * (1.0 - innovation_loss * formalisation))
+    return (
+        potential
+        * fit
+        * (1.0 + relational_gain * relational_capital)
+        * (1.0 - innovation_loss * formalisation)
+    )
 
 
 def demand_effect(gross: float, market: float, sensitivity: float) -> float:

@@ -32,8 +32,11 @@ DESIGN_STREAM = 2**32 - 1
 
 def sensitivity_problem(factors: tuple[Factor, ...]) -> dict[str, Any]:
     """The SALib problem definition: every factor on the unit interval."""
-    return {"num_vars": len(factors), "names": [f.name for f in factors],
-            "bounds": [[0.0, 1.0]] * len(factors)}
+    return {
+        "num_vars": len(factors),
+        "names": [f.name for f in factors],
+        "bounds": [[0.0, 1.0]] * len(factors),
+    }
 
 
 def unit_sample(experiment: Experiment) -> np.ndarray | None:
@@ -49,13 +52,15 @@ def unit_sample(experiment: Experiment) -> np.ndarray | None:
     if experiment.design == "sobol":
         from SALib.sample import sobol
 
-        return sobol.sample(problem, experiment.samples, calc_second_order=False,
-                            seed=int(rng.integers(2**31)))
+        return sobol.sample(
+            problem, experiment.samples, calc_second_order=False, seed=int(rng.integers(2**31))
+        )
     if experiment.design == "morris":
         from SALib.sample import morris
 
-        return morris.sample(problem, experiment.samples, num_levels=experiment.levels,
-                             seed=int(rng.integers(2**31)))
+        return morris.sample(
+            problem, experiment.samples, num_levels=experiment.levels, seed=int(rng.integers(2**31))
+        )
     return None
 
 
@@ -91,12 +96,15 @@ def _points(experiment: Experiment) -> pd.DataFrame:
         return pd.DataFrame(index=[0])
     unit = unit_sample(experiment)
     if unit is None:
-        rows = [dict(zip((f.name for f in factors), combo, strict=True))
-                for combo in itertools.product(*(f.levels for f in factors))]
+        rows = [
+            dict(zip((f.name for f in factors), combo, strict=True))
+            for combo in itertools.product(*(f.levels for f in factors))
+        ]
         frame = pd.DataFrame(rows)
     else:
-        frame = pd.DataFrame({f.name: [factor_value(f, u) for u in unit[:, j]]
-                              for j, f in enumerate(factors)})
+        frame = pd.DataFrame(
+            {f.name: [factor_value(f, u) for u in unit[:, j]] for j, f in enumerate(factors)}
+        )
         for j, f in enumerate(factors):
             frame[f"u_{f.name}"] = unit[:, j]
     for f in factors:
@@ -140,7 +148,9 @@ def _paired_points(experiment: Experiment) -> pd.DataFrame:
         settings = {**{k: base[k] for k in experiment.policy_knobs}, **policy.knobs}
         for j, name in enumerate(experiment.policy_knobs):
             value = settings[name]
-            block.insert(1 + j, name, _interventions_label(value) if name == "interventions" else value)
+            block.insert(
+                1 + j, name, _interventions_label(value) if name == "interventions" else value
+            )
         block.insert(0, "policy", policy.name)
         blocks.append(block)
     frame = pd.concat(blocks, ignore_index=True).infer_objects()

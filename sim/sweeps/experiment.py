@@ -123,8 +123,12 @@ class Experiment:
 
     def quick(self) -> Experiment:
         """A small version for a first look: few replications and samples."""
-        return replace(self, name=self.name + "-quick", replications=min(self.replications, 3),
-                       samples=min(self.samples, 16))
+        return replace(
+            self,
+            name=self.name + "-quick",
+            replications=min(self.replications, 3),
+            samples=min(self.samples, 16),
+        )
 
     @classmethod
     def from_file(cls, path: str | Path) -> Experiment:
@@ -165,8 +169,11 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
     exp = top.table("experiment")
     name = exp.string("name")
     if not _NAME.match(name):
-        raise exp.error("name", f"{name!r} must be letters, digits, '_', '-' or '.', "
-                        "starting with a letter or digit (it names the results folder)")
+        raise exp.error(
+            "name",
+            f"{name!r} must be letters, digits, '_', '-' or '.', "
+            "starting with a letter or digit (it names the results folder)",
+        )
     description = exp.string("description", "")
     replications = exp.number("replications", 1, 1_000_000, 1, integer=True)
     seed = exp.number("seed", 0, 2**63 - 1, integer=True)
@@ -212,7 +219,9 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
     # A scenario path means a file beside the experiment file, from any working folder.
     scenarios = tuple(scenario_reference(s, path.parent) for s in scenarios)
     if scenario_factor is not None:
-        factors = tuple(replace(f, levels=scenarios) if f is scenario_factor else f for f in factors)
+        factors = tuple(
+            replace(f, levels=scenarios) if f is scenario_factor else f for f in factors
+        )
     loaded = {}
     for i, s in enumerate(scenarios):
         key = "experiment.scenario" if scenario_factor is None else f"factors.scenario[{i}]"
@@ -221,8 +230,11 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
         except ConfigError as exc:
             if exc.key or Path(exc.file).exists():
                 raise
-            raise ConfigError(path, key, f"no scenario {s!r}; known: "
-                              + str(exc).rsplit("known scenarios: ", 1)[-1]) from None
+            raise ConfigError(
+                path,
+                key,
+                f"no scenario {s!r}; known: " + str(exc).rsplit("known scenarios: ", 1)[-1],
+            ) from None
     policies: tuple[Policy, ...] = ()
     if named_policies is not None:
         policies = _named_policies(named_policies)
@@ -231,13 +243,21 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
         policies = _crossed_policies(policy_table, loaded[scenarios[0]], knobs)
     policy_knobs = {k for p in policies for k in p.knobs}
     for name in sorted(policy_knobs & {f.name for f in factors}):
-        raise ConfigError(path, f"uncertainties.{name}", "is also set by a policy; a knob is a "
-                          "lever or an uncertainty, not both")
+        raise ConfigError(
+            path,
+            f"uncertainties.{name}",
+            "is also set by a policy; a knob is a lever or an uncertainty, not both",
+        )
     for name in sorted(policy_knobs & knobs.keys()):
-        raise ConfigError(path, f"knobs.{name}", "is also set by a policy; fix it or let the "
-                          "policies set it, not both")
+        raise ConfigError(
+            path,
+            f"knobs.{name}",
+            "is also set by a policy; fix it or let the policies set it, not both",
+        )
     analysis_table = top.table("analysis", None)
-    analysis_names = [f.name for f in factors] + (["policy", *sorted(policy_knobs)] if policies else [])
+    analysis_names = [f.name for f in factors] + (
+        ["policy", *sorted(policy_knobs)] if policies else []
+    )
     analysis = _analysis(analysis_table, analysis_names) if analysis_table is not None else {}
     top.done()
 
@@ -250,55 +270,101 @@ def experiment_from_dict(data: dict[str, Any], path: str | Path = "<dict>") -> E
         if key in knobs or key in varied:
             fixed = [s for s, sc in loaded.items() if not sc.generated]
             if fixed:
-                raise ConfigError(path, f"factors.{key}" if key in varied else f"knobs.{key}",
-                                  f"scenario {fixed[0]!r} lists its partners; only scenarios "
-                                  "that generate them take n_partners")
+                raise ConfigError(
+                    path,
+                    f"factors.{key}" if key in varied else f"knobs.{key}",
+                    f"scenario {fixed[0]!r} lists its partners; only scenarios "
+                    "that generate them take n_partners",
+                )
     for overlap in varied & knobs.keys():
         raise ConfigError(path, f"knobs.{overlap}", "is also a factor; fix it or vary it, not both")
     if "manager_position" in {f.name for f in factors}:
-        modes = next((f.levels for f in factors if f.name == "manager"), (knobs.get("manager", "none"),))
+        modes = next(
+            (f.levels for f in factors if f.name == "manager"), (knobs.get("manager", "none"),)
+        )
         if "lead_partner" not in modes:
-            raise ConfigError(path, "factors.manager_position", "only a lead partner's manager has a "
-                              "position between home and joint interest; with manager "
-                              f"{', '.join(map(repr, modes))} varying it changes nothing")
+            raise ConfigError(
+                path,
+                "factors.manager_position",
+                "only a lead partner's manager has a "
+                "position between home and joint interest; with manager "
+                f"{', '.join(map(repr, modes))} varying it changes nothing",
+            )
     if design in SAMPLED and not policies and not any(f.is_range for f in factors):
-        raise ConfigError(path, "factors", f"a {design} design needs at least one range factor "
-                          "({ low = .., high = .. })")
+        raise ConfigError(
+            path,
+            "factors",
+            f"a {design} design needs at least one range factor ({{ low = .., high = .. }})",
+        )
     return Experiment(
-        name=name, source=str(path), description=description, scenarios=scenarios,
-        replications=replications, seed=seed, design=design, samples=samples, factors=factors,
-        knobs=knobs, timeseries=timeseries, levels=levels, analysis=analysis,
-        policies=policies, language=language,
+        name=name,
+        source=str(path),
+        description=description,
+        scenarios=scenarios,
+        replications=replications,
+        seed=seed,
+        design=design,
+        samples=samples,
+        factors=factors,
+        knobs=knobs,
+        timeseries=timeseries,
+        levels=levels,
+        analysis=analysis,
+        policies=policies,
+        language=language,
     )
 
 
-def _check_paired(top: Table, factor_table: Table | None, uncertainty_table: Table | None,
-                  named: list[Table] | None, crossed: Table | None, design: str) -> None:
+def _check_paired(
+    top: Table,
+    factor_table: Table | None,
+    uncertainty_table: Table | None,
+    named: list[Table] | None,
+    crossed: Table | None,
+    design: str,
+) -> None:
     """The shape rules of a policies-by-futures experiment."""
     if factor_table is not None:
-        raise top.error("factors", "an experiment with policies and uncertainties has no "
-                        "[factors]: put levers in [[policy]] or [policies], the rest in "
-                        "[uncertainties]")
+        raise top.error(
+            "factors",
+            "an experiment with policies and uncertainties has no "
+            "[factors]: put levers in [[policy]] or [policies], the rest in "
+            "[uncertainties]",
+        )
     if named is not None and crossed is not None:
-        raise top.error("policies", "name the policies ([[policy]]) or cross levels "
-                        "([policies]), not both")
+        raise top.error(
+            "policies", "name the policies ([[policy]]) or cross levels ([policies]), not both"
+        )
     if named is not None and not named:
         raise top.error("policy", "expected at least one [[policy]] table")
     if named is None and crossed is None:
-        raise top.error("policy", "[uncertainties] need policies to compare: add [[policy]] "
-                        "tables (a name and knob settings) or a [policies] table of levels")
+        raise top.error(
+            "policy",
+            "[uncertainties] need policies to compare: add [[policy]] "
+            "tables (a name and knob settings) or a [policies] table of levels",
+        )
     if uncertainty_table is None:
-        raise top.error("uncertainties", "policies need futures to run on: add an "
-                        "[uncertainties] table (knob = [low, high] or a list of levels)")
+        raise top.error(
+            "uncertainties",
+            "policies need futures to run on: add an "
+            "[uncertainties] table (knob = [low, high] or a list of levels)",
+        )
     if design not in FUTURE_DESIGNS:
-        raise top.error("design.kind", f"futures are sampled by a {' or '.join(FUTURE_DESIGNS)} "
-                        f"design, not {design!r}")
+        raise top.error(
+            "design.kind",
+            f"futures are sampled by a {' or '.join(FUTURE_DESIGNS)} design, not {design!r}",
+        )
     if not uncertainty_table.data:
-        raise top.error("uncertainties", "is empty; name at least one uncertainty (knob = "
-                        "{ low = .., high = .. } or a list of levels) for the futures to differ in")
+        raise top.error(
+            "uncertainties",
+            "is empty; name at least one uncertainty (knob = "
+            "{ low = .., high = .. } or a list of levels) for the futures to differ in",
+        )
     if "scenario" in uncertainty_table.data:
-        raise uncertainty_table.error("scenario", "a paired experiment runs one scenario; "
-                                      "compare scenarios in separate experiments")
+        raise uncertainty_table.error(
+            "scenario",
+            "a paired experiment runs one scenario; compare scenarios in separate experiments",
+        )
 
 
 def _named_policies(tables: list[Table]) -> tuple[Policy, ...]:
@@ -319,17 +385,25 @@ def _named_policies(tables: list[Table]) -> tuple[Policy, ...]:
     return tuple(policies)
 
 
-def _check_relevance(tables: list[Table], policies: tuple[Policy, ...], scenario: Scenario,
-                     fixed: dict[str, Any]) -> None:
+def _check_relevance(
+    tables: list[Table], policies: tuple[Policy, ...], scenario: Scenario, fixed: dict[str, Any]
+) -> None:
     """A named policy may not set a lever that cannot act under its own settings."""
     for table, policy in zip(tables, policies, strict=True):
-        inert = inert_knobs(resolve_knobs(scenario.knobs, fixed, policy.knobs)) & policy.knobs.keys()
+        inert = (
+            inert_knobs(resolve_knobs(scenario.knobs, fixed, policy.knobs)) & policy.knobs.keys()
+        )
         for name in sorted(inert):
-            raise table.error(name, f"has no effect in policy {policy.name!r}: {reason(name)} "
-                              f"(manager = {resolve_knobs(scenario.knobs, fixed, policy.knobs)['manager']!r})")
+            raise table.error(
+                name,
+                f"has no effect in policy {policy.name!r}: {reason(name)} "
+                f"(manager = {resolve_knobs(scenario.knobs, fixed, policy.knobs)['manager']!r})",
+            )
 
 
-def _crossed_policies(table: Table, scenario: Scenario, fixed: dict[str, Any]) -> tuple[Policy, ...]:
+def _crossed_policies(
+    table: Table, scenario: Scenario, fixed: dict[str, Any]
+) -> tuple[Policy, ...]:
     """``[policies]``: every combination of the listed levels that can make a difference.
 
     A lever that cannot act under a combination (see :mod:`sim.config.relevance`) is left
@@ -343,9 +417,12 @@ def _crossed_policies(table: Table, scenario: Scenario, fixed: dict[str, Any]) -
     for lever in levers:
         combinations *= len(lever.levels)
     if combinations > MAX_POLICIES:
-        raise table.error(levers[0].name, f"{combinations:,} combinations of levels; a comparison "
-                          f"of policies takes at most {MAX_POLICIES:,} (name the policies worth "
-                          "comparing in [[policy]] tables instead)")
+        raise table.error(
+            levers[0].name,
+            f"{combinations:,} combinations of levels; a comparison "
+            f"of policies takes at most {MAX_POLICIES:,} (name the policies worth "
+            "comparing in [[policy]] tables instead)",
+        )
     policies: dict[tuple[tuple[str, Any], ...], Policy] = {}
     for combo in itertools.product(*(f.levels for f in levers)):
         knobs = dict(zip((f.name for f in levers), combo, strict=True))
@@ -359,10 +436,12 @@ def _crossed_policies(table: Table, scenario: Scenario, fixed: dict[str, Any]) -
 
 def _policy_name(knobs: dict[str, Any]) -> str:
     """A readable name for a combination of lever settings."""
+
     def show(value: Any) -> str:
         if isinstance(value, tuple):
             return "+".join(value) or "none"
         return f"{value:g}" if isinstance(value, float) else str(value)
+
     return ", ".join(f"{k}={show(v)}" for k, v in knobs.items()) or "baseline"
 
 
@@ -377,7 +456,9 @@ def _analysis(table: Table, names: list[str]) -> dict[str, Any]:
         values = table.strings(key, [])
         for i, value in enumerate(values):
             if value not in names:
-                raise table.error(f"{key}[{i}]", f"{value!r} is not a factor{did_you_mean(value, names)}")
+                raise table.error(
+                    f"{key}[{i}]", f"{value!r} is not a factor{did_you_mean(value, names)}"
+                )
         if values:
             analysis[key] = values
     outcome = table.string("outcome", None, choices=ANALYSIS_OUTCOMES)
@@ -386,8 +467,10 @@ def _analysis(table: Table, names: list[str]) -> dict[str, Any]:
     modifiers = table.strings("modifiers", [])
     for i, value in enumerate(modifiers):
         if value not in names or value == analysis.get("group"):
-            raise table.error(f"modifiers[{i}]", f"{value!r} is not a factor other than the group"
-                              f"{did_you_mean(value, names)}")
+            raise table.error(
+                f"modifiers[{i}]",
+                f"{value!r} is not a factor other than the group{did_you_mean(value, names)}",
+            )
     if modifiers:
         analysis["modifiers"] = modifiers
     heatmaps = table.raw("heatmaps", None)
@@ -402,16 +485,24 @@ def _analysis(table: Table, names: list[str]) -> dict[str, Any]:
 def _heatmap_pairs(table: Table, value: Any, names: list[str]) -> list[list[str]]:
     """``heatmaps = [["manager", "scenario"], ...]``: pairs of distinct factors (rows, columns)."""
     if not isinstance(value, list) or not value:
-        raise table.error("heatmaps", "expected a list of factor pairs, e.g. "
-                          '[["manager", "scenario"]]')
+        raise table.error(
+            "heatmaps", 'expected a list of factor pairs, e.g. [["manager", "scenario"]]'
+        )
     for i, pair in enumerate(value):
-        if (not isinstance(pair, list) or len(pair) != 2
-                or not all(isinstance(v, str) for v in pair) or pair[0] == pair[1]):
-            raise table.error(f"heatmaps[{i}]", f"expected two different factor names, got {pair!r}")
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(v, str) for v in pair)
+            or pair[0] == pair[1]
+        ):
+            raise table.error(
+                f"heatmaps[{i}]", f"expected two different factor names, got {pair!r}"
+            )
         for name in pair:
             if name not in names:
-                raise table.error(f"heatmaps[{i}]", f"{name!r} is not a factor"
-                                  f"{did_you_mean(name, names)}")
+                raise table.error(
+                    f"heatmaps[{i}]", f"{name!r} is not a factor{did_you_mean(name, names)}"
+                )
     return [list(pair) for pair in value]
 
 
@@ -420,13 +511,20 @@ def _factors(table: Table, design: str) -> tuple[Factor, ...]:
     for name in list(table.data):
         value = table.raw(name)
         if name == "scenario":
-            if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, str) for v in value)
+            ):
                 raise table.error(name, "expected a non-empty list of scenario names")
             factors.append(Factor(name, tuple(value)))
             continue
         if name not in KNOBS:
-            raise table.error(name, f"unknown factor{did_you_mean(name, [*KNOBS, 'scenario'])}; "
-                              "factors are the model's knobs (see `run_experiment.py describe`)")
+            raise table.error(
+                name,
+                f"unknown factor{did_you_mean(name, [*KNOBS, 'scenario'])}; "
+                "factors are the model's knobs (see `run_experiment.py describe`)",
+            )
         knob = KNOBS[name]
         if isinstance(value, dict):
             factors.append(_range_factor(table, name, value, design))
@@ -439,8 +537,11 @@ def _factors(table: Table, design: str) -> tuple[Factor, ...]:
                     raise table.error(f"{name}[{i}]", str(exc).split(": ", 1)[1]) from None
             factors.append(Factor(name, tuple(levels)))
         else:
-            raise table.error(name, f"expected a non-empty list of values or a range "
-                              f"{{ low = .., high = .. }}, got {value!r}")
+            raise table.error(
+                name,
+                f"expected a non-empty list of values or a range "
+                f"{{ low = .., high = .. }}, got {value!r}",
+            )
     table.done()
     return tuple(factors)
 

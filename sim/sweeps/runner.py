@@ -149,7 +149,9 @@ class Summary:
 
 def run_seed(root: int, point_id: int, replication: int) -> int:
     """The seed of one run, spawned from the root seed by its design point and replication."""
-    state = np.random.SeedSequence(root, spawn_key=(point_id, replication)).generate_state(1, np.uint64)
+    state = np.random.SeedSequence(root, spawn_key=(point_id, replication)).generate_state(
+        1, np.uint64
+    )
     return int(state[0] >> np.uint64(1))  # a non-negative 63-bit integer for Mesa's rng
 
 
@@ -186,21 +188,31 @@ def _blank(name: str) -> Any:
 
 def plan(experiment: Experiment, design: pd.DataFrame) -> Iterator[RunTask]:
     """Every run of the experiment, in run_id order (point-major, then replication)."""
-    columns = [f.name for f in experiment.factors if f.name == "scenario"] + experiment.run_columns()
+    columns = [
+        f.name for f in experiment.factors if f.name == "scenario"
+    ] + experiment.run_columns()
     for point in design.itertuples(index=False):
         values = {name: getattr(point, name) for name in columns}
         values = {k: v.item() if isinstance(v, np.generic) else v for k, v in values.items()}
         values = {k: None if _is_missing(v) else v for k, v in values.items()}
         scenario = values.pop("scenario", experiment.scenarios[0])
-        knobs = {**experiment.knobs, **{k: v for k, v in values.items()
-                                        if v is not None and k not in PAIRING_COLUMNS}}
+        knobs = {
+            **experiment.knobs,
+            **{k: v for k, v in values.items() if v is not None and k not in PAIRING_COLUMNS},
+        }
         row = {k: _blank(k) if v is None else v for k, v in values.items()}
         for replication in range(experiment.replications):
             yield RunTask(
                 run_id=int(point.point_id) * experiment.replications + replication,
-                point_id=int(point.point_id), replication=replication,
-                seed=run_seed(experiment.seed, seed_group(experiment, int(point.point_id)), replication),
-                scenario=scenario, knobs=knobs, factors=row, timeseries=experiment.timeseries,
+                point_id=int(point.point_id),
+                replication=replication,
+                seed=run_seed(
+                    experiment.seed, seed_group(experiment, int(point.point_id)), replication
+                ),
+                scenario=scenario,
+                knobs=knobs,
+                factors=row,
+                timeseries=experiment.timeseries,
             )
 
 

@@ -21,8 +21,14 @@ from ..conftest import run_outcomes
 pytestmark = pytest.mark.validation
 
 SEEDS = range(400)
-SCENARIOS = ["pps_infrastructure", "pps_care", "open_innovation", "shared_service_centre",
-             "regional_network", "cocreation"]
+SCENARIOS = [
+    "pps_infrastructure",
+    "pps_care",
+    "open_innovation",
+    "shared_service_centre",
+    "regional_network",
+    "cocreation",
+]
 
 
 def rate(flags) -> float:
@@ -35,7 +41,9 @@ def test_without_a_manager_a_sizeable_share_of_formed_alliances_dissolve_and_mos
     formed = [r for r in runs if r["formed"]]
     dissolved = sum(r["dissolved"] for r in formed)
     assert 0.70 <= len(formed) / len(runs) <= 0.95, f"{scenario}: {len(formed)}/{len(runs)} formed"
-    assert 0.30 <= dissolved / len(formed) <= 0.60, f"{scenario}: {dissolved}/{len(formed)} dissolved"
+    assert 0.30 <= dissolved / len(formed) <= 0.60, (
+        f"{scenario}: {dissolved}/{len(formed)} dissolved"
+    )
     # Enough seeds that the band is a finding, not luck: the 95% interval is narrower than
     # half the width of the target band (0.30-0.60).
     interval = binomtest(dissolved, len(formed)).proportion_ci(0.95, method="wilson")
@@ -46,7 +54,9 @@ def manager_gain(scenario: str, **manager) -> float:
     """Survival (still going at the horizon, of all runs) with the manager minus without."""
     without = run_outcomes(scenario, SEEDS)
     with_manager = run_outcomes(scenario, SEEDS, manager="independent", **manager)
-    return rate([not r["dissolved"] for r in with_manager]) - rate([not r["dissolved"] for r in without])
+    return rate([not r["dissolved"] for r in with_manager]) - rate(
+        [not r["dissolved"] for r in without]
+    )
 
 
 @pytest.mark.parametrize("scenario", ["pps_infrastructure", "open_innovation", "regional_network"])

@@ -24,15 +24,23 @@ SEEDS = range(20)
 #: Ends that must be degenerate by their meaning: the reason, and the scenarios where it shows
 #: (None: all).
 MEANT: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {
-    ("productivity", "low"): ("at 0.1 value per unit of contribution no deal beats the partners' "
-                              "outside options: nothing to collaborate for", None),
-    ("coordination_cost", "high"): ("at 2.0 per partner per month (25 times the default) working "
-                                    "together costs more than it can create", None),
-    ("initial_trust", "low"): ("partners who do not trust one another at all and have little "
-                               "contract to lean on commit nothing, so no deal is worth making "
-                               "(Ring & Van de Ven 1994); the contract-heavy PPS and shared "
-                               "service centre still form", ("cocreation", "open_innovation",
-                                                              "regional_network")),
+    ("productivity", "low"): (
+        "at 0.1 value per unit of contribution no deal beats the partners' "
+        "outside options: nothing to collaborate for",
+        None,
+    ),
+    ("coordination_cost", "high"): (
+        "at 2.0 per partner per month (25 times the default) working "
+        "together costs more than it can create",
+        None,
+    ),
+    ("initial_trust", "low"): (
+        "partners who do not trust one another at all and have little "
+        "contract to lean on commit nothing, so no deal is worth making "
+        "(Ring & Van de Ven 1994); the contract-heavy PPS and shared "
+        "service centre still form",
+        ("cocreation", "open_innovation", "regional_network"),
+    ),
 }
 
 
@@ -62,7 +70,9 @@ NUMERIC = [o.name for o in OUTCOMES.values() if o.kind in (float, int) and o.nam
 def test_no_single_knob_end_makes_a_default_scenario_degenerate(scenario, knob, value):
     runs = run_outcomes(scenario, SEEDS, horizon=60, **{knob: value})
     assert any(r["formed"] for r in runs), "no run founds the alliance"
-    assert len({(r["duration"], round(r["total_value"], 9)) for r in runs}) > 1, "every run is identical"
+    assert len({(r["duration"], round(r["total_value"], 9)) for r in runs}) > 1, (
+        "every run is identical"
+    )
     for r in runs:
         bad = [k for k in NUMERIC if not math.isfinite(r[k])]
         assert not bad, f"not a number: {bad}"
