@@ -8,7 +8,9 @@ compared policies are not PPS contract designs (see :func:`sim.analysis.policy.i
 
 from __future__ import annotations
 
-TEXT: dict[str, dict[str, str]] = {
+from typing import Any
+
+TEXT: dict[str, dict[str, Any]] = {
     "en": {
         "title": "Comparing PPS contract designs across uncertain futures",
         "quick_warning": "Quick run: only {futures} futures. Rankings from a run this small are "

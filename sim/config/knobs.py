@@ -63,6 +63,7 @@ class Knob:
         """The plausible range of a numeric parameter, ``None`` for choices."""
         if self.low is None:
             return None
+        assert self.high is not None  # a knob with a lower bound has an upper one too
         return self.plausible if self.plausible is not None else (self.low, self.high)
 
     @property
@@ -103,6 +104,7 @@ class Knob:
             raise KnobError(
                 self.name, f"knob {self.name!r}: expected {self.allowed}, got {value!r}"
             )
+        assert self.low is not None and self.high is not None  # numeric knobs have bounds
         if not math.isfinite(value) or not (self.low <= value <= self.high):
             raise KnobError(
                 self.name, f"knob {self.name!r}: expected {self.allowed}, got {value!r}"

@@ -10,7 +10,7 @@ who effectively steers changes while nobody decides it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -26,11 +26,37 @@ SHOCKS: dict[str, tuple[str, float]] = {
 _SHOCK_KINDS = tuple(SHOCKS)
 
 
+@overload
+def mean_reverting_step(
+    x: np.ndarray,
+    home: np.ndarray | float,
+    reversion: np.ndarray | float,
+    sd: np.ndarray | float,
+    noise: np.ndarray | float,
+) -> np.ndarray: ...
+
+
+@overload
+def mean_reverting_step(
+    x: float, home: float, reversion: float, sd: float, noise: float
+) -> float: ...
+
+
+@overload
 def mean_reverting_step(
     x: np.ndarray | float,
     home: np.ndarray | float,
-    reversion: float,
-    sd: float,
+    reversion: np.ndarray | float,
+    sd: np.ndarray | float,
+    noise: np.ndarray | float,
+) -> np.ndarray | float: ...
+
+
+def mean_reverting_step(
+    x: np.ndarray | float,
+    home: np.ndarray | float,
+    reversion: np.ndarray | float,
+    sd: np.ndarray | float,
     noise: np.ndarray | float,
 ) -> np.ndarray | float:
     """One Euler step of an Ornstein-Uhlenbeck process with standard-normal ``noise``."""

@@ -124,6 +124,9 @@ class AllianceModel(mesa.Model):
         the configuration of this model is ``self.config``.
     """
 
+    #: Set by ``mesa.Model.__init__``; declared here because Mesa ships no type information.
+    running: bool
+
     def __init__(
         self,
         scenario: str | Path | Scenario | Configuration = "pps_infrastructure",
@@ -300,6 +303,7 @@ class AllianceModel(mesa.Model):
         a = self.alliance
         if not a.formed or a.renegotiation_called:
             return False
+        assert a.agreement is not None  # formed
         cooldown = self.params["call_cooldown"] * (1.0 + 2.0 * a.formalisation)
         if self.month - a.agreement.month < cooldown or not self._may_reopen(self.month):
             return False
@@ -624,6 +628,7 @@ class AllianceModel(mesa.Model):
         p, a, params = self.partners, self.alliance, self.params
         willing = p.contribution - params["crowding_out"] * (p.contribution - p.intent)
         noise = params["observation_noise"] * (1.0 - params["visibility_gain"] * a.visibility)
+        assert a.agreement is not None  # trust is only updated once the alliance has formed
         seen = observed_cooperation(
             kept_promise(willing, a.agreement.effort),
             noise,
@@ -650,6 +655,7 @@ class AllianceModel(mesa.Model):
         p, a, params = self.partners, self.alliance, self.params
         if not a.formed or params["termination_compensation"] == 0:
             return np.zeros(len(p))
+        assert a.agreement is not None  # formed
         months_left = max(a.next_negotiation - month, 0)
         return (
             params["termination_compensation"]
@@ -741,6 +747,7 @@ class AllianceModel(mesa.Model):
         mean_trust = self.mean_trust
         previous, self._previous_trust = self._previous_trust, mean_trust
         deadlocked, self._deadlocked = self._deadlocked, False
+        assert self.manager is not None  # only a manager observes
         return Observation(
             negotiation_due=a.renegotiation_called or month + 1 >= a.next_negotiation,
             deadlocked=deadlocked,
