@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import matplotlib
 import matplotlib.ticker
@@ -14,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 
 from sim.analysis.survival import (  # noqa: E402
     cumulative_incidence,
@@ -381,10 +383,10 @@ def parallel_coordinates(
             lines[0].set_label(f"{name} ({chosen.sum()} runs)")
     for i, column in enumerate(x.columns):
         ax.axvline(i, color="0.2", linewidth=0.8)
-        for position, text in ticks[column]:
+        for height, text in ticks[column]:
             ax.annotate(
                 text,
-                (i, position),
+                (i, height),
                 xytext=(4, 0),
                 textcoords="offset points",
                 fontsize="x-small",
@@ -396,7 +398,8 @@ def parallel_coordinates(
     ax.set(yticks=[], xlim=(-0.1, max(len(x.columns) - 0.6, 0.5)), ylim=(-0.08, 1.08))
     ax.grid(False)
     legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize="small")
-    for handle in legend.legend_handles:
+    # The stubs type legend handles as ``Artist | None``; these are the lines drawn above.
+    for handle in cast(list[Line2D], legend.legend_handles):
         handle.set_alpha(1.0)
         handle.set_linewidth(2.0)
     return _save(

@@ -22,6 +22,7 @@ from sim.analysis import figures, sections
 from sim.analysis.discovery import discover
 from sim.analysis.policy import is_paired, policy_opening
 from sim.analysis.robustness import robustness_table
+from sim.analysis.sections import Section
 from sim.analysis.sensitivity import morris_effects, sobol_indices, switch_effects
 from sim.analysis.statistics import (
     conditional_effects,
@@ -78,7 +79,7 @@ class Report:
     figures: list[figures.Figure] = field(default_factory=list)
     captions: dict[str, str] = field(default_factory=dict)
     #: The researcher's sections (adjusted survival, exploration, ...), with tables inline.
-    parts: list[sections.Section] = field(default_factory=list)
+    parts: list[Section] = field(default_factory=list)
     #: HTML that opens the report before the headline findings (a paired experiment's policy summary).
     opening: str = ""
 

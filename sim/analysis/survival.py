@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from collections.abc import Callable
 from itertools import combinations
 from typing import Any
 
@@ -278,6 +279,8 @@ def rmst_table(
         low = high = estimate
         censored_early = (~e & (d < horizon)).any()
         if len(part) >= 3 and np.ptp(d) > 0:
+            data: tuple[np.ndarray, ...]
+            statistic: Callable[..., Any]
             if censored_early:
                 data, paired = (d, e), True
                 statistic = lambda x, y: restricted_mean(x, y, horizon)  # noqa: E731
@@ -489,7 +492,8 @@ def cox_model(
     failing = sorted(set(ph.loc[ph["p_value"] < PH_ALPHA, "factor"]))
     notes = []
     focus_terms = [t for t in exog.columns if term_factor[t] == focus]
-    others, kept = [], []
+    others: list[str] = []
+    kept: list[str] = []
     for factor in (f for f in failing if f != focus):
         labels = _stratum_labels(runs, strata + others + [factor])
         (others if _identifiable(exog[focus_terms], labels) else kept).append(factor)

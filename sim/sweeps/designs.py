@@ -67,6 +67,7 @@ def unit_sample(experiment: Experiment) -> np.ndarray | None:
 def factor_value(factor: Factor, u: float) -> Any:
     """Map a unit-interval coordinate to a value of ``factor``."""
     if factor.is_range:
+        assert factor.low is not None and factor.high is not None  # a range has both ends
         value = factor.low + u * (factor.high - factor.low)
         return int(round(value)) if KNOBS[factor.name].kind is int else float(value)
     index = min(int(u * len(factor.levels)), len(factor.levels) - 1)

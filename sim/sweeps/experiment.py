@@ -553,6 +553,7 @@ def _range_factor(table: Table, name: str, value: dict[str, Any], design: str) -
     if knob.kind not in (float, int):
         raise table.error(name, f"only numeric knobs take a range; {name} takes {knob.allowed}")
     bounds = Table(value, table.file, table.key_path(name))
+    assert knob.low is not None and knob.high is not None  # numeric knobs have bounds
     low = bounds.number("low", knob.low, knob.high)
     high = bounds.number("high", knob.low, knob.high)
     bounds.done()
