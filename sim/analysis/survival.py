@@ -11,8 +11,8 @@ scipy handles the censoring (``scipy.stats.ecdf`` with ``CensoredData``;
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
