@@ -443,6 +443,10 @@ def Settings(session: Session):
         if chosen is not None and chosen != session.scenario.value:
             session.change(scenario=chosen, settings=default_settings(chosen))
 
+    def pick_seed(seed: int) -> None:
+        if valid_seed(seed) and seed != session.seed.value:
+            session.change(seed=seed)
+
     labels = scenario_choices(language)
     solara.Select(
         t(language, "ui.scenario"),
@@ -454,17 +458,20 @@ def Settings(session: Session):
     solara.InputInt(
         t(language, "ui.seed"),
         value=session.seed.value,
-        on_value=lambda seed: (
-            valid_seed(seed) and seed != session.seed.value and session.change(seed=seed)
-        ),
+        on_value=pick_seed,
         classes=["seed-input"],
     )
     managers = {t(language, f"choices.{m}"): m for m in MANAGER_MODES}
+
+    def pick_manager(label: str) -> None:
+        if label in managers:
+            commit("manager", managers[label])
+
     solara.Select(
         t(language, "knobs.manager"),
         values=list(managers),
         value=t(language, f"choices.{values['manager']}"),
-        on_value=lambda label: label in managers and commit("manager", managers[label]),
+        on_value=pick_manager,
         classes=["manager-select"],
     )
     for knob in SLIDERS:
@@ -506,6 +513,7 @@ def Controls(run: Run, model: AllianceModel, session: Session, resets: solara.Re
     def step() -> None:
         PLAYING.set(False)
         run.step()
+        assert run.model is not None  # Controls is shown once the model is built
         MONTH.set(run.model.month)
         FRAME.set(FRAME.value + 1)
 
@@ -773,6 +781,10 @@ def PlayTheManager(session: Session):
         if chosen is not None:
             scenario.set(chosen)
 
+    def pick_seed(s: int) -> None:
+        if valid_seed(s):
+            seed.set(s)
+
     labels = scenario_choices(language)
     model = game.model
     with solara.Div(classes=["game-grid"]):
@@ -791,7 +803,7 @@ def PlayTheManager(session: Session):
                 solara.InputInt(
                     t(language, "ui.play_seed"),
                     value=seed.value,
-                    on_value=lambda s: valid_seed(s) and seed.set(s),
+                    on_value=pick_seed,
                     classes=["game-seed"],
                 )
                 solara.Text(game_status(model, language), classes=["play-status", "status"])

@@ -14,10 +14,11 @@ colour per sector) so twenty partners do not become a grey blob.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
@@ -66,7 +67,7 @@ def groups(model: AllianceModel, language: str) -> tuple[list[str], list[str], n
     )
 
 
-def _figure(size: tuple[float, float] = SIZE) -> tuple[Figure, object]:
+def _figure(size: tuple[float, float] = SIZE) -> tuple[Figure, Axes]:
     fig = Figure(figsize=size, dpi=DPI)
     ax = fig.subplots()
     ax.tick_params(labelsize=FONT)
@@ -89,6 +90,7 @@ def _months_axis(ax, months: pd.Index | np.ndarray) -> None:
 
 def _partner_series(model: AllianceModel, group: np.ndarray) -> pd.DataFrame:
     """The per-partner series, each row with the chart group of its partner."""
+    assert model.datacollector is not None  # the dashboard's models collect series
     frame = model.datacollector.get_agenttype_vars_dataframe(Organisation).reset_index()
     index = {agent.unique_id: agent.index for agent in model.organisations}
     frame["group"] = group[frame["AgentID"].map(index).to_numpy(dtype=int)] if len(frame) else 0
@@ -97,6 +99,7 @@ def _partner_series(model: AllianceModel, group: np.ndarray) -> pd.DataFrame:
 
 def value_chart(model: AllianceModel, language: str) -> Figure:
     """Value per month (left axis) with relational capital and mean trust (right axis, 0-1)."""
+    assert model.datacollector is not None  # the dashboard's models collect series
     series = model.datacollector.get_model_vars_dataframe()
     fig, ax = _figure()
     ax.plot(
@@ -126,7 +129,8 @@ def value_chart(model: AllianceModel, language: str) -> Figure:
     lines = ax.get_lines() + twin.get_lines()
     fig.legend(
         lines,
-        [line.get_label() for line in lines],
+        # the stubs type Artist.get_label() as object; set_label stores a str
+        [cast(str, line.get_label()) for line in lines],
         loc="upper center",
         ncol=2,
         fontsize=FONT - 2,

@@ -32,11 +32,16 @@ def _received(model: AllianceModel, who: int) -> float:
     return float(model.partners.cum_received[who])
 
 
+def _outcome(name: str) -> Callable[[AllianceModel], float]:
+    """The registered outcome ``name`` of a finished model, as a float."""
+    return lambda m: float(OUTCOMES[name].measure(m))
+
+
 #: What a card can show about a run: the model's own outcomes, plus a few read off the
 #: finished model that the registry does not hold (value per partner, the home's takings).
 MEASURES: dict[str, Callable[[AllianceModel], float]] = {
     **{
-        name: (lambda m, name=name: float(OUTCOMES[name].measure(m)))
+        name: _outcome(name)
         for name in (
             "total_value",
             "home_share",

@@ -25,6 +25,7 @@ from typing import Any
 
 from sim.config.vocabulary import INTERVENTIONS
 from sim.model import AllianceModel
+from sim.model.agents import AllianceManager
 from sim.model.interventions import LEVERS
 
 #: Extra cost factor per month in a row a lever has been pulled.
@@ -62,24 +63,31 @@ class PlayedAlliance:
         self.builtin = AllianceModel(
             self.scenario, rng=self.seed, manager="independent", collect=False, **knobs
         )
-        self.model.manager.capacity_left = self.capacity
+        self._manager.capacity_left = self.capacity
         self._pulled_now: list[str] = []
         self._builtin_now: tuple[str, ...] = ()
         self._streak = dict.fromkeys(INTERVENTIONS, 0)
 
     @property
+    def _manager(self) -> AllianceManager:
+        """The model's alliance manager: the game always plays with an independent one."""
+        manager = self.model.manager
+        assert manager is not None
+        return manager
+
+    @property
     def capacity(self) -> float:
         """The manager's full capacity per month (the ``manager_capacity`` knob)."""
-        return self.model.manager.capacity
+        return self._manager.capacity
 
     @property
     def capacity_left(self) -> float:
-        return self.model.manager.capacity_left
+        return self._manager.capacity_left
 
     @property
     def backing(self) -> float:
         """The manager's backing (for an independent manager, its acceptance by the partners)."""
-        return self.model.manager.mandate
+        return self._manager.mandate
 
     def usable_capacity(self) -> float:
         """This month's capacity: the full capacity scaled by backing (see the module's rules)."""
@@ -108,9 +116,9 @@ class PlayedAlliance:
         if not self.can_choose(lever):
             return False
         cost = self.cost(lever)
-        self.model.manager.intervene(lever)
+        self._manager.intervene(lever)
         # intervene() charged the base cost; the wear is the game's own surcharge.
-        self.model.manager.capacity_left -= cost - LEVERS[lever].cost(self.model.params)
+        self._manager.capacity_left -= cost - LEVERS[lever].cost(self.model.params)
         self._pulled_now.append(lever)
         self.choices.append((self.model.month, lever))
         return True

@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,6 +216,9 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
     def set_value(key):
         return lambda value: on_change(index, key, value)
 
+    def choose(key: str, labels: dict[str, str]) -> Callable[[str], None]:
+        return lambda label: on_change(index, key, labels[label])
+
     with solara.Card(
         classes=[f"design-card design-{index}"], style={"min-width": "300px", "flex": "1"}
     ):
@@ -257,7 +261,7 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
                 tr(language, key),
                 values=list(labels),
                 value=tr(language, f"choice.{design[key]}"),
-                on_value=lambda label, key=key, labels=labels: on_change(index, key, labels[label]),
+                on_value=choose(key, labels),
                 classes=[f"design-{key}-{index}"],
             )
         solara.SliderFloat(
@@ -344,6 +348,13 @@ def PpsDesigns(session: Any):
             copy = dict(designs.value[-1], name=tr(language, "design_n", n=len(designs.value) + 1))
             designs.set([*designs.value, copy])
 
+    def set_future(key: str) -> Callable[[Any], None]:  # the slider's pair, stored as a tuple
+        return lambda v: futures.set({**futures.value, key: tuple(v)})
+
+    def cancel_stress() -> None:
+        if _cancel.value:
+            _cancel.value.set()
+
     def start():
         cancel = threading.Event()
         _cancel.set(cancel)
@@ -359,6 +370,7 @@ def PpsDesigns(session: Any):
         )
         stress_test(text, run_name, language, cancel)
 
+    assert designs.value is not None  # set above
     found = problems(designs.value, language)
     running = stress_test.pending
     solara.Style(CSS)
@@ -387,11 +399,12 @@ def PpsDesigns(session: Any):
                 with solara.Div(classes=[f"future-{key}"]):
                     solara.SliderRangeFloat(
                         tr(language, f"future.{key}"),
-                        value=list(futures.value[key]),
+                        # Solara types the value as a tuple; the widget's v_model is a JSON list
+                        value=list(futures.value[key]),  # type: ignore[arg-type]
                         min=low,
                         max=high,
                         step=0.05,
-                        on_value=lambda v, key=key: futures.set({**futures.value, key: tuple(v)}),
+                        on_value=set_future(key),
                         thumb_label="always",
                     )
             with solara.Div(classes=["futures-count"]):
@@ -415,7 +428,7 @@ def PpsDesigns(session: Any):
             )
             solara.Button(
                 tr(language, "cancel"),
-                on_click=lambda: _cancel.value and _cancel.value.set(),
+                on_click=cancel_stress,
                 disabled=not running,
                 classes=["cancel-stress"],
             )
