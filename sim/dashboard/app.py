@@ -25,6 +25,7 @@ import ctypes.util
 import gc
 import html
 import io
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -40,15 +41,17 @@ from sim.config.scenario import available_scenarios, load_scenario
 from sim.config.vocabulary import INTERVENTIONS, MANAGER_MODES
 from sim.dashboard import charts, pps
 from sim.dashboard.dilemmas import (
+    COMPARISON_RUNS,
+    MORE_RUNS,
     Dilemma,
     dilemmas,
     format_lifetime,
     format_value,
-    run_option,
+    run_options,
     summarise,
 )
 from sim.dashboard.events import event_log
-from sim.dashboard.i18n import LANGUAGES, name, t
+from sim.dashboard.i18n import LANGUAGES, name, number, number_range, t
 from sim.dashboard.lessons import Lesson, lessons
 from sim.dashboard.play import PlayedAlliance
 from sim.model import AllianceModel
@@ -68,8 +71,6 @@ DEFAULT_SCENARIO = "pps_infrastructure"
 #: shocks, calls and a renegotiation come within the first two years (see docs/trainers.md).
 GAME_SCENARIO = "shared_service_centre"
 GAME_SEED = 36
-COMPARISON_RUNS = 40
-MORE_RUNS = 80
 SPEEDS = (1, 2, 4, 8)
 DEFAULT_SPEED = 4
 #: Seconds between chart redraws while playing (the month counter moves every month).
@@ -91,6 +92,8 @@ CSS = """
 .knob-label { font-size: 14px; margin-top: 6px; }
 .knob-label b { font-variant-numeric: tabular-nums; }
 .event-log .v-card__text, .event-log { font-size: 15px; }
+/* the whole history, scrolling within the column (the early shocks stay readable) */
+.event-log { max-height: calc(100vh - 150px); overflow-y: auto; }
 .event-line { margin-bottom: 4px; }
 .status { font-size: 17px; font-weight: 600; }
 .notice { font-size: 14px; }
@@ -110,6 +113,20 @@ CSS = """
 .v-select__selections { flex-wrap: wrap; }
 .speed-toggle { display: flex !important; flex-wrap: wrap; }
 .speed-toggle .v-btn { min-width: 40px !important; padding: 0 8px !important; }
+/* the manager game on a 1024-pixel projector: the event log goes below, the charts one
+   above the other (two side by side drew their text at ~7 px), the history table scrolls */
+.game-history { overflow-x: auto; max-width: 100%; }
+@media (max-width: 1180px) {
+  .game-grid { grid-template-columns: minmax(240px, 34%) minmax(0, 1fr); }
+  .game-grid > :nth-child(3) { grid-column: 1 / -1; }
+  .game-grid .chart-grid { grid-template-columns: minmax(0, 1fr); }
+}
+/* the Simulation tab's left column, compact, so the sliders are within reach at 768 pixels */
+.sim-grid .v-card__title { font-size: 16px; padding: 6px 12px 0 12px; }
+.sim-grid .controls.v-card, .sim-grid .settings.v-card { padding: 6px 10px !important; }
+.sim-grid .lesson-presets .button-row { padding: 0 10px 6px 10px; margin: 0; }
+.sim-grid .settings .v-input { margin-top: 0; padding-top: 2px; }
+.sim-grid .settings .v-text-field__details, .sim-grid .settings .v-messages { display: none; }
 /* the framework's attribution badge sat on top of the charts */
 div[style="right: 0px; bottom: 0px; position: absolute; padding: 10px;"] { display: none; }
 """
@@ -168,6 +185,8 @@ class Session:
     ) -> None:
         was_playing = PLAYING.value
         PLAYING.set(False)
+        if was_playing:
+            redraw()
         if scenario is not None:
             self.scenario.set(scenario)
         if seed is not None:
@@ -185,6 +204,11 @@ FRAME = solara.reactive(0)
 SPEED = solara.reactive(DEFAULT_SPEED)
 NOTICE = solara.reactive("")
 LESSON = solara.reactive("")
+#: The dilemma cards' runs (card key -> (runs of A, runs of B)) and the runs being added
+#: (card key -> how many), kept above the tabs so they survive a visit to another tab.
+DILEMMA_RUNS: solara.Reactive[dict[str, tuple[pd.DataFrame, pd.DataFrame]]] = solara.reactive({})
+DILEMMA_PENDING: solara.Reactive[dict[str, int]] = solara.reactive({})
+DILEMMA_LOCK = threading.Lock()
 
 
 def free_memory() -> None:
@@ -301,10 +325,12 @@ def html_table(header: list[str], rows: list[list[str]], numeric_from: int = 1) 
 def Chart(
     figure_maker: Callable, model: AllianceModel, language: str, frame: int, title: str, css: str
 ):
-    image = solara.use_memo(
-        lambda: png(figure_maker, model, language), dependencies=[model, language, frame]
+    image, month = solara.use_memo(
+        lambda: (png(figure_maker, model, language), getattr(model, "month", 0)),
+        dependencies=[model, language, frame],
     )
-    with solara.Div(classes=["chart", css]):
+    # the month drawn, as a class: the browser tests check the charts follow the counter
+    with solara.Div(classes=["chart", css, f"drawn-month-{month}"]):
         solara.Text(title, classes=["chart-title"])
         solara.Image(image, format="png")
 
@@ -349,7 +375,7 @@ def SimulationCharts(model: AllianceModel, language: str):
 
 @solara.component
 def EventLog(model: AllianceModel, language: str, interventions: bool = False, month: int = 0):
-    lines = event_log(model.events, language, interventions=interventions, limit=14)
+    lines = event_log(model.events, language, interventions=interventions)
     with solara.Card(t(language, "ui.event_log"), classes=["event-log"]):
         if not lines:
             solara.Text(t(language, "ui.no_events"), classes=["event-line"])
@@ -378,13 +404,15 @@ def PlayLoop(run: Run):
             return
         interval = 1.0 / speed
         due = time.perf_counter()
-        drawn = time.perf_counter()
+        drawn = -math.inf  # the first month of a new Play is drawn at once
         while True:
             due += interval
             delay = due - time.perf_counter()
             if delay < -1.0:  # far behind (a slow redraw): do not race to catch up
                 due = time.perf_counter()
             await asyncio.sleep(max(delay, 0.0))
+            if not PLAYING.value:  # paused while asleep: the pause has drawn the month
+                return
             running = run.step()
             MONTH.set(run.model.month)
             if not running or time.perf_counter() - drawn >= DRAW_INTERVAL:
@@ -395,6 +423,22 @@ def PlayLoop(run: Run):
                 return
 
     solara.lab.use_task(loop, dependencies=[playing, speed], prefer_threaded=False)
+
+
+def redraw() -> None:
+    """Draw the charts now (they are otherwise redrawn every DRAW_INTERVAL seconds of play)."""
+    FRAME.set(FRAME.value + 1)
+
+
+def toggle_play(run: Run) -> None:
+    """Play or pause. Play clears the note that asked for it; a pause draws the month it
+    stopped at at once, so the charts agree with the month counter."""
+    if PLAYING.value:
+        PLAYING.set(False)
+        redraw()
+    elif run.model is not None and run.model.running:
+        NOTICE.set("")
+        PLAYING.set(True)
 
 
 @solara.component
@@ -515,13 +559,14 @@ def Controls(run: Run, model: AllianceModel, session: Session, resets: solara.Re
         run.step()
         assert run.model is not None  # Controls is shown once the model is built
         MONTH.set(run.model.month)
-        FRAME.set(FRAME.value + 1)
+        redraw()
 
     def reset() -> None:
         PLAYING.set(False)
         NOTICE.set("")
         resets.set(resets.value + 1)
         MONTH.set(0)
+        redraw()
 
     with solara.Card(classes=["controls"]):
         StatusLine(model, language)
@@ -535,7 +580,7 @@ def Controls(run: Run, model: AllianceModel, session: Session, resets: solara.Re
             )
             solara.Button(
                 t(language, "ui.pause") if playing else t(language, "ui.play"),
-                on_click=lambda: PLAYING.set(not PLAYING.value and run.model.running),
+                on_click=lambda: toggle_play(run),
                 disabled=not model.running,
                 classes=["play-button"],
                 color="warning" if playing else None,
@@ -601,23 +646,43 @@ def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
 # --- dilemmas --------------------------------------------------------------------------
 
 
+def request_runs(key: str, extra: int) -> None:
+    """Ask for ``extra`` more paired runs of a card (run by its :func:`DilemmaWork`)."""
+    with DILEMMA_LOCK:
+        DILEMMA_PENDING.set({**DILEMMA_PENDING.value, key: extra})
+
+
+def add_runs(dilemma: Dilemma, extra: int) -> None:
+    """Run ``extra`` more paired runs of a card on new seeds and keep them in the session."""
+    done = DILEMMA_RUNS.value.get(dilemma.key)
+    start = 0 if done is None else len(done[0])
+    a, b = run_options(dilemma, range(start, start + extra))
+    if done is not None:
+        a = pd.concat([done[0], a], ignore_index=True)
+        b = pd.concat([done[1], b], ignore_index=True)
+    with DILEMMA_LOCK:
+        DILEMMA_RUNS.set({**DILEMMA_RUNS.value, dilemma.key: (a, b)})
+        pending = dict(DILEMMA_PENDING.value)
+        pending.pop(dilemma.key, None)
+        DILEMMA_PENDING.set(pending)
+
+
+@solara.component
+def DilemmaWork(dilemma: Dilemma):
+    """A card's comparison, mounted above the tabs: it runs on while another tab is open."""
+    extra = DILEMMA_PENDING.value.get(dilemma.key)
+
+    def work() -> None:
+        if extra:
+            add_runs(dilemma, extra)
+
+    solara.lab.use_task(work, dependencies=[extra], prefer_threaded=True)
+
+
 @solara.component
 def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str], None]):
-    runs = solara.use_reactive(None)
-
-    def compute(extra: int) -> None:
-        done = runs.value
-        start = 0 if done is None else len(done[0])
-        seeds = range(start, start + extra)
-        a, b = run_option(dilemma, "a", seeds), run_option(dilemma, "b", seeds)
-        if done is not None:
-            a, b = (
-                pd.concat([done[0], a], ignore_index=True),
-                pd.concat([done[1], b], ignore_index=True),
-            )
-        runs.set((a, b))
-
-    task = solara.lab.use_task(compute, dependencies=None, prefer_threaded=True)
+    runs = DILEMMA_RUNS.value.get(dilemma.key)
+    pending = DILEMMA_PENDING.value.get(dilemma.key)
     key = f"dilemmas.{dilemma.key}"
     with solara.Card(
         t(language, f"{key}.title"), classes=["dilemma-card", f"dilemma-{dilemma.key}"]
@@ -637,20 +702,20 @@ def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str]
             classes=["dilemma-text"],
         )
         with solara.Div(classes=["button-row"]):
-            if runs.value is None:
+            if runs is None:
                 solara.Button(
                     t(language, "ui.compare", runs=COMPARISON_RUNS),
                     classes=["compare-button"],
-                    disabled=task.pending,
-                    on_click=lambda: task(COMPARISON_RUNS),
+                    disabled=bool(pending),
+                    on_click=lambda: request_runs(dilemma.key, COMPARISON_RUNS),
                     color="primary",
                 )
             else:
                 solara.Button(
                     t(language, "ui.run_more", runs=MORE_RUNS),
                     classes=["more-button"],
-                    disabled=task.pending,
-                    on_click=lambda: task(MORE_RUNS),
+                    disabled=bool(pending),
+                    on_click=lambda: request_runs(dilemma.key, MORE_RUNS),
                 )
             solara.Button(
                 t(language, "ui.load_a"),
@@ -664,39 +729,41 @@ def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str]
                 on_click=lambda: on_try(dilemma, "b"),
                 classes=["try-b"],
             )
-        if task.pending:
+        if pending:
             solara.ProgressLinear(True)
-            extra = COMPARISON_RUNS if runs.value is None else MORE_RUNS
-            solara.Text(t(language, "ui.comparing", runs=extra), classes=["comparing"])
-        if runs.value is not None:
-            DilemmaResult(dilemma, language, runs.value)
+            solara.Text(t(language, "ui.comparing", runs=pending), classes=["comparing"])
+        if runs is not None:
+            DilemmaResult(dilemma, language, runs)
 
 
 @solara.component
 def DilemmaResult(dilemma: Dilemma, language: str, runs: tuple[pd.DataFrame, pd.DataFrame]):
     result = solara.use_memo(lambda: summarise(dilemma, *runs), dependencies=[runs])
     noise = t(language, "ui.within_noise")
+
+    def shown(outcome: str, value: float) -> str:
+        return number(language, format_value(outcome, value))
+
     rows = []
     for d in result["differences"]:
-        interval = (
-            f"{format_value(d.outcome, d.a - d.b)} "
-            f"[{format_value(d.outcome, d.low)}, {format_value(d.outcome, d.high)}]"
+        interval = f"{shown(d.outcome, d.a - d.b)} " + number_range(
+            language, format_value(d.outcome, d.low), format_value(d.outcome, d.high)
         )
         mark = f"<br><span class='noise'>{html.escape(noise)}</span>" if d.within_noise else ""
         rows.append(
             [
                 html.escape(t(language, f"measures.{d.outcome}")),
-                format_value(d.outcome, d.a),
-                format_value(d.outcome, d.b),
+                shown(d.outcome, d.a),
+                shown(d.outcome, d.b),
                 html.escape(interval) + mark,
             ]
         )
-    more = t(language, "ui.more_than")
+    more, unit = t(language, "ui.more_than"), t(language, "ui.in_months")
     rows.append(
         [
             html.escape(t(language, "ui.median_life")),
-            html.escape(format_lifetime(result["median_a"], result["horizon"], more)),
-            html.escape(format_lifetime(result["median_b"], result["horizon"], more)),
+            html.escape(format_lifetime(result["median_a"], result["horizon"], more, unit)),
+            html.escape(format_lifetime(result["median_b"], result["horizon"], more, unit)),
             "",
         ]
     )
@@ -954,6 +1021,8 @@ def Page():
     solara.Style(CSS)
     solara.Title(t(language, "ui.title"))
     PlayLoop(run)
+    for dilemma in dilemmas():
+        DilemmaWork(dilemma)
     with solara.AppBar():
         solara.AppBarTitle(f"{t(language, 'ui.title')} · {t(language, 'ui.subtitle')}")
         solara.ToggleButtonsSingle(

@@ -47,9 +47,6 @@ PER_PARTNER = len(PARTNER_COLOURS)
 FONT = 14
 SIZE = (4.2, 3.0)
 DPI = 100
-#: Fixed margins of the charts with a right-hand axis and a legend on top (tight_layout
-#: leaves the left label outside the picture when a figure legend is present).
-TWIN_MARGINS = {"left": 0.17, "right": 0.85, "bottom": 0.2, "top": 0.8}
 
 
 def groups(model: AllianceModel, language: str) -> tuple[list[str], list[str], np.ndarray]:
@@ -67,8 +64,8 @@ def groups(model: AllianceModel, language: str) -> tuple[list[str], list[str], n
     )
 
 
-def _figure(size: tuple[float, float] = SIZE) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=size, dpi=DPI)
+def _figure(size: tuple[float, float] = SIZE, layout: str | None = None) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=size, dpi=DPI, layout=layout)
     ax = fig.subplots()
     ax.tick_params(labelsize=FONT)
     return fig, ax
@@ -101,7 +98,7 @@ def value_chart(model: AllianceModel, language: str) -> Figure:
     """Value per month (left axis) with relational capital and mean trust (right axis, 0-1)."""
     assert model.datacollector is not None  # the dashboard's models collect series
     series = model.datacollector.get_model_vars_dataframe()
-    fig, ax = _figure()
+    fig, ax = _figure(layout="constrained")
     ax.plot(
         series.index, series["value"], color="#3a6ea5", linewidth=2, label=t(language, "ui.value")
     )
@@ -125,13 +122,13 @@ def value_chart(model: AllianceModel, language: str) -> Figure:
         label=t(language, "ui.trust"),
     )
     twin.set_ylim(0, 1.02)
-    twin.set_ylabel(t(language, "ui.zero_one"), fontsize=FONT)
+    twin.set_ylabel(t(language, "ui.zero_one"), fontsize=FONT, labelpad=8)
     lines = ax.get_lines() + twin.get_lines()
     fig.legend(
         lines,
         # the stubs type Artist.get_label() as object; set_label stores a str
         [cast(str, line.get_label()) for line in lines],
-        loc="upper center",
+        loc="outside upper center",
         ncol=2,
         fontsize=FONT - 2,
         frameon=False,
@@ -140,7 +137,6 @@ def value_chart(model: AllianceModel, language: str) -> Figure:
     )
     ax.set_xlabel(t(language, "ui.months"), fontsize=FONT)
     ax.set_ylabel(t(language, "ui.value_short"), fontsize=FONT)
-    fig.subplots_adjust(**TWIN_MARGINS)
     return fig
 
 
@@ -206,17 +202,20 @@ def network_chart(model: AllianceModel, language: str) -> Figure:
     scale = 2400 if n <= 8 else 900
     for i in range(n):
         colour = colours[group[i]] if p.active[i] else "0.8"
-        ax.scatter(x[i], y[i], s=80 + scale * power[i], color=colour, edgecolor="white", zorder=2)
+        size = 80 + scale * power[i]
+        ax.scatter(x[i], y[i], s=size, color=colour, edgecolor="white", zorder=2)
         if n <= PER_PARTNER:
             label = labels[i] if p.active[i] else f"{labels[i]} ({t(language, 'ui.left')})"
-            # labels outside the circle, away from the centre
+            # outside the circle, clear of the node: its radius (sqrt(size) / 2 points) plus
+            # a gap, and anchored on the side facing away from the centre
+            away = np.sqrt(size) / 2 + 6
             ax.annotate(
                 label,
                 (x[i], y[i]),
-                xytext=(28 * x[i], 24 * y[i]),
+                xytext=(away * x[i], away * y[i]),
                 textcoords="offset points",
-                ha="center",
-                va="center",
+                ha="left" if x[i] > 0.3 else "right" if x[i] < -0.3 else "center",
+                va="bottom" if y[i] > 0.3 else "top" if y[i] < -0.3 else "center",
                 fontsize=FONT - 1,
             )
     ax.set_xlim(-1.9, 1.9)
@@ -238,7 +237,7 @@ def duel_chart(game: Any, language: str) -> Figure:
     same alliance, same luck."""
     history = game.history
     months = np.array([m.month for m in history]) if history else np.array([0])
-    fig, ax = _figure()
+    fig, ax = _figure(layout="constrained")
     twin = ax.twinx()
     twin.tick_params(labelsize=FONT)
     for style, width, value, trust in (
@@ -264,7 +263,7 @@ def duel_chart(game: Any, language: str) -> Figure:
     twin.set_ylim(0, 1.02)
     ax.set_xlabel(t(language, "ui.months"), fontsize=FONT)
     ax.set_ylabel(t(language, "ui.value_short"), fontsize=FONT, color="#3a6ea5")
-    twin.set_ylabel(t(language, "ui.trust"), fontsize=FONT, color="#c98a12")
+    twin.set_ylabel(t(language, "ui.trust"), fontsize=FONT, color="#c98a12", labelpad=8)
     keys = [
         Line2D([], [], color="0.3", linewidth=2.2),
         Line2D([], [], color="0.3", linewidth=1.6, linestyle="--"),
@@ -272,10 +271,9 @@ def duel_chart(game: Any, language: str) -> Figure:
     fig.legend(
         keys,
         [t(language, "ui.you"), t(language, "ui.builtin")],
-        loc="upper center",
+        loc="outside upper center",
         ncol=2,
         fontsize=FONT - 2,
         frameon=False,
     )
-    fig.subplots_adjust(**TWIN_MARGINS)
     return fig

@@ -10,8 +10,10 @@ the difference is within the noise, and the trainer can run more.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import tomllib
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,12 @@ from sim.model import AllianceModel
 from sim.model.outcomes import OUTCOMES
 
 PRESETS = Path(__file__).parent / "dilemmas.toml"
+#: Paired runs a card's first comparison makes: enough that every direction a card's text
+#: claims lies outside the noise at the seeds the page uses (checked in tests/test_dashboard.py),
+#: few enough that the comparison takes a few seconds (about 25 ms a run, A and B side by side).
+COMPARISON_RUNS = 120
+#: Paired runs "run more" adds.
+MORE_RUNS = 120
 
 
 def _received(model: AllianceModel, who: int) -> float:
@@ -146,6 +154,22 @@ def run_option(dilemma: Dilemma, option: str, seeds: Iterable[int]) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
+#: Comparisons run in worker processes: A and B side by side, and the server's interpreter
+#: stays free to answer the page while a class's comparisons run.
+_POOL: ProcessPoolExecutor | None = None
+
+
+def run_options(dilemma: Dilemma, seeds: Iterable[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both options of a card on the same seeds (see :func:`run_option`), in worker processes."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+    seeds = list(seeds)
+    a = _POOL.submit(run_option, dilemma, "a", seeds)
+    b = _POOL.submit(run_option, dilemma, "b", seeds)
+    return a.result(), b.result()
+
+
 @dataclass(frozen=True)
 class Difference:
     """One outcome under A and B, the paired difference A − B and its 95% interval."""
@@ -194,7 +218,7 @@ def summarise(dilemma: Dilemma, a: pd.DataFrame, b: pd.DataFrame) -> dict[str, A
     }
 
 
-def compare(dilemma: Dilemma, runs: int = 40, seed: int = 0) -> dict[str, Any]:
+def compare(dilemma: Dilemma, runs: int = COMPARISON_RUNS, seed: int = 0) -> dict[str, Any]:
     """Run both options on seeds ``seed .. seed + runs - 1`` and summarise them."""
     seeds = range(seed, seed + runs)
     return summarise(dilemma, run_option(dilemma, "a", seeds), run_option(dilemma, "b", seeds))
@@ -205,6 +229,9 @@ def format_value(outcome: str, value: float) -> str:
     return FORMATS.get(outcome, "{:.0f}").format(value)
 
 
-def format_lifetime(months: float, horizon: int, more_than: str) -> str:
-    """A median lifetime in months, or ``more_than`` (e.g. "> {horizon} months") above the horizon."""
-    return more_than.format(horizon=horizon) if math.isnan(months) else f"{months:.0f}"
+def format_lifetime(months: float, horizon: int, more_than: str, in_months: str) -> str:
+    """A median lifetime with its unit (``in_months``, e.g. "{months} months"), or
+    ``more_than`` (e.g. "> {horizon} months") above the horizon."""
+    if math.isnan(months):
+        return more_than.format(horizon=horizon)
+    return in_months.format(months=f"{months:.0f}")

@@ -55,10 +55,13 @@ def describe(event: tuple[int, str, dict[str, Any]], language: str) -> str:
 def event_log(
     events: list[tuple[int, str, dict[str, Any]]],
     language: str,
-    limit: int = 12,
+    limit: int | None = None,
     interventions: bool = False,
 ) -> list[str]:
-    """The latest events, newest first; interventions are left out unless asked for
-    (a busy manager would otherwise crowd out what happens to the partners)."""
+    """The events, newest first (the latest ``limit`` of them, or all); interventions are
+    left out unless asked for (a busy manager would otherwise crowd out what happens to
+    the partners)."""
     shown = [e for e in events if interventions or e[1] != "intervention"]
-    return [describe(e, language) for e in reversed(shown[-limit:])]
+    if limit is not None:
+        shown = shown[-limit:]
+    return [describe(e, language) for e in reversed(shown)]

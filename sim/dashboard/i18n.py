@@ -67,3 +67,19 @@ def name(language: str, kind: str, raw: str) -> str:
     if kind == "partners" and generated and generated[1] in texts(language).get("sectors", {}):
         return f"{texts(language)['sectors'][generated[1]]} {generated[2]}"
     return raw
+
+
+#: Languages that write a decimal comma (0,39) and separate listed numbers with "; ".
+DECIMAL_COMMA = ("nl",)
+
+
+def number(language: str, formatted: str) -> str:
+    """A number already formatted with a decimal point, in the language's convention, so a
+    card's tables and its texts write decimals the same way."""
+    return formatted.replace(".", ",") if language in DECIMAL_COMMA else formatted
+
+
+def number_range(language: str, low: str, high: str) -> str:
+    """An interval of two formatted numbers: "[0.01, 0.10]" or, with decimal commas, "[0,01; 0,10]"."""
+    separator = "; " if language in DECIMAL_COMMA else ", "
+    return f"[{number(language, low)}{separator}{number(language, high)}]"

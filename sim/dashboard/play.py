@@ -63,7 +63,9 @@ class PlayedAlliance:
         self.builtin = AllianceModel(
             self.scenario, rng=self.seed, manager="independent", collect=False, **knobs
         )
-        self._manager.capacity_left = self.capacity
+        # Month 0 follows the rule of every later month (the model only sets capacity when
+        # the manager acts, at the end of a month; before that it would be the full capacity).
+        self._manager.capacity_left = self.usable_capacity()
         self._pulled_now: list[str] = []
         self._builtin_now: tuple[str, ...] = ()
         self._streak = dict.fromkeys(INTERVENTIONS, 0)
@@ -86,8 +88,12 @@ class PlayedAlliance:
 
     @property
     def backing(self) -> float:
-        """The manager's backing (for an independent manager, its acceptance by the partners)."""
-        return self._manager.mandate
+        """The manager's backing (for an independent manager, its acceptance by the partners).
+
+        An independent manager's backing is its legitimacy from the first month on (the
+        model's mandate only takes that value once the manager has acted)."""
+        manager = self._manager
+        return manager.legitimacy if manager.home is None else manager.mandate
 
     def usable_capacity(self) -> float:
         """This month's capacity: the full capacity scaled by backing (see the module's rules)."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import markdown
 import solara
 import solara.lab
 
@@ -59,7 +60,18 @@ CSS = """
 .pps-summary .figures { display: flex; gap: 1.5em; flex-wrap: wrap; }
 .pps-summary figure { margin: 0; max-width: 560px; }
 .pps-summary figure svg { width: 100%; height: auto; }
+/* a slider's label (with its value) on its own line above the slider, at any width */
+.pps-page .v-input__slider .v-input__slot { flex-wrap: wrap; }
+.pps-page .v-input__slider .v-input__slot > .v-label { flex: 1 0 100%; max-width: 100%; height: auto;
+  white-space: normal; margin: 0 0 2px 0 !important; line-height: 1.3; }
+.pps-page .v-input__slider .v-slider { min-width: 120px; flex: 1 0 100%; }
 """
+
+
+def markup(text: str) -> str:
+    """A page text's Markdown as HTML (python-markdown; solara.Markdown would ask a CDN for
+    KaTeX, which is not there offline and raised a script error)."""
+    return markdown.markdown(text)
 
 
 def tr(language: str, key: str, **values: Any) -> str:
@@ -230,30 +242,30 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
             classes=[f"design-name-{index}"],
         )
         solara.SliderFloat(
-            tr(language, "risk_allocation"),
+            f"{tr(language, 'risk_allocation')}: {design['risk_allocation']:.2f}",
             value=design["risk_allocation"],
             min=0.0,
             max=1.0,
             step=0.05,
             on_value=set_value("risk_allocation"),
-            thumb_label="always",
+            thumb_label=True,
         )
         solara.SliderInt(
-            tr(language, "contract_term"),
+            f"{tr(language, 'contract_term')}: {design['contract_term_years']}",
             value=design["contract_term_years"],
             min=10,
             max=40,
             on_value=set_value("contract_term_years"),
-            thumb_label="always",
+            thumb_label=True,
         )
         solara.SliderInt(
-            tr(language, "review_period"),
+            f"{tr(language, 'review_period')}: {design['agreement_length']}",
             value=design["agreement_length"],
             min=12,
             max=120,
             step=6,
             on_value=set_value("agreement_length"),
-            thumb_label="always",
+            thumb_label=True,
         )
         for key, choices in CHOICES.items():
             labels = {tr(language, f"choice.{c}"): c for c in choices}
@@ -265,13 +277,13 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
                 classes=[f"design-{key}-{index}"],
             )
         solara.SliderFloat(
-            tr(language, "termination_compensation"),
+            f"{tr(language, 'termination_compensation')}: {design['termination_compensation']:.2f}",
             value=design["termination_compensation"],
             min=0.0,
             max=1.0,
             step=0.05,
             on_value=set_value("termination_compensation"),
-            thumb_label="always",
+            thumb_label=True,
         )
         solara.Button(
             tr(language, "remove_design"),
@@ -375,7 +387,7 @@ def PpsDesigns(session: Any):
     running = stress_test.pending
     solara.Style(CSS)
     with solara.Column(classes=["pps-page"]):
-        solara.Markdown(tr(language, "intro"))
+        solara.HTML(unsafe_innerHTML=markup(tr(language, "intro")), classes=["pps-intro"])
         labels = {name(language, "scenarios", s): s for s in SCENARIOS}
         solara.Select(
             tr(language, "scenario"),
@@ -394,27 +406,28 @@ def PpsDesigns(session: Any):
             classes=["add-design"],
         )
         with solara.Card(tr(language, "futures_title")):
-            solara.Markdown(tr(language, "futures_help"))
+            solara.HTML(unsafe_innerHTML=markup(tr(language, "futures_help")), classes=["pps-help"])
             for key, (low, high) in FUTURE_LIMITS.items():
                 with solara.Div(classes=[f"future-{key}"]):
                     solara.SliderRangeFloat(
-                        tr(language, f"future.{key}"),
+                        f"{tr(language, f'future.{key}')}: "
+                        f"{futures.value[key][0]:.2f} – {futures.value[key][1]:.2f}",
                         # Solara types the value as a tuple; the widget's v_model is a JSON list
                         value=list(futures.value[key]),  # type: ignore[arg-type]
                         min=low,
                         max=high,
                         step=0.05,
                         on_value=set_future(key),
-                        thumb_label="always",
+                        thumb_label=True,
                     )
             with solara.Div(classes=["futures-count"]):
                 solara.SliderInt(
-                    tr(language, "futures_count"),
+                    f"{tr(language, 'futures_count')}: {samples.value}",
                     value=samples,
                     min=10,
                     max=400,
                     step=10,
-                    thumb_label="always",
+                    thumb_label=True,
                 )
         for problem in found:
             solara.Error(problem)
