@@ -14,7 +14,7 @@ colour per sector) so twenty partners do not become a grey blob.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -64,7 +64,9 @@ def groups(model: AllianceModel, language: str) -> tuple[list[str], list[str], n
     )
 
 
-def _figure(size: tuple[float, float] = SIZE, layout: str | None = None) -> tuple[Figure, Axes]:
+def _figure(
+    size: tuple[float, float] = SIZE, layout: Literal["constrained", "tight"] | None = None
+) -> tuple[Figure, Axes]:
     fig = Figure(figsize=size, dpi=DPI, layout=layout)
     ax = fig.subplots()
     ax.tick_params(labelsize=FONT)
