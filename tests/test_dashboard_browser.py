@@ -5,7 +5,8 @@ import time
 import pytest
 
 from sim.dashboard import charts
-from sim.dashboard.dilemmas import dilemmas
+from sim.dashboard.app import PAGES
+from sim.dashboard.dilemmas import COMPARISON_RUNS, MORE_RUNS, dilemmas
 from sim.dashboard.i18n import t
 from sim.dashboard.lessons import MOMENTS, lessons
 from tests.browser_support import (
@@ -181,6 +182,50 @@ def test_a_setting_changed_during_play_pauses_and_says_what_to_do(browser, dashb
     page.close()
 
 
+def drawn_month(page, chart: str = ".chart-value") -> int:
+    """The month a chart was drawn at (the chart's ``drawn-month-<n>`` class)."""
+    classes = page.locator(chart).get_attribute("class") or ""
+    return int(next(c for c in classes.split() if c.startswith("drawn-month-")).split("-")[-1])
+
+
+def test_pause_step_and_reset_draw_the_charts_at_the_month_they_stop_at(browser, dashboard_url):
+    page = open_page(browser, dashboard_url).page
+    page.locator(".speed-toggle button", has_text="8").click()
+    page.get_by_text("Snelheid: 8 maanden").wait_for(timeout=15_000)
+    for _ in range(2):  # each new Play, not only the first
+        page.click(".play-button")
+        wait_month(page, month(page) + 9)
+        page.click(".play-button")
+        settle(page)
+        for chart in (".chart-value", ".chart-power", ".chart-network", ".chart-satisfaction"):
+            assert drawn_month(page, chart) == month(page), (chart, status(page))
+    step(page)
+    settle(page, 600)
+    assert drawn_month(page) == month(page)
+    page.click(".reset-button")
+    settle(page)
+    assert month(page) == 0 and drawn_month(page) == 0
+    page.close()
+
+
+def test_a_seed_typed_during_play_is_kept_and_play_clears_the_note(browser, dashboard_url):
+    page = open_page(browser, dashboard_url).page
+    page.click(".play-button")
+    wait_month(page, 2)
+    seed = page.locator(".seed-input input")
+    seed.click()
+    seed.press("Control+a")
+    seed.type("9")
+    page.locator(".notice", has_text="Gepauzeerd").wait_for(timeout=15_000)
+    settle(page)
+    assert seed.input_value() == "9" and not playing(page) and month(page) == 0
+    page.click(".play-button")
+    wait_month(page, 1)
+    assert page.locator(".notice").count() == 0  # "press Play" is gone once Play is pressed
+    page.click(".play-button")
+    page.close()
+
+
 @pytest.mark.parametrize("speed", [4, 8])
 def test_the_labelled_speed_is_the_real_speed(browser, dashboard_url, speed):
     page = open_page(browser, dashboard_url).page
@@ -275,11 +320,16 @@ def test_each_dilemma_card_shows_both_sides_of_its_dilemma(browser, dashboard_ur
     for card in cards:
         page.locator(f".dilemma-{card.key} .compare-button").click()
     page.locator(".comparing").first.wait_for(timeout=10_000)  # the spinner's text while computing
-    # the page answers while the comparisons run in the background
+    # the page answers while the comparisons run in the background, on this tab and another
     page.locator(".language-toggle button", has_text="nl").click()
     page.get_by_text("Dubbele loyaliteit").wait_for(timeout=5_000)
     page.locator(".language-toggle button", has_text="en").click()
     page.get_by_text("Double loyalty").wait_for(timeout=5_000)
+    started = time.monotonic()
+    page.click(".tab-simulation")
+    page.wait_for_selector(".step-button", timeout=5_000)
+    assert time.monotonic() - started < 3.0, "switching tabs waited for the comparisons"
+    page.click(".tab-dilemmas")
     for card in cards:
         box = page.locator(f".dilemma-{card.key}")
         box.locator(".dilemma-result").wait_for(timeout=120_000)
@@ -291,11 +341,18 @@ def test_each_dilemma_card_shows_both_sides_of_its_dilemma(browser, dashboard_ur
             and t("en", f"dilemmas.{card.key}.a_costs") in text
         )
         assert "–" not in box.locator(".dilemma-result").inner_text().replace("A − B", "")
+    # the results (and a comparison still running) survive a visit to another tab
     more = page.locator(".dilemma-inclusion_versus_speed .more-button")
     more.click()
-    page.locator(".dilemma-inclusion_versus_speed", has_text="120 runs per option").wait_for(
-        timeout=120_000
-    )
+    page.click(".tab-play")
+    page.locator(".next-month").wait_for(timeout=15_000)
+    page.click(".tab-dilemmas")
+    page.locator(".dilemma-result").nth(len(cards) - 1).wait_for(timeout=10_000)
+    assert page.locator(".dilemma-result").count() == len(cards)
+    page.locator(
+        ".dilemma-inclusion_versus_speed",
+        has_text=f"{COMPARISON_RUNS + MORE_RUNS} runs per option",
+    ).wait_for(timeout=120_000)
     page.close()
 
 
@@ -348,9 +405,9 @@ def test_playing_the_manager_against_the_built_in_manager(browser, dashboard_url
 def test_the_page_loads_without_script_errors_or_missing_files(browser, dashboard_url):
     watched = open_page(browser, dashboard_url)
     page = watched.page
-    for tab in (".tab-dilemmas", ".tab-play", ".tab-simulation"):
-        page.click(tab)
-        settle(page, 800)
+    for spec in [*PAGES[1:], PAGES[0]]:  # every tab, and back to the first
+        page.click(f".tab-{spec.key}")
+        settle(page, 1500)
     assert watched.problems == [], watched.problems[:5]
     assert watched.outside == []
     page.close()

@@ -124,6 +124,7 @@ CSS = """
 /* the Simulation tab's left column, compact, so the sliders are within reach at 768 pixels */
 .sim-grid .v-card__title { font-size: 16px; padding: 6px 12px 0 12px; }
 .sim-grid .controls.v-card, .sim-grid .settings.v-card { padding: 6px 10px !important; }
+.controls .button-row .v-btn { padding: 4px 7px !important; min-width: 0 !important; }
 .sim-grid .lesson-presets .button-row { padding: 0 10px 6px 10px; margin: 0; }
 .sim-grid .settings .v-input { margin-top: 0; padding-top: 2px; }
 .sim-grid .settings .v-text-field__details, .sim-grid .settings .v-messages { display: none; }
@@ -504,6 +505,9 @@ def Settings(session: Session):
         value=session.seed.value,
         on_value=pick_seed,
         classes=["seed-input"],
+        # each keystroke commits: during play the first one pauses (and says so) instead of
+        # being overwritten by the playing page
+        continuous_update=True,
     )
     managers = {t(language, f"choices.{m}"): m for m in MANAGER_MODES}
 
@@ -634,12 +638,13 @@ def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
     with solara.Div(classes=["sim-grid"]):
         with solara.Div():
             Controls(run, model, session, resets)
-            LessonPresets(session)
             with solara.Card(classes=["settings"]):
                 Settings(session)
         with solara.Div():
             SimulationCharts(model, language)
         with solara.Div():
+            # the presets beside the charts, so the sliders fit the left column at 768 pixels
+            LessonPresets(session)
             LiveEventLog(model, language)
 
 
