@@ -30,10 +30,10 @@ def main(runs: int) -> None:
                 f"  {d.outcome:20s} A {format_value(d.outcome, d.a):>8s}  B {format_value(d.outcome, d.b):>8s}"
                 f"  A-B in [{d.low:.3g}, {d.high:.3g}] {mark}"
             )
-        more = "> {horizon}"
+        more, unit = "> {horizon}", "{months}"
         print(
-            f"  median lifetime      A {format_lifetime(result['median_a'], result['horizon'], more):>8s}"
-            f"  B {format_lifetime(result['median_b'], result['horizon'], more):>8s}"
+            f"  median lifetime      A {format_lifetime(result['median_a'], result['horizon'], more, unit):>8s}"
+            f"  B {format_lifetime(result['median_b'], result['horizon'], more, unit):>8s}"
         )
     print(f"\n{time.perf_counter() - start:.0f} s")
 

@@ -94,6 +94,7 @@ CSS = """
 .event-log .v-card__text, .event-log { font-size: 15px; }
 /* the whole history, scrolling within the column (the early shocks stay readable) */
 .event-log { max-height: calc(100vh - 150px); overflow-y: auto; }
+.sim-grid .event-log { max-height: 48vh; margin-bottom: 10px; }
 .event-line { margin-bottom: 4px; }
 .status { font-size: 17px; font-weight: 600; }
 .notice { font-size: 14px; }
@@ -643,9 +644,9 @@ def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
         with solara.Div():
             SimulationCharts(model, language)
         with solara.Div():
+            LiveEventLog(model, language)
             # the presets beside the charts, so the sliders fit the left column at 768 pixels
             LessonPresets(session)
-            LiveEventLog(model, language)
 
 
 # --- dilemmas --------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import solara
 import solara.lab
 
 from sim.config.scenario import available_scenarios
-from sim.dashboard.i18n import name, t
+from sim.dashboard.i18n import name, number, t
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 #: The partnerships to pick from: the PPS scenarios and any variant of them saved in
@@ -72,6 +72,11 @@ def markup(text: str) -> str:
     """A page text's Markdown as HTML (python-markdown; solara.Markdown would ask a CDN for
     KaTeX, which is not there offline and raised a script error)."""
     return markdown.markdown(text)
+
+
+def two_decimals(language: str, value: float) -> str:
+    """A slider's value in its label, with the language's decimal sign."""
+    return number(language, f"{value:.2f}")
 
 
 def tr(language: str, key: str, **values: Any) -> str:
@@ -242,7 +247,7 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
             classes=[f"design-name-{index}"],
         )
         solara.SliderFloat(
-            f"{tr(language, 'risk_allocation')}: {design['risk_allocation']:.2f}",
+            f"{tr(language, 'risk_allocation')}: {two_decimals(language, design['risk_allocation'])}",
             value=design["risk_allocation"],
             min=0.0,
             max=1.0,
@@ -277,7 +282,7 @@ def DesignCard(index: int, design: dict[str, Any], language: str, on_change, on_
                 classes=[f"design-{key}-{index}"],
             )
         solara.SliderFloat(
-            f"{tr(language, 'termination_compensation')}: {design['termination_compensation']:.2f}",
+            f"{tr(language, 'termination_compensation')}: {two_decimals(language, design['termination_compensation'])}",
             value=design["termination_compensation"],
             min=0.0,
             max=1.0,
@@ -411,7 +416,7 @@ def PpsDesigns(session: Any):
                 with solara.Div(classes=[f"future-{key}"]):
                     solara.SliderRangeFloat(
                         f"{tr(language, f'future.{key}')}: "
-                        f"{futures.value[key][0]:.2f} – {futures.value[key][1]:.2f}",
+                        f"{two_decimals(language, futures.value[key][0])} – {two_decimals(language, futures.value[key][1])}",
                         # Solara types the value as a tuple; the widget's v_model is a JSON list
                         value=list(futures.value[key]),  # type: ignore[arg-type]
                         min=low,
