@@ -468,12 +468,12 @@ def test_charts_leave_no_open_figures_behind():
 
 def test_chart_labels_stay_inside_the_picture_and_clear_of_each_other():
     """The axis labels of the two-axis charts are not clipped, and the right-hand label does
-    not touch its tick labels; a partner's name does not cover its circle."""
+    not touch its tick labels; a partner's name does not cover its circle nor leave the picture."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from sim.dashboard import charts
 
-    model = AllianceModel("regional_network", rng=3, n_partners=4)
+    model = AllianceModel("shared_service_centre", rng=36)
     for _ in range(40):
         model.step()
     game = PlayedAlliance("shared_service_centre", seed=36)
@@ -495,7 +495,9 @@ def test_chart_labels_stay_inside_the_picture_and_clear_of_each_other():
     ax = fig.axes[0]
     for text, dots in zip(ax.texts, ax.collections, strict=True):
         centre = ax.transData.transform(dots.get_offsets()[0])
-        assert not text.get_window_extent(renderer).contains(*centre), text.get_text()
+        extent = text.get_window_extent(renderer)
+        assert not extent.contains(*centre), text.get_text()
+        assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1, text.get_text()
 
 
 def test_the_event_log_keeps_every_event_of_a_long_run():

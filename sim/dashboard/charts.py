@@ -208,16 +208,16 @@ def network_chart(model: AllianceModel, language: str) -> Figure:
         ax.scatter(x[i], y[i], s=size, color=colour, edgecolor="white", zorder=2)
         if n <= PER_PARTNER:
             label = labels[i] if p.active[i] else f"{labels[i]} ({t(language, 'ui.left')})"
-            # outside the circle, clear of the node: its radius (sqrt(size) / 2 points) plus
-            # a gap, and anchored on the side facing away from the centre
-            away = np.sqrt(size) / 2 + 6
+            # above the node (below it in the lower half), clear of it by its radius
+            # (sqrt(size) / 2 points) plus a gap, centred so it stays inside the picture
+            away = (np.sqrt(size) / 2 + 4) * (1 if y[i] >= -0.3 else -1)
             ax.annotate(
                 label,
                 (x[i], y[i]),
-                xytext=(away * x[i], away * y[i]),
+                xytext=(0, away),
                 textcoords="offset points",
-                ha="left" if x[i] > 0.3 else "right" if x[i] < -0.3 else "center",
-                va="bottom" if y[i] > 0.3 else "top" if y[i] < -0.3 else "center",
+                ha="center",
+                va="bottom" if away > 0 else "top",
                 fontsize=FONT - 1,
             )
     ax.set_xlim(-1.9, 1.9)
