@@ -290,6 +290,8 @@ def test_every_control_is_usable_on_a_projector_and_a_wall_screen(
     chart_width = page.locator(".chart-value img").bounding_box()["width"]
     text_px = charts.FONT * charts.DPI / 72 * chart_width / (charts.SIZE[0] * charts.DPI)
     assert text_px >= (11.5 if width < 1200 else 18), f"chart text {text_px:.1f} px high"
+    turbulence = page.locator(".knob-turbulence").bounding_box()
+    assert turbulence["y"] + turbulence["height"] <= height, "the lesson's slider is below the fold"
     page.click(".tab-play")
     page.locator(".lever-build_trust").wait_for(timeout=30_000)
     settle(page)  # the tab's slide-in animation
@@ -300,6 +302,19 @@ def test_every_control_is_usable_on_a_projector_and_a_wall_screen(
         ".game-scenario-select .v-select__selection",
     ):
         problems += visible_and_unclipped(page, selector)
+    # the game's charts are as readable as the Simulation tab's, and its history table is
+    # not run over by the event log
+    for chart in (".game-duel img", ".game-network img"):
+        game_width = page.locator(chart).bounding_box()["width"]
+        game_px = charts.FONT * charts.DPI / 72 * game_width / (charts.SIZE[0] * charts.DPI)
+        assert game_px >= (11.5 if width < 1200 else 18), f"{chart}: text {game_px:.1f} px high"
+    history = page.locator(".game-history").bounding_box()
+    log = page.locator(".event-log").bounding_box()
+    apart = (
+        history["x"] + history["width"] <= log["x"] + 1
+        or log["y"] >= history["y"] + history["height"] - 1
+    )
+    assert apart and history["x"] + history["width"] <= width, (history, log)
     page.click(".tab-dilemmas")
     page.locator(".dilemma-card").first.wait_for(timeout=30_000)
     settle(page)

@@ -1026,9 +1026,11 @@ def Page():
     language = session.language.value
     solara.Style(CSS)
     solara.Title(t(language, "ui.title"))
-    PlayLoop(run)
-    for dilemma in dilemmas():
-        DilemmaWork(dilemma)
+    # the session's background work, above the tabs (renders nothing: kept out of the layout)
+    with solara.Div(style={"display": "none"}):
+        PlayLoop(run)
+        for dilemma in dilemmas():
+            DilemmaWork(dilemma)
     with solara.AppBar():
         solara.AppBarTitle(f"{t(language, 'ui.title')} · {t(language, 'ui.subtitle')}")
         solara.ToggleButtonsSingle(
