@@ -412,7 +412,8 @@ def test_playing_the_manager_against_the_built_in_manager(browser, dashboard_url
     )
     page.locator(".game-history", has_text="Vertrouwen opbouwen").wait_for(timeout=15_000)
     assert "hendels ingebouwde manager" in page.locator(".game-history").inner_text()
-    assert "0.60" in page.locator(".lever-build_trust").inner_text()  # worn: twice the cost
+    # worn: twice the cost (written with a decimal comma on the Dutch page)
+    assert "0,60" in page.locator(".lever-build_trust").inner_text()
     assert watched.problems == [], watched.problems[:5]
     page.close()
 

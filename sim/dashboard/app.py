@@ -453,10 +453,11 @@ def KnobSlider(
     step: float,
     on_commit: Callable[[str, float], None],
     integer: bool = False,
+    language: str = "en",
 ):
     """A label with the value above a slider; the value is committed when the slider is
     released (or moved with the keyboard), not on every pixel of a drag."""
-    shown = f"{value:.0f}" if integer else f"{value:.2f}"
+    shown = f"{value:.0f}" if integer else number(language, f"{value:.2f}")
     solara.HTML(unsafe_innerHTML=f"{html.escape(label)}: <b>{shown}</b>", classes=["knob-label"])
     slider = solara.v.Slider(
         v_model=value,
@@ -528,7 +529,14 @@ def Settings(session: Session):
             continue
         spec = KNOBS[knob]
         KnobSlider(
-            t(language, f"knobs.{knob}"), knob, values[knob], spec.low, spec.high, 0.05, commit
+            t(language, f"knobs.{knob}"),
+            knob,
+            values[knob],
+            spec.low,
+            spec.high,
+            0.05,
+            commit,
+            language=language,
         )
     if load_scenario(scenario).generated:
         KnobSlider(
@@ -814,10 +822,10 @@ def history_rows(game: PlayedAlliance, language: str, limit: int = 12) -> list[l
             str(m.month),
             html.escape(levers(m.yours)),
             html.escape(levers(m.builtin)),
-            f"{m.value_yours:.1f}",
-            f"{m.value_builtin:.1f}",
-            f"{m.trust_yours:.2f}",
-            f"{m.trust_builtin:.2f}",
+            number(language, f"{m.value_yours:.1f}"),
+            number(language, f"{m.value_builtin:.1f}"),
+            number(language, f"{m.trust_yours:.2f}"),
+            number(language, f"{m.trust_builtin:.2f}"),
         ]
         for m in reversed(game.history[-limit:])
     ]
@@ -884,11 +892,11 @@ def PlayTheManager(session: Session):
                     t(
                         language,
                         "ui.play_rules",
-                        capacity=game.capacity,
-                        floor=model.params["unbacked_capacity"],
-                        backing=game.backing,
-                        usable=game.usable_capacity(),
-                        left=game.capacity_left,
+                        capacity=number(language, f"{game.capacity:.1f}"),
+                        floor=f"{model.params['unbacked_capacity']:.0%}",
+                        backing=number(language, f"{game.backing:.2f}"),
+                        usable=number(language, f"{game.usable_capacity():.2f}"),
+                        left=number(language, f"{game.capacity_left:.2f}"),
                     ),
                     classes=["capacity-rules"],
                     style={"display": "block", "font-size": "14px"},
@@ -896,7 +904,8 @@ def PlayTheManager(session: Session):
                 with solara.Div(classes=["lever-buttons"]):
                     for lever in INTERVENTIONS:
                         solara.Button(
-                            f"{t(language, f'levers.{lever}')} ({game.cost(lever):.2f})",
+                            f"{t(language, f'levers.{lever}')} "
+                            f"({number(language, f'{game.cost(lever):.2f}')})",
                             on_click=lambda lever=lever: choose(lever),
                             disabled=not game.can_choose(lever),
                             classes=[f"lever-{lever}"],
@@ -932,8 +941,8 @@ def PlayTheManager(session: Session):
                         ],
                         [
                             html.escape(t(language, "outcomes.mean_trust")),
-                            f"{so_far['you']['mean_trust']:.2f}",
-                            f"{so_far['builtin']['mean_trust']:.2f}",
+                            number(language, f"{so_far['you']['mean_trust']:.2f}"),
+                            number(language, f"{so_far['builtin']['mean_trust']:.2f}"),
                         ],
                         [
                             html.escape(t(language, "outcomes.exits")),
