@@ -3,7 +3,7 @@
     .venv/bin/python docs/screenshots.py        (needs Debian's chromium)
 
 The Simulation tab shows the lesson preset "a crisis shifts power" played to month 24;
-the Dilemmas tab the double-loyalty card compared over 40 runs; the manager game two
+the Dilemmas tab the double-loyalty card compared over 120 runs; the manager game two
 months in, with one lever pulled.
 """
 
