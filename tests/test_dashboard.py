@@ -508,6 +508,39 @@ def test_the_event_log_keeps_every_event_of_a_long_run():
     assert len(event_log(model.events, "en")) == len(shown)
 
 
+def test_a_stopped_server_leaves_no_comparison_workers_behind():
+    """The dilemma cards' worker processes end when the process that started them is killed."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    code = (
+        "import multiprocessing, time\n"
+        "from sim.dashboard.dilemmas import dilemmas, run_options\n"
+        "run_options(dilemmas()[0], range(1))\n"
+        "print(*[c.pid for c in multiprocessing.active_children()], flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    server = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).parent.parent,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    workers = [int(pid) for pid in server.stdout.readline().split()]
+    assert len(workers) >= 2
+    os.kill(server.pid, signal.SIGKILL)
+    server.wait()
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
 def test_pressing_play_clears_the_note_and_a_pause_redraws_the_charts_at_once():
     run = Run()
     run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)

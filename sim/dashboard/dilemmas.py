@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
+import threading
+import time
 import tomllib
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -159,11 +162,28 @@ def run_option(dilemma: Dilemma, option: str, seeds: Iterable[int]) -> pd.DataFr
 _POOL: ProcessPoolExecutor | None = None
 
 
+def _leave_with(parent: int) -> None:
+    """A worker's watch: end the worker when the server that started it has gone (a
+    stopped server must not leave workers behind holding memory)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def run_options(dilemma: Dilemma, seeds: Iterable[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both options of a card on the same seeds (see :func:`run_option`), in worker processes."""
     global _POOL
     if _POOL is None:
-        _POOL = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"))
+        _POOL = ProcessPoolExecutor(
+            max_workers=2,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_leave_with,
+            initargs=(os.getpid(),),
+        )
     seeds = list(seeds)
     a = _POOL.submit(run_option, dilemma, "a", seeds)
     b = _POOL.submit(run_option, dilemma, "b", seeds)
