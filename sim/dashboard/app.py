@@ -13,8 +13,14 @@ Play is one asyncio task per session (``PlayLoop``): it steps the model on a
 schedule of ``1 / speed`` seconds, so the labelled speed is the real speed, and it
 stops when the play state turns off, the speed changes or the session ends (the task
 is cancelled with its component). Charts are redrawn at most every
-:data:`DRAW_INTERVAL` seconds while playing; the month counter and the event log
-follow every month. A change of a setting during play pauses it and says so.
+:data:`DRAW_INTERVAL` seconds while playing, and at once on Play, Pause, Step and Reset;
+the month counter and the event log follow every month. A change of a setting during
+play pauses it and says so.
+
+The dilemma cards' runs live in the session above the tabs (:data:`DILEMMA_RUNS`), and
+each card's comparison is a task of a component mounted above the tabs
+(:func:`DilemmaWork`) that runs the model in worker processes: a comparison goes on, and
+its results stay, while another tab is open.
 """
 
 from __future__ import annotations
