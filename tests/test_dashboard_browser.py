@@ -320,6 +320,16 @@ def test_every_control_is_usable_on_a_projector_and_a_wall_screen(
     settle(page)
     for selector in (".dilemma-card", ".compare-button", ".try-a", ".try-b"):
         problems += visible_and_unclipped(page, selector)
+    # the PPS tab: each slider has a width, with its label (and value) on a line above it
+    page.click(".tab-pps")
+    page.locator(".pps-page .v-input__slider").first.wait_for(timeout=30_000)
+    settle(page)
+    sliders = page.locator(".pps-page .v-input__slider")
+    for i in range(sliders.count()):
+        label = sliders.nth(i).locator(".v-label").bounding_box()
+        track = sliders.nth(i).locator(".v-slider").bounding_box()
+        assert track["width"] >= 100 and label["y"] + label["height"] <= track["y"] + 1, i
+        assert any(c.isdigit() for c in sliders.nth(i).locator(".v-label").inner_text()), i
     assert problems == [], "\n".join(problems)
     assert watched.problems == [], watched.problems[:5]
     page.screenshot(path=str(PROJECT / "results" / f"dashboard_{width}_{language}.png")) if (
