@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.config.knobs import KNOBS, resolve_knobs
-from sim.config.relevance import inert_knobs
+from sim.config.relevance import CONDITIONS, inert_knobs
 from sim.config.scenario import load_scenario
 from sim.sweeps.experiment import Experiment, Factor
 
@@ -123,7 +123,7 @@ def _interventions_label(value: Any) -> Any:
 def _without_inert_cells(experiment: Experiment, frame: pd.DataFrame) -> pd.DataFrame:
     """Blank each factor that cannot act in a row, then keep one row per distinct cell."""
     names = [f.name for f in experiment.factors]
-    candidates = [n for n in names if n in ("manager_position", "interventions")]
+    candidates = [n for n in names if n in CONDITIONS]
     if not candidates:
         return frame
     scenarios = {s: load_scenario(s).knobs for s in experiment.scenarios}
