@@ -259,8 +259,8 @@ def compare(
 
     ``runs`` holds one row per run with ``policy``, ``future`` (and ``replication``) and the
     measure's column. The mean and 95% interval are those of
-    :func:`sim.analysis.statistics.paired_differences` (run by run on the same future and seed,
-    BCa bootstrap), the very function behind the report's ``paired_differences.csv``; the
+    :func:`sim.analysis.statistics.paired_differences` (one difference per future,
+    each side's replications in that future averaged first; BCa bootstrap), the very function behind the report's ``paired_differences.csv``; the
     futures needed come from the differences of the per-future means.
     """
     two = runs[runs["policy"].isin([best, other])]

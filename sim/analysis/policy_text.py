@@ -110,8 +110,8 @@ TEXT: dict[str, dict[str, Any]] = {
         "gloss_interval": "95% interval: in the table, the futures are resampled 1,000 times "
         "with replacement (bootstrap), the same futures for every design; 95% of "
         "the recomputed figures lie in this range. The interval of a difference "
-        "between two designs is that of their paired differences (run by run on "
-        "the same future and seed; BCa bootstrap), the same interval as in the "
+        "between two designs is that of their paired differences (one per future, "
+        "each design's runs in that future averaged first; BCa bootstrap), the same interval as in the "
         "researcher's report (paired_differences.csv).",
         "gloss_best": "Best in: in how many of those resamples the design has the best mean.",
         "gloss_pp": "pp: percentage points, the difference between two shares (16% against 12% "
@@ -299,7 +299,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "teruglegging opnieuw getrokken (bootstrap), dezelfde toekomsten voor elk "
         "ontwerp; 95% van de herberekende cijfers ligt in dit bereik. Het interval "
         "van een verschil tussen twee ontwerpen is dat van hun gepaarde verschillen "
-        "(run voor run op dezelfde toekomst en seed; BCa-bootstrap), hetzelfde "
+        "(één per toekomst, de runs van elk ontwerp in die toekomst eerst gemiddeld; BCa-bootstrap), hetzelfde "
         "interval als in het rapport voor onderzoekers (paired_differences.csv).",
         "gloss_best": "Beste in: in hoeveel van die steekproeven het ontwerp het beste gemiddelde "
         "heeft.",
