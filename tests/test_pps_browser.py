@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser_support import ARGS, CHROMIUM, PROJECT, dashboard_server, require_chromium
+
 pytestmark = pytest.mark.browser
 
-PROJECT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FLOW = (  # language, the designs' names, words of the table and of a verdict
     ("nl", ("Tolweg Alfa", "Beschikbaar Beta"), "Maximale spijt", "gemiddeld"),
     ("en", ("Toll road Alpha", "Available Beta"), "Maximum regret", "on average"),
@@ -26,38 +20,10 @@ FLOW = (  # language, the designs' names, words of the table and of a verdict
 
 
 @pytest.fixture(scope="module")
-def dashboard_url():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "run_experiment.py", "dashboard", "--port", str(port)],
-        cwd=PROJECT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail(
-            "the dashboard did not start: " + server.stdout.read().decode(errors="replace")[-2000:]
-        )
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
+def dashboard_url(tmp_path_factory):
+    require_chromium()
+    with dashboard_server(tmp_path_factory.mktemp("server") / "server.log") as (url, _server):
+        yield url
 
 
 @pytest.fixture(scope="module")
