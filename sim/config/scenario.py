@@ -182,7 +182,14 @@ def load_builtin_scenario(name: str) -> Scenario:
 
 def available_scenarios() -> list[str]:
     """Names of the scenarios shipped in ``scenarios/``."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+    return list(_listing(SCENARIO_DIR.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _listing(_modified: int) -> tuple[str, ...]:
+    """The folder's scenario names, read again only when the folder changed (a file added,
+    renamed or removed): every model built by name asks, so the listing is kept."""
+    return tuple(sorted(p.stem for p in SCENARIO_DIR.glob("*.toml")))
 
 
 def load_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> Scenario:
@@ -192,7 +199,12 @@ def load_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> 
         ConfigError: naming the file and the key, for any invalid content; a file that is not
             a regular file of at most a megabyte (a device, a FIFO) is refused unread.
     """
-    return _load_cached(scenario_path(name_or_path, relative_to).resolve())
+    path = scenario_path(name_or_path, relative_to)
+    # A built-in name's file sits in the (already resolved) scenario folder: no need to ask
+    # the file system where it really is, unless the file itself is a link.
+    return _load_cached(
+        path if path.parent == SCENARIO_DIR and not path.is_symlink() else path.resolve()
+    )
 
 
 @lru_cache(maxsize=64)

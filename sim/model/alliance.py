@@ -13,7 +13,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from sim.model.compiled import compiled
 
+
+@compiled
 def build_relational_capital(
     capital: float, cooperation: float, conflict_level: float, growth: float, decay: float
 ) -> float:

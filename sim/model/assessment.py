@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.compiled import compiled
 
+
+@compiled
 def satisfaction(
     payoff: np.ndarray, aspiration: np.ndarray, outside: np.ndarray, scale: float
 ) -> np.ndarray:
@@ -22,6 +25,7 @@ def satisfaction(
     return 1.0 / (1.0 + np.exp(np.minimum(z, 50.0)))
 
 
+@compiled
 def update_aspiration(
     aspiration: np.ndarray, payoff: np.ndarray, outside: np.ndarray, rate: np.ndarray | float
 ) -> np.ndarray:
@@ -29,6 +33,7 @@ def update_aspiration(
     return np.maximum(aspiration + rate * (payoff - aspiration), outside)
 
 
+@compiled
 def accumulate_disappointment(
     record: np.ndarray, payoff: np.ndarray, outside: np.ndarray, memory: float
 ) -> np.ndarray:

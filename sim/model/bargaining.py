@@ -17,6 +17,8 @@ import math
 
 import numpy as np
 
+from sim.model.compiled import compiled
+
 
 def effective_power(power: np.ndarray, salience: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Each active partner's share of power when bases are weighted by their current salience."""
@@ -141,6 +143,7 @@ def mediated_agenda(
     return best
 
 
+@compiled
 def mission_value(fit: np.ndarray, value: float, n_active: float, weight: float) -> np.ndarray:
     """What the joint effort is worth to each partner beyond money: its goals served.
 

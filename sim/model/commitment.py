@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.compiled import compiled
 
+
+@compiled
 def contribution_intent(
     trust_in_others: np.ndarray,
     satisfaction: np.ndarray,
@@ -38,6 +41,7 @@ def contribution_intent(
     return np.minimum(np.maximum(intent, 0.0), 1.0)
 
 
+@compiled
 def resentment(weights: np.ndarray, active: np.ndarray, rate: float) -> np.ndarray:
     """Effort each partner withholds because another dominates the table.
 
@@ -51,11 +55,13 @@ def resentment(weights: np.ndarray, active: np.ndarray, rate: float) -> np.ndarr
     return rate * (1.0 - weights / top) * active
 
 
+@compiled
 def enforced_contribution(intent: np.ndarray, formalisation: float, floor: float) -> np.ndarray:
     """The contribution after contracts: monitoring lifts shirkers to ``formalisation x floor``."""
     return np.maximum(intent, formalisation * floor)
 
 
+@compiled
 def opportunism(contribution: np.ndarray, active: np.ndarray, floor: float) -> float:
     """How far partners' actual contributions fall short of the contracted effort, on average
     (0 = nobody free-rides). Contracts and monitoring lower it by lifting the floor."""

@@ -29,13 +29,10 @@ from sim.config.configuration import Configuration, configure
 from sim.config.knobs import KNOBS
 from sim.config.scenario import Scenario
 from sim.model.agents import AllianceManager, Organisation
-from sim.model.alliance import Agreement, Alliance, build_relational_capital
+from sim.model.alliance import Agreement, Alliance
 from sim.model.assessment import (
-    accumulate_disappointment,
     exit_thresholds,
     leavers,
-    satisfaction,
-    update_aspiration,
 )
 from sim.model.bargaining import (
     bargaining_weights,
@@ -48,35 +45,21 @@ from sim.model.bargaining import (
     settle_chance,
     split_the_difference,
 )
-from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
+from sim.model.commitment import contribution_intent, enforced_contribution, resentment
 from sim.model.environment import Environment
 from sim.model.interventions import Observation
+from sim.model.month import live_month, net_value, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
 from sim.model.risk import (
     demand_risk_weights,
-    distribute,
     performance_risk_weights,
-    public_gap_costs,
 )
 from sim.model.trust import (
-    erode_trust,
-    improved,
-    kept_promise,
-    observed_cooperation,
-    repair_rates,
     trust_in_others,
-    update_trust,
 )
 from sim.model.value import (
-    conflict,
-    context_fit,
-    coordination_cost,
-    demand_effect,
-    gross_value,
-    potential_value,
-    resource_bundle,
     variety,
 )
 
@@ -210,6 +193,25 @@ class AllianceModel(mesa.Model):
         self._opportunism = 0.0
         self._previous_trust = self.mean_trust
         self._lowest_threshold = float(self.partners.exit_threshold.min())
+        # What stays fixed for a run, or for as long as an agreement or the membership stands,
+        # is worked out once: the learning rates of trust as used, the public side's part of
+        # each risk under the current agreement, the partners' variety of views.
+        self._trust_up = np.minimum(self.partners.trust_build_rate, 1.0)[:, None]
+        self._trust_down = np.minimum(self.partners.trust_break_rate, 1.0)[:, None]
+        self._public_risk: tuple[Agreement | None, float, float] = (None, 0.0, 0.0)
+        self._variety: tuple[np.ndarray | None, float, float] = (None, 0.0, 0.0)
+        self._rules = rules_of(p)
+        #: Stand-ins passed to the compiled month before the first agreement (it ignores them).
+        self._no_agreement = Agreement(
+            self.environment.context.copy(),
+            np.zeros(n),
+            np.zeros(n),
+            0,
+            0.0,
+            np.zeros(n),
+            np.zeros(n),
+        )
+        self._no_draws = np.zeros((n, n))
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
             self.datacollector.collect(self)
@@ -268,10 +270,9 @@ class AllianceModel(mesa.Model):
         self._weights = self._bargaining_weights()
         if self.alliance.renegotiation_called or month >= self.alliance.next_negotiation:
             self._negotiate(month, outside)
-        self._commit()
-        self._execute()
+        self._live(outside)
         self.totals["deadlock_months"] += self.alliance.in_deadlock
-        self._assess(month, outside)
+        self._judge(month, outside)
         self.duration = month
         if self.running and self.manager is not None:
             self.manager.perceive(
@@ -393,7 +394,7 @@ class AllianceModel(mesa.Model):
             )
         fit = goal_fit(agenda, p.ideals, p.salience, params["misfit_scale"])
         contribution = self._contributions(fit)
-        expected, _ = self._net_value(contribution, agenda, joint_map)
+        expected = self._expected_value(contribution, agenda, joint_map)
         n_active = p.n_active
         perceived = expected * (1.0 + params["expectation_noise"] * estimates)
         costs = params["contribution_cost"] * contribution * p.capacity
@@ -464,55 +465,49 @@ class AllianceModel(mesa.Model):
             * p.active
         )
 
-    def _net_value(
-        self,
-        contribution: np.ndarray,
-        agenda: np.ndarray,
-        context: np.ndarray,
-        record: bool = False,
-    ) -> tuple[float, float]:
-        """Value a month of these contributions creates under this agenda in ``context``: the
-        realised value and the part before the market's demand effect. Execution uses the true
-        context and ``record``s the month's fit, conflict, potential and coordination cost; a
-        negotiation's expectation uses the partners' joint map and records nothing."""
-        p, a, params = self.partners, self.alliance, self.params
-        act = p.active
-        n_active = p.n_active
-        fit = context_fit(agenda, context, params["fit_bandwidth"])
-        friction = conflict(p.goal_distance, p.trust, act, n_active)
-        bundle = resource_bundle(
-            contribution * p.capacity, p.resource_profile, params["complementarity"]
-        )
-        potential = potential_value(
-            bundle,
-            variety(p.goal_distance, act, n_active),
-            params["productivity"],
-            params["diversity_gain"],
-        )
-        gross = gross_value(
-            potential,
-            fit,
+    def _expected_value(
+        self, contribution: np.ndarray, agenda: np.ndarray, joint_map: np.ndarray
+    ) -> float:
+        """The value a month under this deal would create as the partners see it: their joint
+        map of where value lies and the market as they know it (see :func:`net_value`)."""
+        p, a = self.partners, self.alliance
+        return net_value(
+            self._rules,
+            contribution,
+            agenda,
+            joint_map,
+            self.environment.market,
+            p.trust,
+            p.active,
+            p.n_active,
+            p.capacity,
+            p.resource_profile,
+            p.goal_distance,
+            self._variety_now(),
             a.relational_capital,
             a.formalisation,
-            params["relational_gain"],
-            params["innovation_loss"],
-        )
-        coordination = coordination_cost(
-            int(n_active),
-            friction,
-            params["coordination_cost"],
-            a.formalisation,
-            params["conflict_weight"],
-            params["monitoring_cost"],
             self._brokerage(),
-        )
-        if record:
-            self.context_fit, self.conflict = fit, friction
-            self.potential, self.coordination = potential, coordination
-        base = gross - coordination - (self.manager.fee if self.manager is not None else 0.0)
-        # What demand really is includes the forecast error nobody knew when the deal was made.
-        demand = self.environment.market + (self.demand_error if record else 0.0)
-        return base + demand_effect(gross, demand, params["demand_sensitivity"]), base
+            self.manager.fee if self.manager is not None else 0.0,
+        )[0]
+
+    def _variety_now(self) -> float:
+        """The partners' variety of views, recomputed only when goals or membership changed."""
+        p = self.partners
+        distance, n_active, level = self._variety
+        if distance is not p.goal_distance or n_active != p.n_active:
+            level = variety(p.goal_distance, p.active, p.n_active)
+            self._variety = (p.goal_distance, p.n_active, level)
+        return level
+
+    def _public_risk_shares(self, agreement: Agreement) -> tuple[float, float]:
+        """The public partners' part of the performance and of the demand gap under ``agreement``."""
+        if self._public_risk[0] is not agreement:
+            self._public_risk = (
+                agreement,
+                float(agreement.performance_risk[self._public].sum()),
+                float(agreement.demand_risk[self._public].sum()),
+            )
+        return self._public_risk[1], self._public_risk[2]
 
     def _brokerage(self) -> float:
         """Share of the cost of many partners an independent manager saves as the network's hub
@@ -522,89 +517,94 @@ class AllianceModel(mesa.Model):
             return 0.0
         return self.params["hub_efficiency"] * (0.5 + 0.5 * self.manager.legitimacy)
 
-    def _commit(self) -> None:
-        p = self.partners
-        self._previous_contribution = p.contribution
-        p.contribution = (
-            self._contributions(self._goal_fit) if self.alliance.formed else np.zeros(len(p))
-        )
-
-    def _execute(self) -> None:
-        p, agreement, params = self.partners, self.alliance.agreement, self.params
+    def _live(self, outside: np.ndarray) -> None:
+        """Commitment, execution and assessment of the month: one compiled call (see
+        :mod:`sim.model.month`), then the records kept here."""
+        p, a, manager = self.partners, self.alliance, self.manager
+        agreement = a.agreement
+        formed = agreement is not None
         if agreement is None:
-            self.value = 0.0
-            p.received = np.zeros(len(p))
-            self._mission = np.zeros(len(p))
-        else:
-            self.value, base = self._net_value(
-                p.contribution, agreement.agenda, self.environment.context, record=True
-            )
-            loss = 0.0
-            if self._renegotiated:  # the transaction cost of reopening the deal
-                loss = params["renegotiation_cost"] * max(self.value, 0.0)
-                self.value -= loss
-                base -= loss
-                self._renegotiated = False
-            p.received = distribute(
-                agreement.shares,
-                agreement.expected_value,
-                base,
-                self.value,
-                agreement.performance_risk,
-                agreement.demand_risk,
-            )
-            gap, renegotiation = public_gap_costs(
-                agreement.performance_risk,
-                agreement.demand_risk,
-                self._public,
-                agreement.expected_value,
-                base,
-                self.value,
-                loss,
-            )
-            self.public_costs["gap"] += gap
-            self.public_costs["renegotiation"] += renegotiation
-            self._mission = (
-                mission_value(self._goal_fit, self.value, p.n_active, params["mission_weight"])
-                * p.active
-            )
+            agreement = self._no_agreement
+        public_performance, public_demand = self._public_risk_shares(agreement)
+        home, partisanship = -1, 0.0  # a partisan manager's home organisation and its pull
+        if manager is not None and manager.home is not None and manager.partisanship > 0:
+            home, partisanship = manager.home, manager.partisanship
+        month = live_month(
+            self._rules,
+            formed,
+            p.trust,
+            p.active,
+            p.n_active,
+            p.intent,
+            p.contribution,
+            p.satisfaction,
+            p.aspiration,
+            p.disappointment,
+            p.capacity,
+            p.resource_profile,
+            p.goal_distance,
+            p.temptation,
+            p.aspiration_rate,
+            p.trust_build_rate,
+            self._trust_up,
+            self._trust_down,
+            p.cum_received,
+            p.cum_payoff,
+            p.cum_outside,
+            p.cum_mission,
+            self._weights,
+            self._goal_fit,
+            outside,
+            self.environment.context,
+            # What demand really is includes the forecast error nobody knew when the deal was made.
+            self.environment.market + self.demand_error,
+            self.streams.observation.standard_normal(p.trust.shape) if formed else self._no_draws,
+            agreement.agenda,
+            agreement.shares,
+            agreement.effort,
+            agreement.expected_value,
+            agreement.performance_risk,
+            agreement.demand_risk,
+            public_performance,
+            public_demand,
+            self._renegotiated,
+            a.relational_capital,
+            a.formalisation,
+            a.visibility,
+            self._variety_now(),
+            self._brokerage(),
+            manager.fee if manager is not None else 0.0,
+            home,
+            partisanship,
+        )
+        self._previous_contribution = p.contribution
+        p.intent, p.contribution = month.intent, month.contribution
+        p.received, p.payoff, self._mission = month.received, month.payoff, month.mission
+        p.satisfaction, p.aspiration = month.satisfaction, month.aspiration
+        p.disappointment, p.trust = month.disappointment, month.trust
+        self.value = month.value
+        self.total_value += month.value
+        a.visibility = 0.0
+        if formed:
+            self._renegotiated = False
+            self.context_fit, self.conflict = month.context_fit, month.conflict
+            self.potential, self.coordination = month.potential, month.coordination
+            self.public_costs["gap"] += month.public_gap
+            self.public_costs["renegotiation"] += month.public_renegotiation
+            a.relational_capital = month.relational_capital
+            self._opportunism = month.opportunism
             t = self.totals
             t["months_formed"] += 1
-            t["potential"] += self.potential
-            t["coordination"] += self.coordination
-            t["mission"] += float(self._mission.sum())
-            t["context_fit"] += self.context_fit
-        p.payoff = (
-            p.received + self._mission - params["contribution_cost"] * p.contribution * p.capacity
-        )
-        self.total_value += self.value
+            t["potential"] += month.potential
+            t["coordination"] += month.coordination
+            t["mission"] += float(month.mission.sum())
+            t["context_fit"] += month.context_fit
+            t["opportunism"] += month.opportunism
 
-    def _assess(self, month: int, outside: np.ndarray) -> None:
+    def _judge(self, month: int, outside: np.ndarray) -> None:
+        """Voice and exit: who has had enough leaves, who is close calls for renegotiation; an
+        alliance that could not be founded is given up."""
         p, a, params = self.partners, self.alliance, self.params
-        act = p.active
-        p.satisfaction = satisfaction(p.payoff, p.aspiration, outside, params["satisfaction_scale"])
-        p.aspiration = update_aspiration(p.aspiration, p.payoff, outside, p.aspiration_rate)
-        p.cum_received += p.received
-        p.cum_payoff += p.payoff * act
-        p.cum_outside += outside * act
-        p.cum_mission += self._mission
-        if a.formed:
-            p.disappointment = accumulate_disappointment(
-                p.disappointment, p.payoff, outside, params["disappointment_memory"]
-            )
-            self._update_trust()
-            cooperation = float(p.contribution.sum() / p.n_active)
-            a.relational_capital = build_relational_capital(
-                a.relational_capital,
-                cooperation,
-                self.conflict,
-                params["capital_growth"],
-                params["capital_decay"],
-            )
-            self._opportunism = opportunism(p.contribution, act, params["contract_floor"])
-            self.totals["opportunism"] += self._opportunism
-        a.visibility = 0.0
-
         if not a.formed and a.deadlocks >= params["founding_attempts"]:
             self._end("never_formed")
             return
@@ -614,40 +614,12 @@ class AllianceModel(mesa.Model):
         thresholds = p.exit_threshold
         if params["termination_compensation"] > 0:
             thresholds = exit_thresholds(thresholds, self._owed(month), outside, params["lock_in"])
-        for i in leavers(p.disappointment, thresholds, act):
+        for i in leavers(p.disappointment, thresholds, p.active):
             if self.running:
                 self._exit(int(i), month)
         unhappy = (p.active > 0) & (p.disappointment >= params["call_threshold"] * thresholds)
         if self.running and unhappy.any():
             self.request_renegotiation(p.names[int(np.flatnonzero(unhappy)[0])])
-
-    def _update_trust(self) -> None:
-        """Trust follows how far each partner was seen to keep its promised effort, counting the
-        willing part of it (what the contract enforced is put down to the contract), seen through noise that
-        trust building reduces; partisan managers and dominant partners arouse suspicion."""
-        p, a, params = self.partners, self.alliance, self.params
-        willing = p.contribution - params["crowding_out"] * (p.contribution - p.intent)
-        noise = params["observation_noise"] * (1.0 - params["visibility_gain"] * a.visibility)
-        assert a.agreement is not None  # trust is only updated once the alliance has formed
-        seen = observed_cooperation(
-            kept_promise(willing, a.agreement.effort),
-            noise,
-            self.streams.observation.standard_normal(p.trust.shape),
-        )
-        build = p.trust_build_rate
-        if a.visibility > 0:
-            build = repair_rates(
-                build,
-                improved(p.contribution, self._previous_contribution),
-                params["repair_boost"] * a.visibility,
-            )
-        p.trust = update_trust(p.trust, seen, build, p.trust_break_rate)
-        n = p.n_active
-        excess = np.maximum(self._weights * n - 1.0, 0.0) / max(n - 1.0, 1.0)
-        suspicion = params["dominance_distrust"] * excess
-        if self.manager is not None and self.manager.partisanship > 0:
-            suspicion[self.manager.home] += params["partisan_suspicion"] * self.manager.partisanship
-        p.trust = erode_trust(p.trust, suspicion, 1.0)
 
     def _compensation(self, month: int) -> np.ndarray:
         """Termination compensation due if each partner left now: a share of its expected

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.compiled import compiled
+
 
 def _within(shares: np.ndarray, group: np.ndarray) -> np.ndarray:
     """Shares renormalised within ``group`` (zero outside it)."""
@@ -47,6 +49,7 @@ def demand_risk_weights(
     return _within(shares, bearer)
 
 
+@compiled
 def distribute(
     shares: np.ndarray,
     expected: float,
@@ -90,8 +93,27 @@ def public_gap_costs(
         renegotiation loss, and its share of that loss; together they are its whole part
         of ``distribute``'s gap terms, negated.
     """
-    performance_public = float(performance[public].sum())
-    demand_public = float(demand[public].sum())
+    return public_gap_parts(
+        float(performance[public].sum()),
+        float(demand[public].sum()),
+        expected,
+        base_value,
+        realised,
+        renegotiation_loss,
+    )
+
+
+@compiled
+def public_gap_parts(
+    performance_public: float,
+    demand_public: float,
+    expected: float,
+    base_value: float,
+    realised: float,
+    renegotiation_loss: float,
+) -> tuple[float, float]:
+    """:func:`public_gap_costs` from the public side's total weights of the performance and the
+    demand gap (fixed while an agreement stands, so the model sums them once per agreement)."""
     gap = -(
         performance_public * (base_value + renegotiation_loss - expected)
         + demand_public * (realised - base_value)

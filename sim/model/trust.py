@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.compiled import compiled
+
 
 def update_trust(
     trust: np.ndarray,
@@ -39,11 +41,21 @@ def update_trust(
     fall = np.asarray(break_rate)
     build = build[:, None] if build.ndim == 1 else build
     fall = fall[:, None] if fall.ndim == 1 else fall
+    return approach(trust, observed, np.minimum(build, 1.0), np.minimum(fall, 1.0))
+
+
+@compiled
+def approach(
+    trust: np.ndarray, observed: np.ndarray, up: np.ndarray, down: np.ndarray
+) -> np.ndarray:
+    """:func:`update_trust` with its learning rates already in [0, 1] and shaped to broadcast
+    (a run's rates do not change, so the model prepares them once)."""
     # A step of size rate in [0, 1] toward a target in [0, 1] stays in [0, 1].
     surprise = observed - trust
-    return trust + np.where(surprise > 0, np.minimum(build, 1.0), np.minimum(fall, 1.0)) * surprise
+    return trust + np.where(surprise > 0, up, down) * surprise
 
 
+@compiled
 def kept_promise(willing: np.ndarray, promised: np.ndarray) -> np.ndarray:
     """How far each partner kept the effort the agreement was built on, in [0, 1] (1 = all of it).
 
@@ -53,17 +65,20 @@ def kept_promise(willing: np.ndarray, promised: np.ndarray) -> np.ndarray:
     return np.minimum(willing / np.maximum(promised, 0.05), 1.0)
 
 
+@compiled
 def observed_cooperation(willing: np.ndarray, noise: float, draws: np.ndarray) -> np.ndarray:
     """What each partner sees of each other's cooperation (row = observer): the willing part of
     the contribution plus observation error, within [0, 1]."""
     return np.minimum(np.maximum(willing[None, :] + noise * draws, 0.0), 1.0)
 
 
+@compiled
 def improved(contribution: np.ndarray, previous: np.ndarray) -> np.ndarray:
     """1.0 for partners whose contribution rose since last month (a breach being repaired)."""
-    return (contribution > previous + 1e-9).astype(float)
+    return (contribution > previous + 1e-9).astype(np.float64)
 
 
+@compiled
 def repair_rates(build_rate: np.ndarray, improved: np.ndarray, boost: float) -> np.ndarray:
     """Build rates while the manager works on trust: a partner whose cooperation improved this
     month (column) is trusted faster by everyone (row); a partner who did not earns nothing extra."""
@@ -76,11 +91,18 @@ def trust_in_others(trust: np.ndarray, active: np.ndarray, n: float | None = Non
     ``active`` is 1.0 for partners in the alliance and 0.0 for those that left; the
     value for a partner that left is meaningless and never used.
     """
-    n_others = max((float(active.sum()) if n is None else n) - 1.0, 1.0)
-    return (trust @ active - trust.diagonal() * active) / n_others
+    return mean_trust_in_others(trust, active, float(active.sum()) if n is None else n)
 
 
+@compiled
+def mean_trust_in_others(trust: np.ndarray, active: np.ndarray, n: float) -> np.ndarray:
+    """:func:`trust_in_others` given ``n``, the number of active partners."""
+    return (trust @ active - np.diag(trust) * active) / max(n - 1.0, 1.0)
+
+
+@compiled
 def erode_trust(trust: np.ndarray, in_whom: np.ndarray, rate: float) -> np.ndarray:
     """Scale down everyone's trust in the partners flagged by ``in_whom`` (a 0..1 vector) by
     ``rate`` (the loss never exceeds all of it)."""
-    return trust * (1.0 - np.minimum(rate * in_whom, 1.0)[None, :])
+    loss = in_whom if rate == 1.0 else rate * in_whom
+    return trust * (1.0 - np.minimum(loss, 1.0))

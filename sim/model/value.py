@@ -16,7 +16,10 @@ import math
 
 import numpy as np
 
+from sim.model.compiled import compiled
 
+
+@compiled
 def resource_bundle(
     contribution: np.ndarray, resource_profile: np.ndarray, complementarity: float
 ) -> float:
@@ -33,7 +36,12 @@ def resource_bundle(
 def pair_mean(matrix: np.ndarray, active: np.ndarray, n: float | None = None) -> float:
     """Mean of a zero-diagonal partner-by-partner ``matrix`` over pairs of active partners
     (``n``, the number of active partners, when the caller knows it)."""
-    n = active.sum() if n is None else n
+    return mean_over_pairs(matrix, active, float(active.sum()) if n is None else n)
+
+
+@compiled
+def mean_over_pairs(matrix: np.ndarray, active: np.ndarray, n: float) -> float:
+    """:func:`pair_mean` given ``n``, the number of active partners."""
     if n < 2:
         return 0.0
     return float(active @ matrix @ active / (n * (n - 1)))
@@ -44,6 +52,7 @@ def variety(goal_distance: np.ndarray, active: np.ndarray, n: float | None = Non
     return pair_mean(goal_distance, active, n)
 
 
+@compiled
 def context_fit(agenda: np.ndarray, context: np.ndarray, bandwidth: float) -> float:
     """How well the agreed agenda fits where joint value lies now, in (0, 1]."""
     gap = agenda - context
@@ -54,9 +63,18 @@ def conflict(
     goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray, n: float | None = None
 ) -> float:
     """Mean over pairs of active partners of goal distance times distrust, in [0, 1]."""
-    return pair_mean(goal_distance - goal_distance * trust, active, n)
+    return conflict_among(goal_distance, trust, active, float(active.sum()) if n is None else n)
 
 
+@compiled
+def conflict_among(
+    goal_distance: np.ndarray, trust: np.ndarray, active: np.ndarray, n: float
+) -> float:
+    """:func:`conflict` given ``n``, the number of active partners."""
+    return mean_over_pairs(goal_distance - goal_distance * trust, active, n)
+
+
+@compiled
 def coordination_cost(
     n_active: int,
     conflict_level: float,
@@ -81,6 +99,7 @@ def coordination_cost(
     )
 
 
+@compiled
 def potential_value(
     bundle: float, variety_level: float, productivity: float, diversity_gain: float
 ) -> float:
@@ -89,6 +108,7 @@ def potential_value(
     return productivity * bundle * (1.0 + diversity_gain * variety_level)
 
 
+@compiled
 def gross_value(
     potential: float,
     fit: float,
@@ -106,6 +126,7 @@ def gross_value(
     )
 
 
+@compiled
 def demand_effect(gross: float, market: float, sensitivity: float) -> float:
     """The part of value that comes from the market: booms raise demand, busts cut it."""
     return sensitivity * market * gross

@@ -1,0 +1,375 @@
+"""The core of a month, compiled: commitment, execution and assessment in one call.
+
+Ring & Van de Ven's (1994) cycle, from the moment the agreement stands to the partners'
+verdict on it: each partner decides what to put in, the joint effort creates value that
+is shared under the agreement's risk allocation, and each partner weighs what it got
+against its aspiration and its outside option, watches the others keep their promises
+(trust) and adds to the alliance's relational capital. The formulas are the mechanism
+modules' own (compiled where they are written, see :mod:`sim.model.compiled`); this module
+only chains them, so that a month costs one call instead of some forty.
+
+What happens rarely and changes the structure of the alliance (a negotiation, an exit, an
+election, an intervention) stays in :class:`~sim.model.model.AllianceModel`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from sim.model.alliance import build_relational_capital
+from sim.model.assessment import accumulate_disappointment, satisfaction, update_aspiration
+from sim.model.bargaining import mission_value
+from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
+from sim.model.compiled import compiled
+from sim.model.risk import distribute, public_gap_parts
+from sim.model.trust import (
+    approach,
+    erode_trust,
+    improved,
+    kept_promise,
+    mean_trust_in_others,
+    observed_cooperation,
+    repair_rates,
+)
+from sim.model.value import (
+    conflict_among,
+    context_fit,
+    coordination_cost,
+    demand_effect,
+    gross_value,
+    potential_value,
+    resource_bundle,
+)
+
+#: The parameters a month reads, fixed for a run (names as in the parameter table).
+RULES: tuple[str, ...] = (
+    "satisfaction_pull",
+    "goal_fit_pull",
+    "relational_pull",
+    "goal_fit_reference",
+    "resentment",
+    "contract_floor",
+    "fit_bandwidth",
+    "complementarity",
+    "productivity",
+    "diversity_gain",
+    "relational_gain",
+    "innovation_loss",
+    "coordination_cost",
+    "conflict_weight",
+    "monitoring_cost",
+    "demand_sensitivity",
+    "renegotiation_cost",
+    "mission_weight",
+    "contribution_cost",
+    "satisfaction_scale",
+    "disappointment_memory",
+    "crowding_out",
+    "observation_noise",
+    "visibility_gain",
+    "repair_boost",
+    "capital_growth",
+    "capital_decay",
+    "dominance_distrust",
+    "partisan_suspicion",
+)
+_RULES_RECORD = np.dtype([(name, np.float64) for name in RULES])
+
+
+def rules_of(params: Mapping[str, Any]) -> np.ndarray:
+    """A run's rules as the compiled month reads them: one record with a field per name in
+    :data:`RULES`, read as ``rules[0]["name"]`` (a record passes into compiled code at the
+    cost of one array, and reads the same way when the code runs as Python)."""
+    return np.array([tuple(float(params[name]) for name in RULES)], dtype=_RULES_RECORD)
+
+
+class Month(NamedTuple):
+    """What a month produced: the partners' new state and the alliance's figures of the month."""
+
+    intent: np.ndarray
+    contribution: np.ndarray
+    received: np.ndarray
+    mission: np.ndarray
+    payoff: np.ndarray
+    satisfaction: np.ndarray
+    aspiration: np.ndarray
+    disappointment: np.ndarray
+    trust: np.ndarray
+    value: float
+    potential: float
+    coordination: float
+    context_fit: float
+    conflict: float
+    public_gap: float
+    public_renegotiation: float
+    relational_capital: float
+    opportunism: float
+
+
+@compiled
+def live_month(
+    rules: np.ndarray,
+    formed: bool,
+    # the partners
+    trust: np.ndarray,
+    active: np.ndarray,
+    n_active: float,
+    intent: np.ndarray,
+    contribution: np.ndarray,
+    satisfaction_now: np.ndarray,
+    aspiration: np.ndarray,
+    disappointment: np.ndarray,
+    capacity: np.ndarray,
+    resource_profile: np.ndarray,
+    goal_distance: np.ndarray,
+    temptation: np.ndarray,
+    aspiration_rate: np.ndarray,
+    trust_build_rate: np.ndarray,
+    trust_up: np.ndarray,
+    trust_down: np.ndarray,
+    cum_received: np.ndarray,
+    cum_payoff: np.ndarray,
+    cum_outside: np.ndarray,
+    cum_mission: np.ndarray,
+    # this month
+    weights: np.ndarray,
+    goal_fit: np.ndarray,
+    outside: np.ndarray,
+    context: np.ndarray,
+    demand: float,
+    observation_draws: np.ndarray,
+    # the agreement (ignored before the first one)
+    agenda: np.ndarray,
+    shares: np.ndarray,
+    effort: np.ndarray,
+    expected_value: float,
+    performance_risk: np.ndarray,
+    demand_risk: np.ndarray,
+    public_performance: float,
+    public_demand: float,
+    renegotiated: bool,
+    # the alliance and its manager
+    relational_capital: float,
+    formalisation: float,
+    visibility: float,
+    variety_level: float,
+    brokerage: float,
+    manager_fee: float,
+    home: int,
+    partisanship: float,
+) -> Month:
+    """One month from commitment to assessment; the cumulative records are added to in place.
+
+    ``demand`` is the market as it really is (forecast error included); ``home`` is the
+    index of a partisan manager's home organisation (-1 for none) and ``partisanship`` how
+    much it pulls for it.
+    """
+    r = rules[0]
+    n = trust.shape[0]
+    # Commitment: conditional cooperation, lifted to the contract's floor.
+    value = 0.0
+    potential = coordination = fit = friction = gap = renegotiation = 0.0
+    opportunism_level = 0.0
+    received = np.zeros(n)
+    mission = np.zeros(n)
+    previous = contribution
+    if formed:
+        intent = contribution_intent(
+            mean_trust_in_others(trust, active, n_active),
+            satisfaction_now,
+            goal_fit,
+            relational_capital,
+            temptation,
+            resentment(weights, active, r["resentment"]),
+            r["satisfaction_pull"],
+            r["goal_fit_pull"],
+            r["relational_pull"],
+            r["goal_fit_reference"],
+        )
+        contribution = enforced_contribution(intent, formalisation, r["contract_floor"]) * active
+        # Execution: value in the true context, net of coordination and the manager's fee.
+        value, base, potential, coordination, fit, friction = net_value(
+            rules,
+            contribution,
+            agenda,
+            context,
+            demand,
+            trust,
+            active,
+            n_active,
+            capacity,
+            resource_profile,
+            goal_distance,
+            variety_level,
+            relational_capital,
+            formalisation,
+            brokerage,
+            manager_fee,
+        )
+        loss = 0.0
+        if renegotiated:  # the transaction cost of reopening the deal
+            loss = r["renegotiation_cost"] * max(value, 0.0)
+            value -= loss
+            base -= loss
+        received = distribute(shares, expected_value, base, value, performance_risk, demand_risk)
+        gap, renegotiation = public_gap_parts(
+            public_performance, public_demand, expected_value, base, value, loss
+        )
+        mission = mission_value(goal_fit, value, n_active, r["mission_weight"]) * active
+    else:
+        contribution = np.zeros(n)
+    payoff = received + mission - r["contribution_cost"] * contribution * capacity
+
+    # Assessment: satisfaction against aspiration, the record of disappointment, trust.
+    satisfied = satisfaction(payoff, aspiration, outside, r["satisfaction_scale"])
+    aspiration = update_aspiration(aspiration, payoff, outside, aspiration_rate)
+    cum_received += received
+    cum_payoff += payoff * active
+    cum_outside += outside * active
+    cum_mission += mission
+    if formed:
+        disappointment = accumulate_disappointment(
+            disappointment, payoff, outside, r["disappointment_memory"]
+        )
+        trust = _trust_after(
+            rules,
+            trust,
+            contribution,
+            previous,
+            intent,
+            effort,
+            observation_draws,
+            trust_build_rate,
+            trust_up,
+            trust_down,
+            visibility,
+            weights,
+            n_active,
+            home,
+            partisanship,
+        )
+        cooperation = float(contribution.sum() / n_active)
+        relational_capital = build_relational_capital(
+            relational_capital, cooperation, friction, r["capital_growth"], r["capital_decay"]
+        )
+        opportunism_level = opportunism(contribution, active, r["contract_floor"])
+    return Month(
+        intent,
+        contribution,
+        received,
+        mission,
+        payoff,
+        satisfied,
+        aspiration,
+        disappointment,
+        trust,
+        value,
+        potential,
+        coordination,
+        fit,
+        friction,
+        gap,
+        renegotiation,
+        relational_capital,
+        opportunism_level,
+    )
+
+
+@compiled
+def net_value(
+    rules: np.ndarray,
+    contribution: np.ndarray,
+    agenda: np.ndarray,
+    context: np.ndarray,
+    demand: float,
+    trust: np.ndarray,
+    active: np.ndarray,
+    n_active: float,
+    capacity: np.ndarray,
+    resource_profile: np.ndarray,
+    goal_distance: np.ndarray,
+    variety_level: float,
+    relational_capital: float,
+    formalisation: float,
+    brokerage: float,
+    manager_fee: float,
+) -> tuple[float, float, float, float, float, float]:
+    """Value a month of these contributions creates under this agenda in ``context`` with the
+    market at ``demand``: the realised value, the part before the market's demand effect,
+    the potential, the coordination cost, the agenda's fit and the conflict. Execution
+    passes the true context and demand; a negotiation's expectation the partners' joint map
+    and the market as they know it."""
+    r = rules[0]
+    fit = context_fit(agenda, context, r["fit_bandwidth"])
+    friction = conflict_among(goal_distance, trust, active, n_active)
+    bundle = resource_bundle(contribution * capacity, resource_profile, r["complementarity"])
+    potential = potential_value(bundle, variety_level, r["productivity"], r["diversity_gain"])
+    gross = gross_value(
+        potential,
+        fit,
+        relational_capital,
+        formalisation,
+        r["relational_gain"],
+        r["innovation_loss"],
+    )
+    coordination = coordination_cost(
+        int(n_active),
+        friction,
+        r["coordination_cost"],
+        formalisation,
+        r["conflict_weight"],
+        r["monitoring_cost"],
+        brokerage,
+    )
+    base = gross - coordination - manager_fee
+    value = base + demand_effect(gross, demand, r["demand_sensitivity"])
+    return value, base, potential, coordination, fit, friction
+
+
+@compiled
+def _trust_after(
+    rules: np.ndarray,
+    trust: np.ndarray,
+    contribution: np.ndarray,
+    previous: np.ndarray,
+    intent: np.ndarray,
+    effort: np.ndarray,
+    draws: np.ndarray,
+    build_rate: np.ndarray,
+    up: np.ndarray,
+    down: np.ndarray,
+    visibility: float,
+    weights: np.ndarray,
+    n_active: float,
+    home: int,
+    partisanship: float,
+) -> np.ndarray:
+    """Trust follows how far each partner was seen to keep its promised effort, counting the
+    willing part of it (what the contract enforced is put down to the contract), seen through
+    noise that trust building reduces; partisan managers and dominant partners arouse suspicion."""
+    r = rules[0]
+    willing = contribution - r["crowding_out"] * (contribution - intent)
+    noise = r["observation_noise"] * (1.0 - r["visibility_gain"] * visibility)
+    seen = observed_cooperation(kept_promise(willing, effort), noise, draws)
+    if visibility > 0:
+        trust = approach(
+            trust,
+            seen,
+            np.minimum(
+                repair_rates(
+                    build_rate, improved(contribution, previous), r["repair_boost"] * visibility
+                ),
+                1.0,
+            ),
+            down,
+        )
+    else:
+        trust = approach(trust, seen, up, down)
+    excess = np.maximum(weights * n_active - 1.0, 0.0) / max(n_active - 1.0, 1.0)
+    suspicion = r["dominance_distrust"] * excess
+    if home >= 0 and partisanship > 0:
+        suspicion[home] += r["partisan_suspicion"] * partisanship
+    return erode_trust(trust, suspicion, 1.0)
