@@ -20,6 +20,7 @@ import numpy as np
 from sim.model.compiled import compiled
 
 
+@compiled
 def effective_power(power: np.ndarray, salience: np.ndarray, active: np.ndarray) -> np.ndarray:
     """Each active partner's share of power when bases are weighted by their current salience."""
     raw = (power @ salience) * active
@@ -31,9 +32,17 @@ def bargaining_weights(
     power_share: np.ndarray, balance: float, active: np.ndarray, n: float | None = None
 ) -> np.ndarray:
     """Weights in negotiation: effective power moved toward equality by ``balance`` in [0, 1]."""
+    return balanced_weights(power_share, balance, active, float(active.sum()) if n is None else n)
+
+
+@compiled
+def balanced_weights(
+    power_share: np.ndarray, balance: float, active: np.ndarray, n: float
+) -> np.ndarray:
+    """:func:`bargaining_weights` given ``n``, the number of active partners."""
     if balance == 0.0:
         return power_share
-    return (1.0 - balance) * power_share + balance * active / (active.sum() if n is None else n)
+    return (1.0 - balance) * power_share + balance * active / n
 
 
 def concentration(weights: np.ndarray, n_active: int) -> float:

@@ -15,6 +15,7 @@ from typing import Any, overload
 import numpy as np
 
 from sim.config.vocabulary import POWER_BASES
+from sim.model.compiled import compiled
 
 #: Kinds of shock: the power base each favours and its push on the market index.
 SHOCKS: dict[str, tuple[str, float]] = {
@@ -63,6 +64,7 @@ def mean_reverting_step(
     return x + reversion * (home - x) + sd * noise
 
 
+@compiled
 def softmax(logits: np.ndarray) -> np.ndarray:
     e = np.exp(logits - logits.max())
     return e / e.sum()

@@ -35,7 +35,7 @@ from sim.model.assessment import (
     leavers,
 )
 from sim.model.bargaining import (
-    bargaining_weights,
+    balanced_weights,
     effective_power,
     goal_fit,
     mediated_agenda,
@@ -57,6 +57,7 @@ from sim.model.risk import (
     performance_risk_weights,
 )
 from sim.model.trust import (
+    mean_trust,
     trust_in_others,
 )
 from sim.model.value import (
@@ -247,12 +248,7 @@ class AllianceModel(mesa.Model):
     def mean_trust(self) -> float:
         """Average trust of the partners in one another (partners that left excluded)."""
         p = self.partners
-        n = p.n_active
-        if n < 2:
-            return float("nan") if n == 0 else 0.0
-        return float(
-            (p.active @ p.trust @ p.active - p.trust.diagonal() @ p.active) / (n * (n - 1))
-        )
+        return mean_trust(p.trust, p.active, p.n_active)
 
     @property
     def month(self) -> int:
@@ -357,7 +353,7 @@ class AllianceModel(mesa.Model):
             self._election()
 
     def _bargaining_weights(self) -> np.ndarray:
-        weights = bargaining_weights(
+        weights = balanced_weights(
             self.effective_power,
             self.alliance.power_balance,
             self.partners.active,

@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.config.scenario import PartnerSpec
 from sim.config.vocabulary import MARKET_SENSITIVITY
+from sim.model.compiled import compiled
 
 
 def ideal_points(stance: np.ndarray, goal_diversity: float) -> np.ndarray:
@@ -62,6 +63,13 @@ def goal_distances(ideals: np.ndarray) -> np.ndarray:
     """Root-mean-square distance between every two partners' ideal points, in [0, 1]."""
     diff = ideals[:, None, :] - ideals[None, :, :]
     return np.sqrt((diff * diff).sum(axis=2) / ideals.shape[1])
+
+
+@compiled
+def outside_options(base: np.ndarray, market_beta: np.ndarray, market: float) -> np.ndarray:
+    """What each partner would get per month elsewhere: its base outside option, moved by the
+    market as its sector's sensitivity says."""
+    return base * np.exp(market_beta * market)
 
 
 @dataclass
@@ -168,7 +176,7 @@ class Partners:
 
     def outside_options(self, market: float) -> np.ndarray:
         """What each partner would get per month elsewhere, given the market."""
-        return self.outside_base * np.exp(self.market_beta * market)
+        return outside_options(self.outside_base, self.market_beta, market)
 
     def move_ideals_toward(self, target: np.ndarray, share: float) -> None:
         """Move every ideal point ``share`` of the way to ``target`` (joint sense-making).

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.compiled import compiled
 
+
+@compiled
 def update_beliefs(
     beliefs: np.ndarray, context: np.ndarray, noise: float, rate: float, draws: np.ndarray
 ) -> np.ndarray:

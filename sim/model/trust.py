@@ -101,6 +101,15 @@ def mean_trust_in_others(trust: np.ndarray, active: np.ndarray, n: float) -> np.
 
 
 @compiled
+def mean_trust(trust: np.ndarray, active: np.ndarray, n: float) -> float:
+    """Average trust of the ``n`` active partners in one another (nan when none is left, 0
+    for a partner alone)."""
+    if n < 2:
+        return np.nan if n == 0 else 0.0
+    return float((active @ trust @ active - np.diag(trust) @ active) / (n * (n - 1)))
+
+
+@compiled
 def erode_trust(trust: np.ndarray, in_whom: np.ndarray, rate: float) -> np.ndarray:
     """Scale down everyone's trust in the partners flagged by ``in_whom`` (a 0..1 vector) by
     ``rate`` (the loss never exceeds all of it)."""
