@@ -10,8 +10,13 @@ out. Both work on plain tables of factors and outcomes, so they rerun on saved r
 
 from __future__ import annotations
 
+import inspect
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import FrameType
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,6 +118,49 @@ def _box_limits(
     return restricted, dropped
 
 
+def _frames_without_source(frame: FrameType | None, context: int = 1) -> list[Any]:
+    """``inspect.getouterframes`` without reading source files: the frames, their files, lines
+    and function names, no source context (``code_context`` is None)."""
+    frames = []
+    while frame is not None:
+        code = frame.f_code
+        frames.append(
+            inspect.FrameInfo(
+                frame, code.co_filename, frame.f_lineno, code.co_name, None, None, positions=None
+            )
+        )
+        frame = frame.f_back
+    return frames
+
+
+@contextmanager
+def _cheap_outer_frames() -> Iterator[None]:
+    """Import the EMA Workbench in seconds less.
+
+    Its logging decorator (``ema_logging.method_logger``, applied to 14 methods at import)
+    calls ``inspect.getouterframes`` only for the name of the calling class, but that call
+    reads the source of every frame on the stack, and for every frame of the import
+    machinery (``<frozen importlib._bootstrap>``, no file on disk) ``inspect.getmodule``
+    scans all of ``sys.modules``: 1.5 to 5 s when pandas, scipy, matplotlib and
+    scikit-learn are loaded. During that import ``getouterframes`` returns the same frames
+    with their names but without source lines, which is all the decorator reads.
+    """
+    original = inspect.getouterframes
+    inspect.getouterframes = _frames_without_source  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        inspect.getouterframes = original
+
+
+def _prim_class() -> Any:
+    """The EMA Workbench's ``Prim`` (imported on first use, see :func:`_cheap_outer_frames`)."""
+    with warnings.catch_warnings(), _cheap_outer_frames():
+        warnings.simplefilter("ignore")  # the Workbench warns at import about optional extras
+        from ema_workbench.analysis.prim import Prim
+    return Prim
+
+
 def prim_box(
     x: pd.DataFrame, y: np.ndarray, threshold: float = 0.5, peel_alpha: float = 0.05
 ) -> Box | None:
@@ -140,10 +188,9 @@ def prim_box(
     if not cases.any() or x.shape[1] == 0:
         return None
     prepared = _as_prim_input(x)
+    Prim = _prim_class()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the Workbench warns at import about optional extras
-        from ema_workbench.analysis.prim import Prim
-
+        warnings.simplefilter("ignore")
         prim = Prim(prepared, cases.astype(int), peel_alpha=peel_alpha)
         found = prim.find_box()
     if found is None:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis import figures, sections
+from sim.analysis import aggregates, figures, sections
 from sim.analysis.discovery import discover
 from sim.analysis.policy import is_paired, policy_opening
 from sim.analysis.robustness import robustness_table
@@ -211,11 +211,20 @@ def build(folder: Path) -> Report:
         differences = effects_against(runs, group, baseline, headline_outcomes)
         report.tables["effects"] = differences
         report.headline = _headline(runs, group, baseline, horizon, surv)
-    report.figures += [
-        figures.survival_curves(runs, group, horizon, figure_dir),
+    report.figures += [  # each drawn from a table aggregated over the runs
+        figures.survival_curves(
+            aggregates.survival_curves(runs, group, horizon), group, horizon, figure_dir
+        ),
         figures.hazard_lines(hazard, group, figure_dir),
-        figures.value_distribution(runs, group, figure_dir),
-        figures.duration_value(runs, group, figure_dir),
+        figures.value_distribution(
+            aggregates.box_statistics(runs, group, "total_value"),
+            aggregates.histogram(runs, group, "total_value"),
+            group,
+            figure_dir,
+        ),
+        figures.duration_value(
+            aggregates.value_by_duration(runs, group, horizon), group, horizon, figure_dir
+        ),
     ]
 
     if is_paired_design:  # the designs compared are the policies, each over all futures
@@ -230,7 +239,8 @@ def build(folder: Path) -> Report:
         )
     for rows, columns in heatmap_pairs(runs, experiment, group):
         binned = runs.assign(**{rows: _binned(runs, rows), columns: _binned(runs, columns)})
-        report.figures.append(figures.heatmaps(binned, rows, columns, figure_dir))
+        cells = aggregates.cell_means(binned, rows, columns)
+        report.figures.append(figures.heatmaps(cells, rows, columns, figure_dir))
 
     if "end_cause" in runs and group in varied:
         report.parts.append(
@@ -337,7 +347,8 @@ def build(folder: Path) -> Report:
             "mean, worst decile and maximum regret."
         )
     if series is not None and len(series):
-        report.figures.append(figures.time_series(series, runs, group, figure_dir))
+        bands = aggregates.series_bands(series, runs, group)
+        report.figures.append(figures.time_series(bands, group, figure_dir))
     return report
 
 

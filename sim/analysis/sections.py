@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis import figures
+from sim.analysis.aggregates import incidence_curves
 from sim.analysis.exploration import feature_scores, prim_box
 from sim.analysis.statistics import convergence, enough_replications, paired_differences
 from sim.analysis.survival import (
@@ -177,7 +178,9 @@ def survival_section(
             "CumIncidenceRight), with the 95% interval at the horizon.",
         )
     )
-    figure = figures.cumulative_incidence_curves(runs, group, horizon, figure_dir)
+    figure = figures.cumulative_incidence_curves(
+        incidence_curves(runs, group, horizon), group, horizon, figure_dir
+    )
     section.figures.append(figure)
     parts.append(figure_html(figure))
     specific = cause_specific_hazards(runs, factors, group, references, strata)

@@ -19,51 +19,144 @@ BCA_MAX = 1000
 
 def mean_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float, float]:
     """The mean and its bootstrap confidence interval (BCa; percentile above ``BCA_MAX`` values)."""
-    values = np.asarray(values, dtype=float)
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    if values.size < 3 or np.all(values == values[0]):
-        return float(values.mean()), float(values.mean()), float(values.mean())
-    result = stats.bootstrap(
-        (values,),
-        np.mean,
-        confidence_level=confidence,
-        n_resamples=RESAMPLES,
-        method="BCa" if values.size <= BCA_MAX else "percentile",
-        rng=np.random.default_rng(SEED),
-    )
-    return (
-        float(values.mean()),
-        float(result.confidence_interval.low),
-        float(result.confidence_interval.high),
-    )
+    return mean_intervals([values], confidence)[0]
+
+
+def mean_intervals(
+    samples: list[np.ndarray], confidence: float = 0.95
+) -> list[tuple[float, float, float]]:
+    """:func:`mean_interval` of each sample, the resamples drawn once for samples of one size.
+
+    Every interval starts from a generator seeded with ``SEED``, so samples of the same size
+    get the same resampled indices; above ``BCA_MAX`` values they are drawn once and every
+    sample's resampled means come from them (:func:`_resampled_means`).
+    """
+    cleaned = [np.asarray(v, dtype=float) for v in samples]
+    cleaned = [v[np.isfinite(v)] for v in cleaned]
+    results: list[tuple[float, float, float] | None] = [None] * len(cleaned)
+    large: dict[int, list[int]] = {}
+    for i, values in enumerate(cleaned):
+        if values.size == 0:
+            results[i] = (float("nan"), float("nan"), float("nan"))
+        elif values.size < 3 or np.all(values == values[0]):
+            results[i] = (float(values.mean()), float(values.mean()), float(values.mean()))
+        elif values.size > BCA_MAX:
+            large.setdefault(values.size, []).append(i)
+        else:
+            result = stats.bootstrap(
+                (values,),
+                np.mean,
+                confidence_level=confidence,
+                n_resamples=RESAMPLES,
+                method="BCa",
+                rng=np.random.default_rng(SEED),
+            )
+            results[i] = (
+                float(values.mean()),
+                float(result.confidence_interval.low),
+                float(result.confidence_interval.high),
+            )
+    for indices in large.values():
+        columns = np.column_stack([cleaned[i] for i in indices])
+        means = _resampled_means(columns, np.random.default_rng(SEED))
+        for i, resampled in zip(indices, means, strict=True):
+            low, high = _percentile_interval(resampled, confidence)
+            results[i] = (float(cleaned[i].mean()), low, high)
+    return [r for r in results if r is not None]
+
+
+#: Memory for one block of resampled indices (8-byte integers): the resamples of a large
+#: sample are drawn block by block, which gives the same indices as drawing them at once.
+_BLOCK_VALUES = 2_000_000
+
+
+def _resampled_means(columns: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The means of ``RESAMPLES`` bootstrap resamples of the rows of ``columns`` (n x k),
+    one row of resampled means per column (k x RESAMPLES).
+
+    The resampled indices are exactly those ``scipy.stats.bootstrap`` draws from ``rng``
+    (``rng.integers(0, n, (RESAMPLES, n))``), drawn once for every column; each resample's
+    mean is its count of each row times the columns, over n. The means equal scipy's up to
+    floating-point rounding (the order of the additions differs; relative 1e-15), and scipy
+    does the same work once per column (a gather of RESAMPLES x n values each).
+    """
+    n = len(columns)
+    out = np.empty((columns.shape[1], RESAMPLES))
+    block = max(1, _BLOCK_VALUES // n)
+    for start in range(0, RESAMPLES, block):
+        rows = min(block, RESAMPLES - start)
+        index = rng.integers(0, n, (rows, n))
+        index += n * np.arange(rows)[:, None]
+        counts = np.bincount(index.ravel(), minlength=rows * n).reshape(rows, n)
+        out[:, start : start + rows] = (counts @ columns).T / n
+    return out
+
+
+def _percentile_interval(resampled: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The percentile interval of a bootstrap distribution, as ``scipy.stats.bootstrap``
+    computes it (``scipy.stats.quantile`` at alpha / 2 and 1 - alpha / 2)."""
+    alpha = (1 - confidence) / 2
+    low, high = stats.quantile(resampled, np.asarray([alpha, 1 - alpha]))
+    return float(low), float(high)
 
 
 def difference_interval(
     treated: np.ndarray, baseline: np.ndarray, confidence: float = 0.95
 ) -> tuple[float, float, float]:
     """Difference of means (treated minus baseline) with a bootstrap interval."""
-    a = np.asarray(treated, dtype=float)
-    b = np.asarray(baseline, dtype=float)
-    a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    estimate = float(a.mean() - b.mean())
-    if a.size < 3 or b.size < 3 or (np.ptp(a) == 0 and np.ptp(b) == 0):
-        return estimate, estimate, estimate
+    return difference_intervals([(treated, baseline)], confidence)[0]
 
-    def statistic(x, y, axis=-1):
-        return np.mean(x, axis=axis) - np.mean(y, axis=axis)
 
-    result = stats.bootstrap(
-        (a, b),
-        statistic,
-        confidence_level=confidence,
-        n_resamples=RESAMPLES,
-        method="percentile",
-        vectorized=True,
-        rng=np.random.default_rng(SEED),
-    )
-    return estimate, float(result.confidence_interval.low), float(result.confidence_interval.high)
+def difference_intervals(
+    pairs: list[tuple[np.ndarray, np.ndarray]], confidence: float = 0.95
+) -> list[tuple[float, float, float]]:
+    """:func:`difference_interval` of each (treated, baseline) pair (percentile bootstrap).
+
+    As in :func:`mean_intervals`, pairs of the same sizes get the same resampled indices
+    (each interval's generator is seeded with ``SEED``); when the two samples have more than
+    ``BCA_MAX`` values together they are drawn once for all such pairs: first the treated
+    sample's, then the baseline's, as ``scipy.stats.bootstrap`` draws them.
+    """
+    cleaned = []
+    for treated, baseline in pairs:
+        a, b = np.asarray(treated, dtype=float), np.asarray(baseline, dtype=float)
+        cleaned.append((a[np.isfinite(a)], b[np.isfinite(b)]))
+    results: list[tuple[float, float, float] | None] = [None] * len(cleaned)
+    large: dict[tuple[int, int], list[int]] = {}
+    for i, (a, b) in enumerate(cleaned):
+        estimate = float(a.mean() - b.mean())
+        if a.size < 3 or b.size < 3 or (np.ptp(a) == 0 and np.ptp(b) == 0):
+            results[i] = (estimate, estimate, estimate)
+        elif a.size + b.size > BCA_MAX:
+            large.setdefault((a.size, b.size), []).append(i)
+        else:
+
+            def statistic(x, y, axis=-1):
+                return np.mean(x, axis=axis) - np.mean(y, axis=axis)
+
+            result = stats.bootstrap(
+                (a, b),
+                statistic,
+                confidence_level=confidence,
+                n_resamples=RESAMPLES,
+                method="percentile",
+                vectorized=True,
+                rng=np.random.default_rng(SEED),
+            )
+            results[i] = (
+                estimate,
+                float(result.confidence_interval.low),
+                float(result.confidence_interval.high),
+            )
+    for indices in large.values():
+        rng = np.random.default_rng(SEED)
+        treated = _resampled_means(np.column_stack([cleaned[i][0] for i in indices]), rng)
+        baseline = _resampled_means(np.column_stack([cleaned[i][1] for i in indices]), rng)
+        for j, i in enumerate(indices):
+            low, high = _percentile_interval(treated[j] - baseline[j], confidence)
+            a, b = cleaned[i]
+            results[i] = (float(a.mean() - b.mean()), low, high)
+    return [r for r in results if r is not None]
 
 
 def hedges_g(treated: np.ndarray, baseline: np.ndarray) -> float:
@@ -82,8 +175,8 @@ def summary_table(runs: pd.DataFrame, group: str, outcomes: list[str]) -> pd.Dat
     """Per group and outcome: mean with its 95% bootstrap interval."""
     rows = []
     for level, part in runs.groupby(group, sort=True):
-        for outcome in outcomes:
-            mean, low, high = mean_interval(part[outcome].astype(float).to_numpy())
+        intervals = mean_intervals([part[o].astype(float).to_numpy() for o in outcomes])
+        for outcome, (mean, low, high) in zip(outcomes, intervals, strict=True):
             rows.append(
                 {
                     group: level,
@@ -104,9 +197,11 @@ def effects_against(runs: pd.DataFrame, group: str, baseline, outcomes: list[str
     for level, part in runs.groupby(group, sort=True):
         if level == baseline:
             continue
-        for outcome in outcomes:
-            x, y = part[outcome].astype(float).to_numpy(), base[outcome].astype(float).to_numpy()
-            diff, low, high = difference_interval(x, y)
+        samples = [
+            (part[o].astype(float).to_numpy(), base[o].astype(float).to_numpy()) for o in outcomes
+        ]
+        intervals = difference_intervals(samples)
+        for outcome, (x, y), (diff, low, high) in zip(outcomes, samples, intervals, strict=True):
             rows.append(
                 {
                     group: level,
@@ -135,7 +230,9 @@ def conditional_effects(
     With ``paired_on`` (``"future"`` in a policies-by-futures design) the difference is the
     paired one (:func:`per_future_differences`, :func:`paired_interval`) within each half.
     """
-    rows = []
+    rows: list[dict] = []
+    paired: list[np.ndarray] = []
+    unpaired: list[tuple[np.ndarray, np.ndarray]] = []
     for factor in factors:
         cut = runs[factor].astype(float).median()
         for half, part in (
@@ -146,23 +243,16 @@ def conditional_effects(
             for level, treated in part[part[group] != baseline].groupby(group):
                 if paired_on:
                     d = per_future_differences(part, group, level, baseline, outcome, paired_on)
-                    diff, low, high = paired_interval(d)
+                    paired.append(d)
                 else:
-                    diff, low, high = difference_interval(
-                        treated[outcome].astype(float).to_numpy(), base
-                    )
+                    unpaired.append((treated[outcome].astype(float).to_numpy(), base))
                 rows.append(
-                    {
-                        "factor": factor,
-                        "half": half,
-                        "cut": cut,
-                        group: level,
-                        "outcome": outcome,
-                        "difference": diff,
-                        "low": low,
-                        "high": high,
-                    }
+                    {"factor": factor, "half": half, "cut": cut, group: level, "outcome": outcome}
                 )
+    # the intervals all at once: samples of one size share their resampled indices
+    intervals = mean_intervals(paired) if paired_on else difference_intervals(unpaired)
+    for row, (diff, low, high) in zip(rows, intervals, strict=True):
+        row.update({"difference": diff, "low": low, "high": high})
     return pd.DataFrame(rows)
 
 
@@ -214,9 +304,13 @@ def paired_differences(
     for level in sorted(runs[group].unique(), key=str):
         if level == baseline:
             continue
-        for outcome in outcomes:
-            d = per_future_differences(runs, group, level, baseline, outcome, unit)
-            mean, low, high = paired_interval(d)
+        differences = [
+            per_future_differences(runs, group, level, baseline, outcome, unit)
+            for outcome in outcomes
+        ]
+        # paired_interval of each, the resamples drawn once for differences of one size
+        intervals = mean_intervals(differences)
+        for outcome, d, (mean, low, high) in zip(outcomes, differences, intervals, strict=True):
             pvalue = float("nan")
             if d.size and np.any(d != 0):
                 pvalue = float(stats.wilcoxon(d, zero_method="zsplit").pvalue)

@@ -483,6 +483,21 @@ def cox_model(
     exog, term_factor = covariates_of(runs, [f for f in factors if f not in strata], references)
     if not event.any() or exog.empty:
         return None
+    terms, all_runs = list(exog.columns), len(runs)
+    # A level of a categorical factor at which no run has an event has no estimable ratio:
+    # its coefficient runs off to minus infinity (to plus infinity for the other levels when
+    # it is the reference), and the fit approaches the fit without that level's runs, whose
+    # weight in every risk set goes to zero. Fit that limit directly (Newton would spend its
+    # hundred iterations getting there) and report the ratios that are infinite as missing.
+    keep, unestimable, dropped = _event_free_levels(exog, event, term_factor)
+    if unestimable:
+        runs, event, duration = runs[keep], event[keep], duration[keep]
+        exog = exog.loc[keep, [t for t in terms if t not in dropped]]
+        constant = [t for t in exog.columns if exog[t].nunique() < 2]  # only in the left-out runs
+        unestimable += [t for t in constant if t not in unestimable]
+        exog = exog.drop(columns=constant)
+        if not event.any() or exog.empty:
+            return None
     try:
         fit = _fit_cox(duration, event, exog, _stratum_labels(runs, strata))
     except Inestimable:
@@ -540,23 +555,53 @@ def cox_model(
                 "p_value": pvalues,
             }
         )
-    # a dummy whose level has no event at all has no estimable ratio (the fit runs off to 0)
-    silent = [
-        t
-        for t in exog.columns
-        if term_factor[t] != t
-        and exog[t].nunique() == 2
-        and not event[exog[t].to_numpy() == 1].any()
-    ]
-    table.loc[table["term"].isin(silent), ["hazard_ratio", "low", "high", "p_value"]] = np.nan
+    # every term not stratified on, in the covariates' order; the silent ones without a ratio
+    table = table.set_index("term").reindex([t for t in terms if term_factor[t] not in others])
+    ph = ph.set_index("term").reindex(terms).drop(columns="factor")
+    table.loc[table.index.isin(unestimable)] = np.nan
+    ph.loc[ph.index.isin(unestimable)] = np.nan
     return CoxFit(
-        table,
-        ph.drop(columns="factor"),
+        table.reset_index(),
+        ph.reset_index(),
         tuple(strata),
         " ".join(notes),
-        len(runs),
+        all_runs,
         int(event.sum()),
     )
+
+
+def _event_free_levels(
+    exog: pd.DataFrame, event: np.ndarray, term_factor: dict[str, str]
+) -> tuple[np.ndarray, list[str], list[str]]:
+    """Levels of categorical factors at which no run has an event.
+
+    Returns which runs to keep (those at no such level), the terms whose ratio is infinite
+    (a dummy of such a level; every dummy of a factor whose reference level is such a
+    level) and the columns to leave out of the fit (the dummies of such levels and, for an
+    event-free reference, one more dummy of that factor, which becomes the reference of the
+    others).
+    """
+    keep = np.ones(len(exog), dtype=bool)
+    unestimable: list[str] = []
+    dropped: list[str] = []
+    for factor in dict.fromkeys(term_factor[t] for t in exog.columns):
+        own = [t for t in exog.columns if term_factor[t] == factor]
+        dummies = exog[own].to_numpy()
+        if not np.isin(dummies, (0.0, 1.0)).all():  # a numeric factor: no levels
+            continue
+        silent = [t for j, t in enumerate(own) if not event[dummies[:, j] == 1].any()]
+        reference = (dummies == 0).all(axis=1)
+        if reference.any() and not event[reference].any():  # the reference has no event
+            alive = [t for t in own if t not in silent]
+            unestimable += own
+            dropped += silent + alive[:1]
+            keep &= ~reference
+        else:
+            unestimable += silent
+            dropped += silent
+        if silent:
+            keep &= (exog[silent].to_numpy() == 0).all(axis=1)
+    return keep, unestimable, dropped
 
 
 def cause_specific_hazards(
