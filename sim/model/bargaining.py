@@ -45,6 +45,7 @@ def balanced_weights(
     return (1.0 - balance) * power_share + balance * active / n
 
 
+@compiled
 def concentration(weights: np.ndarray, n_active: int) -> float:
     """How far bargaining weight is concentrated, in [0, 1]: 0 = all equal, 1 = one partner holds all.
 
@@ -56,6 +57,7 @@ def concentration(weights: np.ndarray, n_active: int) -> float:
     return max((float(weights @ weights) - floor) / (1.0 - floor), 0.0)
 
 
+@compiled
 def strongest_lead(weights: np.ndarray, n_active: float) -> float:
     """How far the strongest partner's weight exceeds an equal share, in [0, 1] (1 = holds all)."""
     if n_active < 2:
@@ -63,6 +65,7 @@ def strongest_lead(weights: np.ndarray, n_active: float) -> float:
     return max((float(weights.max()) * n_active - 1.0) / (n_active - 1.0), 0.0)
 
 
+@compiled
 def settle_chance(
     weights: np.ndarray,
     n_active: int,
@@ -85,6 +88,7 @@ def settle_chance(
     return core + (1.0 - core) * consensus
 
 
+@compiled
 def goal_fit(
     agenda: np.ndarray, ideals: np.ndarray, salience: np.ndarray, misfit_scale: float
 ) -> np.ndarray:
@@ -93,11 +97,13 @@ def goal_fit(
     return np.maximum(1.0 - misfit / misfit_scale, 0.0)
 
 
+@compiled
 def split_the_difference(ideals: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Issue-by-issue compromise: the weight-averaged ideal on each issue, ignoring salience."""
     return weights @ ideals
 
 
+@compiled
 def integrative_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """The agenda that trades across issues: each partner pulls hardest where it cares most.
 
@@ -109,6 +115,7 @@ def integrative_agenda(ideals: np.ndarray, salience: np.ndarray, weights: np.nda
     return (pull * ideals).sum(axis=0) / np.maximum(pull.sum(axis=0), 1e-12)
 
 
+@compiled
 def _safe_step(
     d: np.ndarray, target: np.ndarray, ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray
 ) -> float:
@@ -121,9 +128,10 @@ def _safe_step(
     a = salience @ direction**2  # A_i: curvature along the line
     b = (salience * (ideals - d)) @ direction  # B_i: initial slope / 2
     safe = np.where(a > 1e-15, 2.0 * b / np.maximum(a, 1e-15), np.inf)
-    return float(np.clip(np.min(np.where(weights > 0, safe, np.inf)), 0.0, 1.0))
+    return min(max(float(np.min(np.where(weights > 0, safe, np.inf))), 0.0), 1.0)
 
 
+@compiled
 def mediated_agenda(
     ideals: np.ndarray, salience: np.ndarray, weights: np.ndarray, start: np.ndarray | None = None
 ) -> np.ndarray:
@@ -162,6 +170,7 @@ def mission_value(fit: np.ndarray, value: float, n_active: float, weight: float)
     return weight * fit * max(value, 0.0) / max(n_active, 1.0)
 
 
+@compiled
 def reservation_shares(
     outside: np.ndarray, costs: np.ndarray, mission: np.ndarray, perceived_value: np.ndarray
 ) -> np.ndarray:
@@ -171,6 +180,7 @@ def reservation_shares(
     return np.where(perceived_value > 0, need / np.maximum(perceived_value, 1e-12), np.inf)
 
 
+@compiled
 def nash_shares(
     reservation: np.ndarray, weights: np.ndarray, active: np.ndarray
 ) -> np.ndarray | None:

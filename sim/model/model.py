@@ -48,7 +48,7 @@ from sim.model.bargaining import (
 from sim.model.commitment import contribution_intent, enforced_contribution, resentment
 from sim.model.environment import Environment
 from sim.model.interventions import Observation
-from sim.model.month import live_month, net_value, rules_of
+from sim.model.month import Month, live_month, net_value, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
@@ -525,59 +525,63 @@ class AllianceModel(mesa.Model):
         home, partisanship = -1, 0.0  # a partisan manager's home organisation and its pull
         if manager is not None and manager.home is not None and manager.partisanship > 0:
             home, partisanship = manager.home, manager.partisanship
-        month = live_month(
-            self._rules,
-            formed,
-            p.trust,
-            p.active,
-            p.n_active,
-            p.intent,
-            p.contribution,
-            p.satisfaction,
-            p.aspiration,
-            p.disappointment,
-            p.capacity,
-            p.resource_profile,
-            p.goal_distance,
-            p.temptation,
-            p.aspiration_rate,
-            p.trust_build_rate,
-            self._trust_up,
-            self._trust_down,
-            p.cum_received,
-            p.cum_payoff,
-            p.cum_outside,
-            p.cum_mission,
-            self._weights,
-            self._goal_fit,
-            outside,
-            self.environment.context,
-            # What demand really is includes the forecast error nobody knew when the deal was made.
-            self.environment.market + self.demand_error,
-            self.streams.observation.standard_normal(p.trust.shape) if formed else self._no_draws,
-            agreement.agenda,
-            agreement.shares,
-            agreement.effort,
-            agreement.expected_value,
-            agreement.performance_risk,
-            agreement.demand_risk,
-            public_performance,
-            public_demand,
-            self._renegotiated,
-            a.relational_capital,
-            a.formalisation,
-            a.visibility,
-            self._variety_now(),
-            self._brokerage(),
-            manager.fee if manager is not None else 0.0,
-            home,
-            partisanship,
+        month = Month(
+            *live_month(
+                self._rules,
+                formed,
+                p.trust,
+                p.intent,
+                p.contribution,
+                self._previous_contribution,
+                p.received,
+                self._mission,
+                p.payoff,
+                p.satisfaction,
+                p.aspiration,
+                p.disappointment,
+                p.cum_received,
+                p.cum_payoff,
+                p.cum_outside,
+                p.cum_mission,
+                p.active,
+                p.n_active,
+                p.capacity,
+                p.resource_profile,
+                p.goal_distance,
+                p.temptation,
+                p.aspiration_rate,
+                p.trust_build_rate,
+                self._trust_up,
+                self._trust_down,
+                self._weights,
+                self._goal_fit,
+                outside,
+                self.environment.context,
+                # What demand really is includes the forecast error nobody knew when the deal
+                # was made.
+                self.environment.market + self.demand_error,
+                self.streams.observation.standard_normal(p.trust.shape)
+                if formed
+                else self._no_draws,
+                agreement.agenda,
+                agreement.shares,
+                agreement.effort,
+                agreement.expected_value,
+                agreement.performance_risk,
+                agreement.demand_risk,
+                public_performance,
+                public_demand,
+                self._renegotiated,
+                a.relational_capital,
+                a.formalisation,
+                a.visibility,
+                self._variety_now(),
+                self._brokerage(),
+                manager.fee if manager is not None else 0.0,
+                home,
+                partisanship,
+            )
         )
-        self._previous_contribution = p.contribution
-        p.intent, p.contribution = month.intent, month.contribution
-        p.received, p.payoff, self._mission = month.received, month.payoff, month.mission
-        p.satisfaction, p.aspiration = month.satisfaction, month.aspiration
-        p.disappointment, p.trust = month.disappointment, month.trust
         self.value = month.value
         self.total_value += month.value
         a.visibility = 0.0
@@ -593,7 +597,7 @@ class AllianceModel(mesa.Model):
             t["months_formed"] += 1
             t["potential"] += month.potential
             t["coordination"] += month.coordination
-            t["mission"] += float(month.mission.sum())
+            t["mission"] += float(self._mission.sum())
             t["context_fit"] += month.context_fit
             t["opportunism"] += month.opportunism
 

@@ -87,17 +87,8 @@ def rules_of(params: Mapping[str, Any]) -> np.ndarray:
 
 
 class Month(NamedTuple):
-    """What a month produced: the partners' new state and the alliance's figures of the month."""
+    """The alliance's figures of a month (the partners' state is updated in place)."""
 
-    intent: np.ndarray
-    contribution: np.ndarray
-    received: np.ndarray
-    mission: np.ndarray
-    payoff: np.ndarray
-    satisfaction: np.ndarray
-    aspiration: np.ndarray
-    disappointment: np.ndarray
-    trust: np.ndarray
     value: float
     potential: float
     coordination: float
@@ -113,15 +104,24 @@ class Month(NamedTuple):
 def live_month(
     rules: np.ndarray,
     formed: bool,
-    # the partners
+    # the partners: their state, updated in place
     trust: np.ndarray,
-    active: np.ndarray,
-    n_active: float,
     intent: np.ndarray,
     contribution: np.ndarray,
-    satisfaction_now: np.ndarray,
+    previous_contribution: np.ndarray,
+    received: np.ndarray,
+    mission: np.ndarray,
+    payoff: np.ndarray,
+    satisfied: np.ndarray,
     aspiration: np.ndarray,
     disappointment: np.ndarray,
+    cum_received: np.ndarray,
+    cum_payoff: np.ndarray,
+    cum_outside: np.ndarray,
+    cum_mission: np.ndarray,
+    # the partners: who is in, and their fixed traits
+    active: np.ndarray,
+    n_active: float,
     capacity: np.ndarray,
     resource_profile: np.ndarray,
     goal_distance: np.ndarray,
@@ -130,10 +130,6 @@ def live_month(
     trust_build_rate: np.ndarray,
     trust_up: np.ndarray,
     trust_down: np.ndarray,
-    cum_received: np.ndarray,
-    cum_payoff: np.ndarray,
-    cum_outside: np.ndarray,
-    cum_mission: np.ndarray,
     # this month
     weights: np.ndarray,
     goal_fit: np.ndarray,
@@ -160,26 +156,23 @@ def live_month(
     manager_fee: float,
     home: int,
     partisanship: float,
-) -> Month:
-    """One month from commitment to assessment; the cumulative records are added to in place.
+) -> tuple[float, float, float, float, float, float, float, float, float]:
+    """One month from commitment to assessment: the partners' state arrays are updated in
+    place and the month's figures returned in the order of :class:`Month`.
 
     ``demand`` is the market as it really is (forecast error included); ``home`` is the
     index of a partisan manager's home organisation (-1 for none) and ``partisanship`` how
     much it pulls for it.
     """
     r = rules[0]
-    n = trust.shape[0]
-    # Commitment: conditional cooperation, lifted to the contract's floor.
-    value = 0.0
-    potential = coordination = fit = friction = gap = renegotiation = 0.0
+    value = potential = coordination = fit = friction = gap = renegotiation = 0.0
     opportunism_level = 0.0
-    received = np.zeros(n)
-    mission = np.zeros(n)
-    previous = contribution
+    previous_contribution[:] = contribution
     if formed:
-        intent = contribution_intent(
+        # Commitment: conditional cooperation, lifted to the contract's floor.
+        intent[:] = contribution_intent(
             mean_trust_in_others(trust, active, n_active),
-            satisfaction_now,
+            satisfied,
             goal_fit,
             relational_capital,
             temptation,
@@ -189,7 +182,7 @@ def live_month(
             r["relational_pull"],
             r["goal_fit_reference"],
         )
-        contribution = enforced_contribution(intent, formalisation, r["contract_floor"]) * active
+        contribution[:] = enforced_contribution(intent, formalisation, r["contract_floor"]) * active
         # Execution: value in the true context, net of coordination and the manager's fee.
         value, base, potential, coordination, fit, friction = net_value(
             rules,
@@ -214,31 +207,33 @@ def live_month(
             loss = r["renegotiation_cost"] * max(value, 0.0)
             value -= loss
             base -= loss
-        received = distribute(shares, expected_value, base, value, performance_risk, demand_risk)
+        received[:] = distribute(shares, expected_value, base, value, performance_risk, demand_risk)
         gap, renegotiation = public_gap_parts(
             public_performance, public_demand, expected_value, base, value, loss
         )
-        mission = mission_value(goal_fit, value, n_active, r["mission_weight"]) * active
+        mission[:] = mission_value(goal_fit, value, n_active, r["mission_weight"]) * active
     else:
-        contribution = np.zeros(n)
-    payoff = received + mission - r["contribution_cost"] * contribution * capacity
+        contribution[:] = 0.0
+        received[:] = 0.0
+        mission[:] = 0.0
+    payoff[:] = received + mission - r["contribution_cost"] * contribution * capacity
 
     # Assessment: satisfaction against aspiration, the record of disappointment, trust.
-    satisfied = satisfaction(payoff, aspiration, outside, r["satisfaction_scale"])
-    aspiration = update_aspiration(aspiration, payoff, outside, aspiration_rate)
+    satisfied[:] = satisfaction(payoff, aspiration, outside, r["satisfaction_scale"])
+    aspiration[:] = update_aspiration(aspiration, payoff, outside, aspiration_rate)
     cum_received += received
     cum_payoff += payoff * active
     cum_outside += outside * active
     cum_mission += mission
     if formed:
-        disappointment = accumulate_disappointment(
+        disappointment[:] = accumulate_disappointment(
             disappointment, payoff, outside, r["disappointment_memory"]
         )
-        trust = _trust_after(
+        trust[:, :] = _trust_after(
             rules,
             trust,
             contribution,
-            previous,
+            previous_contribution,
             intent,
             effort,
             observation_draws,
@@ -256,16 +251,7 @@ def live_month(
             relational_capital, cooperation, friction, r["capital_growth"], r["capital_decay"]
         )
         opportunism_level = opportunism(contribution, active, r["contract_floor"])
-    return Month(
-        intent,
-        contribution,
-        received,
-        mission,
-        payoff,
-        satisfied,
-        aspiration,
-        disappointment,
-        trust,
+    return (
         value,
         potential,
         coordination,
