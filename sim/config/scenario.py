@@ -93,20 +93,21 @@ class Scenario:
         weights = np.array([t.weight for t in self.templates])
         counts = _apportion(weights / weights.sum(), n_partners)
         specs = []
+        v = self.variation
         for template, count in zip(self.templates, counts, strict=True):
+            stances, powers = np.array(template.stance), np.array(template.power)
             for k in range(count):
-                v = self.variation
-                stance = np.clip(
-                    np.array(template.stance) + rng.normal(0, v, len(template.stance)), -1, 1
+                stance = np.minimum(
+                    np.maximum(stances + rng.normal(0, v, len(template.stance)), -1.0), 1.0
                 )
-                power = np.array(template.power) * rng.lognormal(0, v, len(POWER_BASES))
+                power = powers * rng.lognormal(0, v, len(POWER_BASES))
                 specs.append(
                     PartnerSpec(
                         name=f"{template.sector} {k + 1}",
                         sector=template.sector,
-                        stance=tuple(stance),
+                        stance=tuple(stance.tolist()),
                         salience=template.salience,
-                        power=tuple(power),
+                        power=tuple(power.tolist()),
                         capacity=float(template.capacity * rng.lognormal(0, v / 2)),
                         outside_option=float(template.outside_option * rng.lognormal(0, v / 2)),
                     )

@@ -53,6 +53,7 @@ def mean_reverting_step(
 ) -> np.ndarray | float: ...
 
 
+@compiled
 def mean_reverting_step(
     x: np.ndarray | float,
     home: np.ndarray | float,
@@ -62,6 +63,22 @@ def mean_reverting_step(
 ) -> np.ndarray | float:
     """One Euler step of an Ornstein-Uhlenbeck process with standard-normal ``noise``."""
     return x + reversion * (home - x) + sd * noise
+
+
+@compiled
+def moved(
+    state: np.ndarray,
+    home: np.ndarray,
+    reversion: np.ndarray,
+    sd: np.ndarray,
+    noise: np.ndarray,
+    n_issues: int,
+) -> np.ndarray:
+    """The context a month later: one Ornstein-Uhlenbeck step of the whole state, with where
+    joint value lies (the first ``n_issues`` entries) kept in [0, 1]."""
+    state = mean_reverting_step(state, home, reversion, sd, noise)
+    state[:n_issues] = np.minimum(np.maximum(state[:n_issues], 0.0), 1.0)
+    return state
 
 
 @compiled
@@ -141,12 +158,15 @@ class Environment:
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""
-        self.state = mean_reverting_step(
-            self.state, self.home, self.reversion, self.drift, rng.standard_normal(self.state.size)
+        self.state = moved(
+            self.state,
+            self.home,
+            self.reversion,
+            self.drift,
+            rng.standard_normal(self.state.size),
+            self.n_issues,
         )
         self._power_salience = None
-        context = self.context
-        np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)
         if rng.random() >= self.shock_probability:
             return None
         return self._shock(rng)
