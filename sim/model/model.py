@@ -767,3 +767,11 @@ class AllianceModel(mesa.Model):
                 },
             },
         )
+
+
+def load_compiled_code() -> None:
+    """Load the model's compiled code in this process now (compile it, after a change of the
+    code): a sweep does this before forking its workers, so that each starts with the code
+    in memory instead of reading it from numba's cache, and a first run compiles once rather
+    than once per worker."""
+    AllianceModel("pps_care", rng=0, collect=False, manager="independent", horizon=36).run()

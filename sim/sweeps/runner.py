@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from sim.config.knobs import KNOBS
 from sim.config.scenario import PROJECT_DIR
+from sim.model.model import load_compiled_code
 from sim.sweeps.designs import design_points, n_futures, sensitivity_problem
 from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment
 from sim.sweeps.limits import MAX_RUNS, MAX_WORKERS, DesignTooLarge, check_design_size
@@ -252,8 +253,11 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
     elif workers == 1:
         yield InlineExecutor()
     else:
+        context = _process_context()
+        if context.get_start_method() == "fork":
+            load_compiled_code()  # the forked workers inherit it
         pool = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=_process_context(), initializer=prepare_worker
+            max_workers=workers, mp_context=context, initializer=prepare_worker
         )
         try:
             pool.submit(int).result()  # start every worker now (fork spawns them all at once)
