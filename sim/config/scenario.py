@@ -200,12 +200,14 @@ def load_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> 
         ConfigError: naming the file and the key, for any invalid content; a file that is not
             a regular file of at most a megabyte (a device, a FIFO) is refused unread.
     """
-    path = scenario_path(name_or_path, relative_to)
-    # A built-in name's file sits in the (already resolved) scenario folder: no need to ask
-    # the file system where it really is, unless the file itself is a link.
-    return _load_cached(
-        path if path.parent == SCENARIO_DIR and not path.is_symlink() else path.resolve()
-    )
+    if isinstance(name_or_path, str) and name_or_path in _listing(SCENARIO_DIR.stat().st_mtime_ns):
+        return _load_cached(_builtin_file(name_or_path))  # every model built by name asks
+    return _load_cached(scenario_path(name_or_path, relative_to).resolve())
+
+
+@lru_cache(maxsize=64)
+def _builtin_file(name: str) -> Path:
+    return (SCENARIO_DIR / f"{name}.toml").resolve()
 
 
 @lru_cache(maxsize=64)

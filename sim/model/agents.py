@@ -122,6 +122,15 @@ class AllianceManager(mesa.Agent):
         self.capacity_used = dict.fromkeys(INTERVENTIONS, 0.0)
 
     @property
+    def interventions(self) -> tuple[str, ...]:
+        """The levers this manager may pull, in its usual order."""
+        return tuple(lever.name for lever in self._levers)
+
+    @interventions.setter
+    def interventions(self, names: tuple[str, ...]) -> None:
+        self._levers = tuple(LEVERS[name] for name in names)
+
+    @property
     def partisanship(self) -> float:
         """How much the manager pulls for home: (1 - position) for a lead partner's manager, else 0."""
         return 1.0 - self.position if self.home is not None else 0.0
@@ -211,9 +220,9 @@ class AllianceManager(mesa.Agent):
             return list(self.interventions)
         params = self.model.params
         ringing = [
-            (-u, i, name)
-            for i, name in enumerate(self.interventions)
-            if (u := LEVERS[name].urgency(seen, params)) > 0
+            (-u, i, lever.name)
+            for i, lever in enumerate(self._levers)
+            if (u := lever.urgency(seen, params)) > 0
         ]
         return (
             [name for *_, name in sorted(ringing)] if len(ringing) > 1 else [n for *_, n in ringing]

@@ -17,7 +17,7 @@ in the dashboard's language files.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -124,6 +124,11 @@ class Intervention:
     relational: bool
     urgency: Callable[[Observation, Mapping[str, Any]], float]
     apply: Callable[[Workplace, float], None]
+    #: The parameter holding its cost (``cost_<name>``).
+    cost_key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "cost_key", f"cost_{self.name}")
 
     def triggered(self, seen: Observation, params: Mapping[str, Any]) -> bool:
         """Whether the lever's alarm rings."""
@@ -131,17 +136,20 @@ class Intervention:
 
     def cost(self, params: Mapping[str, Any]) -> float:
         """Capacity one use costs (a month of a full-time manager = 1)."""
-        return params[f"cost_{self.name}"]
+        return params[self.cost_key]
 
 
 def _excess(value: float, alarm: float) -> float:
     """How far ``value`` exceeds ``alarm``, relative to it (0 when it does not)."""
-    return max(value - alarm, 0.0) / max(abs(alarm), 1e-9)
+    # max() written out: this runs for every lever every month
+    gap, scale = value - alarm, abs(alarm)
+    return (0.0 if 0.0 > gap else gap) / (1e-9 if 1e-9 > scale else scale)
 
 
 def _shortfall(value: float, alarm: float) -> float:
     """How far ``value`` falls short of ``alarm``, relative to it (0 when it does not)."""
-    return max(alarm - value, 0.0) / max(abs(alarm), 1e-9)
+    gap, scale = alarm - value, abs(alarm)
+    return (0.0 if 0.0 > gap else gap) / (1e-9 if 1e-9 > scale else scale)
 
 
 def _scan_urgency(o: Observation, p: Mapping[str, Any]) -> float:
