@@ -26,11 +26,14 @@ from sim.dashboard.dilemmas import (
     COMPARISON_RUNS,
     MEASURES,
     compare,
+    comparison_steps,
     dilemmas,
     format_lifetime,
     format_value,
     paired_difference,
     run_option,
+    run_options,
+    summarise,
 )
 from sim.dashboard.events import describe, event_log
 from sim.dashboard.i18n import LANGUAGES, load_texts, name, number, number_range, t, texts
@@ -301,6 +304,33 @@ def test_a_comparison_survives_a_visit_to_another_tab_and_run_more_adds_to_it():
     a, b = DILEMMA_RUNS.value[card.key]
     assert list(a["seed"]) == [0, 1, 2, 3, 4] and list(b["seed"]) == [0, 1, 2, 3, 4]
     assert a.equals(run_option(card, "a", range(5))) and DILEMMA_PENDING.value == {}
+
+
+def test_the_pooled_comparison_equals_the_serial_one_and_answers_first_over_the_first_seeds():
+    """The worker pool cuts a comparison into parts; put together, they are exactly the serial
+    runs (same seeds, same numbers, in seed order), and the first answer is exactly the serial
+    runs of its seeds."""
+    card = next(c for c in dilemmas() if c.key == "stability_versus_adaptation")
+    seeds = range(5, 28)
+    steps = list(comparison_steps(card, seeds, first=9))
+    assert [(len(a), len(b)) for a, b in steps] == [(9, 9), (23, 23)]
+    for (a, b), n in zip(steps, (9, 23), strict=True):
+        assert a.equals(run_option(card, "a", seeds[:n]))
+        assert b.equals(run_option(card, "b", seeds[:n]))
+    a, b = run_options(card, seeds)
+    assert a.equals(steps[-1][0]) and b.equals(steps[-1][1])
+    serial = summarise(card, run_option(card, "a", seeds), run_option(card, "b", seeds))
+    assert repr(summarise(card, a, b)) == repr(serial)
+    assert [len(a) for a, _ in comparison_steps(card, range(3), first=9)] == [3]
+
+
+def test_a_card_reads_its_horizon_from_the_configuration_as_the_model_sets_it():
+    for card in dilemmas():
+        model = AllianceModel(card.scenario, rng=0, collect=False, **card.knobs("a"))
+        assert card.horizon() == model.horizon
+    short = next(c for c in dilemmas() if c.key == "double_loyalty")
+    short = type(short)(**{**short.__dict__, "shared": {**short.shared, "contract_term": 48}})
+    assert short.horizon() == 48 == AllianceModel(short.scenario, rng=0, **short.knobs("a")).horizon
 
 
 # --- lesson presets ------------------------------------------------------------------------

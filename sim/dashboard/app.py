@@ -32,6 +32,7 @@ import gc
 import html
 import io
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -50,10 +51,11 @@ from sim.dashboard.dilemmas import (
     COMPARISON_RUNS,
     MORE_RUNS,
     Dilemma,
+    comparison_steps,
     dilemmas,
     format_lifetime,
     format_value,
-    run_options,
+    start_pool,
     summarise,
 )
 from sim.dashboard.events import event_log
@@ -232,6 +234,12 @@ def free_memory() -> None:
 
 # A session's end (its tab closed, or its connection lost for SESSION_GRACE) frees its memory.
 solara.lab.on_kernel_start(lambda: free_memory)
+
+# Served (``solara run`` names the app in SOLARA_APP, when the server starts): start the dilemma
+# cards' workers now. They start and load the compiled model in their own processes while the
+# server goes on, so a class's first comparison does not wait for them.
+if "SOLARA_APP" in os.environ:
+    start_pool()
 
 
 # --- plain helpers ---------------------------------------------------------------------
@@ -673,15 +681,18 @@ def request_runs(key: str, extra: int) -> None:
 
 
 def add_runs(dilemma: Dilemma, extra: int) -> None:
-    """Run ``extra`` more paired runs of a card on new seeds and keep them in the session."""
+    """Run ``extra`` more paired runs of a card on new seeds and keep them in the session:
+    the first :data:`~sim.dashboard.dilemmas.FIRST_ANSWER` as soon as they are done (the card
+    shows them, and how many runs they are, while the rest runs), then all of them."""
     done = DILEMMA_RUNS.value.get(dilemma.key)
     start = 0 if done is None else len(done[0])
-    a, b = run_options(dilemma, range(start, start + extra))
-    if done is not None:
-        a = pd.concat([done[0], a], ignore_index=True)
-        b = pd.concat([done[1], b], ignore_index=True)
+    for a, b in comparison_steps(dilemma, range(start, start + extra)):
+        if done is not None:
+            a = pd.concat([done[0], a], ignore_index=True)
+            b = pd.concat([done[1], b], ignore_index=True)
+        with DILEMMA_LOCK:
+            DILEMMA_RUNS.set({**DILEMMA_RUNS.value, dilemma.key: (a, b)})
     with DILEMMA_LOCK:
-        DILEMMA_RUNS.set({**DILEMMA_RUNS.value, dilemma.key: (a, b)})
         pending = dict(DILEMMA_PENDING.value)
         pending.pop(dilemma.key, None)
         DILEMMA_PENDING.set(pending)

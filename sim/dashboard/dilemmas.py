@@ -15,7 +15,7 @@ import os
 import threading
 import time
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis.survival import kaplan_meier
+from sim.config.configuration import configure
 from sim.config.knobs import resolve_knobs
 from sim.model import AllianceModel
 from sim.model.outcomes import OUTCOMES
@@ -123,6 +124,12 @@ class Dilemma:
         value = self.a if option == "a" else self.b
         return {**self.shared, self.knob: tuple(value) if isinstance(value, list) else value}
 
+    def horizon(self) -> int:
+        """The months a run of option A lasts at most: the horizon, or a shorter contract
+        term (as :class:`AllianceModel` sets it), read from the configuration alone."""
+        params = configure(self.scenario, **self.knobs("a")).params
+        return int(min(params["horizon"], params["contract_term"] or params["horizon"]))
+
 
 def dilemmas() -> list[Dilemma]:
     """The preset dilemmas, in the order of the file; each option's knobs are validated."""
@@ -147,19 +154,42 @@ def dilemmas() -> list[Dilemma]:
     return cards
 
 
-def run_option(dilemma: Dilemma, option: str, seeds: Iterable[int]) -> pd.DataFrame:
+def _measured(dilemma: Dilemma, option: str, seeds: Iterable[int]) -> list[dict[str, float]]:
     """One row per seed: every measure of :data:`MEASURES` for one option of the card."""
+    knobs = dilemma.knobs(option)
     rows = []
     for seed in seeds:
-        model = AllianceModel(dilemma.scenario, rng=seed, collect=False, **dilemma.knobs(option))
+        model = AllianceModel(dilemma.scenario, rng=seed, collect=False, **knobs)
         model.run()
         rows.append({"seed": seed, **{name: measure(model) for name, measure in MEASURES.items()}})
-    return pd.DataFrame(rows)
+    return rows
 
 
-#: Comparisons run in worker processes: A and B side by side, and the server's interpreter
-#: stays free to answer the page while a class's comparisons run.
+def run_option(dilemma: Dilemma, option: str, seeds: Iterable[int]) -> pd.DataFrame:
+    """One row per seed: every measure of :data:`MEASURES` for one option of the card."""
+    return pd.DataFrame(_measured(dilemma, option, seeds))
+
+
+def _paired_rows(
+    dilemma: Dilemma, seeds: list[int]
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """A worker's share of a comparison: both options on the same seeds."""
+    return _measured(dilemma, "a", seeds), _measured(dilemma, "b", seeds)
+
+
+#: Worker processes of the comparisons: the server's interpreter stays free to answer the
+#: page while a class's comparisons run.
+WORKERS = 2
+#: A comparison is cut into this many parts per worker, each part both options on a run of
+#: consecutive seeds: the workers share the work evenly even when one option's runs last
+#: longer than the other's or one worker is slowed by other work on the machine.
+PARTS_PER_WORKER = 4
+#: Paired runs after which the page shows a first answer of a longer comparison (while the
+#: rest is still running; the card says how many runs it shows).
+FIRST_ANSWER = 40
+
 _POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
 
 
 def _leave_with(parent: int) -> None:
@@ -174,20 +204,78 @@ def _leave_with(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _start_worker(parent: int) -> None:
+    """A worker's start: watch the server, then run every card's options once (one short
+    run each), so the compiled model is loaded from numba's cache before the first
+    comparison arrives rather than during it."""
+    _leave_with(parent)
+    try:
+        for card in dilemmas():
+            for option in ("a", "b"):
+                _measured(card, option, [0])
+    except Exception:  # noqa: BLE001 (only a warm-up: a real comparison reports the error)
+        pass
+
+
+def _ready() -> None:
+    """Nothing: a task whose submission makes the pool start a worker."""
+
+
+def start_pool() -> ProcessPoolExecutor:
+    """The comparisons' worker pool, started (every worker at once, warming up in the
+    background) if it is not running yet; returns at once. The dashboard calls it when the
+    server starts, so the first comparison finds the workers ready."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(
+                max_workers=WORKERS,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            )
+            for _ in range(WORKERS):  # a worker is started for each task waiting
+                _POOL.submit(_ready)
+        return _POOL
+
+
+def _parts(seeds: list[int], first: int) -> list[list[int]]:
+    """The seeds cut into runs of consecutive seeds, about equal, for the pool; no part
+    straddles ``first`` (the first answer's parts come first and are complete on their own)."""
+    parts = []
+    for chunk in (seeds[:first], seeds[first:]):
+        n = min(len(chunk), WORKERS * PARTS_PER_WORKER)
+        bounds = [len(chunk) * i // n for i in range(n + 1)] if n else []
+        parts += [chunk[lo:hi] for lo, hi in zip(bounds, bounds[1:], strict=False)]
+    return parts
+
+
+def comparison_steps(
+    dilemma: Dilemma, seeds: Iterable[int], first: int = FIRST_ANSWER
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    """Both options of a card on the same seeds, in the worker pool: the runs of A and of B
+    (see :func:`run_option`) over the first ``first`` seeds as soon as those are done, then
+    over all of them (only the latter when there are no more than ``first``). Every part of
+    the comparison is submitted at once, so the workers go on while the first answer is shown;
+    the rows are in the order of ``seeds`` and the same as :func:`run_option`'s."""
+    pool = start_pool()
+    seeds = list(seeds)
+    parts = [pool.submit(_paired_rows, dilemma, part) for part in _parts(seeds, first)]
+    a: list[dict[str, float]] = []
+    b: list[dict[str, float]] = []
+    for part in parts:
+        rows_a, rows_b = part.result()
+        a += rows_a
+        b += rows_b
+        if len(a) == first < len(seeds):
+            yield pd.DataFrame(a), pd.DataFrame(b)
+    yield pd.DataFrame(a), pd.DataFrame(b)
+
+
 def run_options(dilemma: Dilemma, seeds: Iterable[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both options of a card on the same seeds (see :func:`run_option`), in worker processes."""
-    global _POOL
-    if _POOL is None:
-        _POOL = ProcessPoolExecutor(
-            max_workers=2,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_leave_with,
-            initargs=(os.getpid(),),
-        )
-    seeds = list(seeds)
-    a = _POOL.submit(run_option, dilemma, "a", seeds)
-    b = _POOL.submit(run_option, dilemma, "b", seeds)
-    return a.result(), b.result()
+    *_, last = comparison_steps(dilemma, seeds)
+    return last
 
 
 @dataclass(frozen=True)
@@ -228,7 +316,7 @@ def median_lifetime(runs: pd.DataFrame, horizon: int) -> float:
 def summarise(dilemma: Dilemma, a: pd.DataFrame, b: pd.DataFrame) -> dict[str, Any]:
     """What a card shows: the dilemma's outcomes with their paired differences, and both
     median lifetimes (NaN: above the horizon)."""
-    horizon = AllianceModel(dilemma.scenario, rng=0, collect=False, **dilemma.knobs("a")).horizon
+    horizon = dilemma.horizon()
     return {
         "runs": len(a),
         "horizon": horizon,

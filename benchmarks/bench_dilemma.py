@@ -1,0 +1,116 @@
+"""How long a dilemma comparison takes in the dashboard, against the same work run serially.
+
+Times a card's comparison through the dashboard's own code path (``run_options`` in the
+worker pool, then ``summarise``: what the page calls when a trainer presses *Compare*) on
+the page's seeds ``0 .. runs - 1``, at 2 x 40 runs (issue 15's target: under 0.5 s) and
+at 2 x ``COMPARISON_RUNS`` (the page's first comparison):
+
+- warm: the pool's workers have started and loaded the compiled model (the dashboard
+  starts them when the server starts);
+- cold: the first comparison of a fresh pool (worker start, imports, the compiled model
+  loaded from numba's cache), for one card (``--cold-card``).
+
+As a baseline measured in the same process it runs the same comparison serially
+(``run_option`` for A, then for B, then ``summarise``) and prints the ratio of the pooled
+time to the serial one (below 1: the pool is faster). Prints best and median of
+``--repeats``, and the load average (the machine may be shared). Nothing about the runs is
+changed to get a number: same cards, same seeds, same model defaults.
+
+    .venv/bin/python benchmarks/bench_dilemma.py [--repeats 5] [--runs 40 120]
+        [--cold-card double_loyalty]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+
+from sim.dashboard import dilemmas as dl
+
+#: Issue 15's target for a 2 x 40 comparison in the dashboard, in seconds.
+TARGET_SECONDS = 0.5
+
+
+def timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def pooled(card: dl.Dilemma, runs: int) -> Callable[[], object]:
+    """The page's comparison: both options in the worker pool, then the card's summary."""
+    return lambda: dl.summarise(card, *dl.run_options(card, range(runs)))
+
+
+def serial(card: dl.Dilemma, runs: int) -> Callable[[], object]:
+    """The same comparison in this process, one option after the other."""
+    seeds = range(runs)
+    return lambda: dl.summarise(
+        card, dl.run_option(card, "a", seeds), dl.run_option(card, "b", seeds)
+    )
+
+
+def fresh_pool() -> None:
+    """Shut the dashboard's worker pool down, so the next comparison starts a new one."""
+    if dl._POOL is not None:
+        dl._POOL.shutdown(wait=True)
+        dl._POOL = None
+
+
+def best_median(times: list[float]) -> str:
+    return f"{min(times):6.3f} ({statistics.median(times):6.3f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="measurements per setting")
+    parser.add_argument(
+        "--runs", type=int, nargs="+", default=[40, dl.COMPARISON_RUNS], help="runs per option"
+    )
+    parser.add_argument("--cold-card", default="double_loyalty", help="the card timed cold")
+    args = parser.parse_args()
+    cards = dl.dilemmas()
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"seconds, best (median) of {args.repeats}; ratio = pooled / serial, best (median)")
+
+    cold = next(c for c in cards if c.key == args.cold_card)
+    for runs in args.runs:
+        times, base = [], []
+        for _ in range(args.repeats):
+            fresh_pool()
+            times.append(timed(pooled(cold, runs)))
+            base.append(timed(serial(cold, runs)))
+        print(
+            f"cold pool  2 x {runs:3d}  {cold.key:30s} pooled {best_median(times)}"
+            f"  serial {best_median(base)}  ratio {min(times) / min(base):.2f}"
+            f" ({statistics.median(times) / statistics.median(base):.2f})"
+        )
+
+    pooled(cards[0], 2)()  # the pool started and every worker warm
+    for runs in args.runs:
+        worst = 0.0
+        for card in cards:
+            times, base = [], []
+            for _ in range(args.repeats):
+                times.append(timed(pooled(card, runs)))
+                base.append(timed(serial(card, runs)))
+            worst = max(worst, statistics.median(times))
+            print(
+                f"warm pool  2 x {runs:3d}  {card.key:30s} pooled {best_median(times)}"
+                f"  serial {best_median(base)}  ratio {min(times) / min(base):.2f}"
+                f" ({statistics.median(times) / statistics.median(base):.2f})"
+            )
+        verdict = "under" if worst < TARGET_SECONDS else "NOT under"
+        print(
+            f"warm pool  2 x {runs:3d}  slowest card's median {worst:.3f} s: {verdict} "
+            f"the target of {TARGET_SECONDS} s"
+        )
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    fresh_pool()
+
+
+if __name__ == "__main__":
+    main()
