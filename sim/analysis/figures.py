@@ -51,6 +51,9 @@ def _save(
         fig.tight_layout()
     png = folder / f"{name}.png"
     fig.savefig(png, dpi=110)
+    # the layout is in figure coordinates, the same at any dpi: keep the one just computed
+    # rather than computing a constrained layout again for the SVG
+    fig.set_layout_engine("none")
     fig.savefig(folder / f"{name}.svg")
     plt.close(fig)
     tables = {"": data} if isinstance(data, pd.DataFrame) else (data or {})

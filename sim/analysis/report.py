@@ -210,7 +210,7 @@ def build(folder: Path) -> Report:
     else:
         differences = effects_against(runs, group, baseline, headline_outcomes)
         report.tables["effects"] = differences
-        report.headline = _headline(runs, group, baseline, horizon, surv)
+        report.headline = _headline(runs, group, baseline, horizon, surv, effects=differences)
     report.figures += [  # each drawn from a table aggregated over the runs
         figures.survival_curves(
             aggregates.survival_curves(runs, group, horizon), group, horizon, figure_dir
@@ -392,6 +392,7 @@ def _headline(
     horizon: int,
     surv: pd.DataFrame,
     paired: pd.DataFrame | None = None,
+    effects: pd.DataFrame | None = None,
 ) -> list[str]:
     """Plain sentences: how many alliances formed, how many of those ended before the horizon,
     and each group's difference from the baseline with its 95% interval.
@@ -403,6 +404,8 @@ def _headline(
     :func:`~sim.analysis.statistics.paired_differences`, the numbers of
     ``paired_differences.csv``): future by future, over every run, so the share that ended
     before the horizon counts never-formed runs too, which keeps every future's pair intact.
+    Without pairing, the difference in value is the ``total_value`` row of ``effects`` (from
+    :func:`~sim.analysis.statistics.effects_against`, the same interval) when it is given.
     """
     row = surv.set_index(group)
     base = row.loc[baseline]
@@ -445,10 +448,18 @@ def _headline(
             formed["dissolved"].astype(float).to_numpy(),
             base_formed["dissolved"].astype(float).to_numpy(),
         )
-        v, v_lo, v_hi = difference_interval(
-            part["total_value"].astype(float).to_numpy(),
-            base_runs["total_value"].astype(float).to_numpy(),
+        value = (
+            effects[(effects[group] == level) & (effects["outcome"] == "total_value")]
+            if effects is not None
+            else pd.DataFrame()
         )
+        if len(value):
+            v, v_lo, v_hi = value.iloc[0][["difference", "low", "high"]].astype(float)
+        else:
+            v, v_lo, v_hi = difference_interval(
+                part["total_value"].astype(float).to_numpy(),
+                base_runs["total_value"].astype(float).to_numpy(),
+            )
         lines.append(
             opening
             + f" (difference {_percent_points(d, d_lo, d_hi)}), and each run created {v:+.0f} "

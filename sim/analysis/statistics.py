@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -68,6 +70,11 @@ def mean_intervals(
 #: Memory for one block of resampled indices (8-byte integers): the resamples of a large
 #: sample are drawn block by block, which gives the same indices as drawing them at once.
 _BLOCK_VALUES = 2_000_000
+#: The counts of the last resamples drawn are kept when they hold at most this many values
+#: (64 MB): the next interval of a sample of the same size from a generator in the same
+#: state (every interval starts from ``SEED``) reuses them instead of drawing them again.
+_KEPT_VALUES = 8_000_000
+_kept: dict[tuple, tuple[np.ndarray, Any]] = {}
 
 
 def _resampled_means(columns: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -75,12 +82,20 @@ def _resampled_means(columns: np.ndarray, rng: np.random.Generator) -> np.ndarra
     one row of resampled means per column (k x RESAMPLES).
 
     The resampled indices are exactly those ``scipy.stats.bootstrap`` draws from ``rng``
-    (``rng.integers(0, n, (RESAMPLES, n))``), drawn once for every column; each resample's
-    mean is its count of each row times the columns, over n. The means equal scipy's up to
-    floating-point rounding (the order of the additions differs; relative 1e-15), and scipy
-    does the same work once per column (a gather of RESAMPLES x n values each).
+    (``rng.integers(0, n, (RESAMPLES, n))``), drawn once for every column, and ``rng`` is
+    left where that draw leaves it; each resample's mean is its count of each row times the
+    columns, over n. The means equal scipy's up to floating-point rounding (the order of
+    the additions differs; relative 1e-15), and scipy does the same work once per column (a
+    gather of RESAMPLES x n values each).
     """
     n = len(columns)
+    key = (n, repr(rng.bit_generator.state))
+    if key in _kept:
+        counts, after = _kept[key]
+        rng.bit_generator.state = after
+        return (counts @ columns).T / n
+    keep = RESAMPLES * n <= _KEPT_VALUES
+    kept = np.empty((RESAMPLES, n)) if keep else None
     out = np.empty((columns.shape[1], RESAMPLES))
     block = max(1, _BLOCK_VALUES // n)
     for start in range(0, RESAMPLES, block):
@@ -88,7 +103,12 @@ def _resampled_means(columns: np.ndarray, rng: np.random.Generator) -> np.ndarra
         index = rng.integers(0, n, (rows, n))
         index += n * np.arange(rows)[:, None]
         counts = np.bincount(index.ravel(), minlength=rows * n).reshape(rows, n)
+        if kept is not None:
+            kept[start : start + rows] = counts
         out[:, start : start + rows] = (counts @ columns).T / n
+    if kept is not None:
+        _kept.clear()
+        _kept[key] = (kept, rng.bit_generator.state)
     return out
 
 
