@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 
 from sim import AllianceModel
 from sim.config.scenario import available_scenarios
+from sim.model.compiled import CACHE, MODEL_DIR, source_key
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = [
@@ -60,7 +62,6 @@ def outcomes_as_python() -> list[dict]:
     return answer["outcomes"]
 
 
-@pytest.mark.slow
 def test_the_compiled_month_tells_the_same_story_as_the_python_it_was_compiled_from():
     python = outcomes_as_python()
     for (scenario, knobs, seed), plain in zip(RUNS, python, strict=True):
@@ -74,6 +75,20 @@ def test_the_compiled_month_tells_the_same_story_as_the_python_it_was_compiled_f
                 )
             else:
                 assert value == plain[name], f"{run}: {name}"
+
+
+def test_any_edit_to_the_model_starts_a_fresh_cache_of_compiled_code(tmp_path):
+    """numba's own cache checks only a function's file, so a month compiled before an edit to
+    a mechanism in another module would keep the old formula; the cache folder is named by a
+    fingerprint of every source file of the model instead."""
+    for source in MODEL_DIR.glob("*.py"):
+        shutil.copy(source, tmp_path / source.name)
+    before = source_key(tmp_path)
+    assert source_key(tmp_path) == before
+    trust = tmp_path / "trust.py"
+    trust.write_text(trust.read_text().replace("0.05", "0.9"))
+    assert source_key(tmp_path) != before
+    assert CACHE is None or CACHE.name.endswith(source_key())
 
 
 def test_the_month_is_compiled():

@@ -130,6 +130,10 @@ class Intervention:
     def __post_init__(self) -> None:
         object.__setattr__(self, "cost_key", f"cost_{self.name}")
 
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # A lever pickles as its name (its functions are the registry's; some are lambdas).
+        return _lever, (self.name,)
+
     def triggered(self, seen: Observation, params: Mapping[str, Any]) -> bool:
         """Whether the lever's alarm rings."""
         return self.urgency(seen, params) > 0.0
@@ -194,6 +198,10 @@ LEVERS: dict[str, Intervention] = {
 }
 
 assert tuple(LEVERS) == INTERVENTIONS, "the registry and the vocabulary must list the same levers"
+
+
+def _lever(name: str) -> Intervention:
+    return LEVERS[name]
 
 
 def capacity_costs(params: Mapping[str, Any]) -> dict[str, float]:

@@ -57,6 +57,7 @@ from sim.model.risk import (
     performance_risk_weights,
 )
 from sim.model.trust import (
+    learning_rates,
     mean_trust,
     trust_in_others,
 )
@@ -120,7 +121,9 @@ class AllianceModel(mesa.Model):
     ) -> None:
         super().__init__(rng=rng)
         self.config: Configuration = configure(scenario, **knobs)
-        # A plain dict copy: read every month, so the fastest mapping (the configuration stays read-only).
+        # A plain dict copy: read every month, so the fastest mapping (the configuration stays
+        # read-only). The parameters are fixed for the run: the compiled month reads its own
+        # copy of them (``_rules``), so changing ``params`` after construction is not supported.
         self.params = p = dict(self.config.params)
         # A contract term shorter than the horizon ends the run there: the contract is completed.
         self.horizon: int = min(p["horizon"], p["contract_term"] or p["horizon"])
@@ -197,8 +200,8 @@ class AllianceModel(mesa.Model):
         # What stays fixed for a run, or for as long as an agreement or the membership stands,
         # is worked out once: the learning rates of trust as used, the public side's part of
         # each risk under the current agreement, the partners' variety of views.
-        self._trust_up = np.minimum(self.partners.trust_build_rate, 1.0)[:, None]
-        self._trust_down = np.minimum(self.partners.trust_break_rate, 1.0)[:, None]
+        self._trust_up = learning_rates(self.partners.trust_build_rate)
+        self._trust_down = learning_rates(self.partners.trust_break_rate)
         self._public_risk: tuple[Agreement | None, float, float] = (None, 0.0, 0.0)
         self._variety: tuple[np.ndarray | None, float, float] = (None, 0.0, 0.0)
         self._rules = rules_of(p)

@@ -340,7 +340,7 @@ def _trust_after(
     willing = contribution - r["crowding_out"] * (contribution - intent)
     noise = r["observation_noise"] * (1.0 - r["visibility_gain"] * visibility)
     seen = observed_cooperation(kept_promise(willing, effort), noise, draws)
-    if visibility > 0:
+    if visibility > 0:  # repaired rates, capped as trust.learning_rates caps every rate
         trust = approach(
             trust,
             seen,

@@ -37,19 +37,22 @@ def update_trust(
     Returns:
         The new trust matrix, still in [0, 1].
     """
-    build = np.asarray(build_rate)
-    fall = np.asarray(break_rate)
-    build = build[:, None] if build.ndim == 1 else build
-    fall = fall[:, None] if fall.ndim == 1 else fall
-    return approach(trust, observed, np.minimum(build, 1.0), np.minimum(fall, 1.0))
+    return approach(trust, observed, learning_rates(build_rate), learning_rates(break_rate))
+
+
+def learning_rates(rate: np.ndarray | float) -> np.ndarray:
+    """Learning rates as trust uses them: at most 1 (a step never overshoots its target) and
+    one row per observer (a length-N vector becomes a column; a matrix is a rate per relation)."""
+    rate = np.asarray(rate, dtype=float)
+    return np.minimum(rate[:, None] if rate.ndim == 1 else rate, 1.0)
 
 
 @compiled
 def approach(
     trust: np.ndarray, observed: np.ndarray, up: np.ndarray, down: np.ndarray
 ) -> np.ndarray:
-    """:func:`update_trust` with its learning rates already in [0, 1] and shaped to broadcast
-    (a run's rates do not change, so the model prepares them once)."""
+    """:func:`update_trust` with its rates already prepared by :func:`learning_rates` (a run's
+    rates do not change, so the model prepares them once)."""
     # A step of size rate in [0, 1] toward a target in [0, 1] stays in [0, 1].
     surprise = observed - trust
     return trust + np.where(surprise > 0, up, down) * surprise
@@ -113,5 +116,4 @@ def mean_trust(trust: np.ndarray, active: np.ndarray, n: float) -> float:
 def erode_trust(trust: np.ndarray, in_whom: np.ndarray, rate: float) -> np.ndarray:
     """Scale down everyone's trust in the partners flagged by ``in_whom`` (a 0..1 vector) by
     ``rate`` (the loss never exceeds all of it)."""
-    loss = in_whom if rate == 1.0 else rate * in_whom
-    return trust * (1.0 - np.minimum(loss, 1.0))
+    return trust * (1.0 - np.minimum(rate * in_whom, 1.0))

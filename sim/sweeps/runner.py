@@ -254,8 +254,9 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
         yield InlineExecutor()
     else:
         context = _process_context()
-        if context.get_start_method() == "fork":
-            load_compiled_code()  # the forked workers inherit it
+        # Forked workers inherit the code loaded here; others then read it from the cache
+        # instead of each compiling it after a change of the model.
+        load_compiled_code()
         pool = cf.ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=prepare_worker
         )
