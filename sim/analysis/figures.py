@@ -25,6 +25,8 @@ import seaborn as sns  # noqa: E402
 from matplotlib.collections import LineCollection  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
+from sim.analysis.aggregates import duration_bin_width  # noqa: E402
+
 sns.set_theme(style="whitegrid", context="notebook")
 
 
@@ -191,7 +193,7 @@ def duration_value(table: pd.DataFrame, group: str, horizon: int, folder: Path) 
     ax.errorbar([], [], yerr=[], fmt="D", color="0.4", label=f"still running at month {horizon}")
     ax.set(xlabel="months the alliance lasted", ylabel="total value created", xlim=(0, None))
     ax.legend(title=group, fontsize="small")
-    width = int(table["to_month"].sub(table["from_month"]).max()) if len(table) else 0
+    width = duration_bin_width(horizon)
     return _save(
         fig,
         folder,
