@@ -571,6 +571,37 @@ def test_a_stopped_server_leaves_no_comparison_workers_behind():
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
 
 
+def test_the_served_dashboard_starts_its_comparison_workers_when_the_server_starts():
+    """Served by Solara (SOLARA_APP set), the page's module starts both workers at once, so a
+    class's first comparison does not wait for them; imported elsewhere (tests) it does not."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import multiprocessing\n"
+        "import sim.dashboard.app\n"
+        "print(len(multiprocessing.active_children()), flush=True)\n"
+        "import os; os._exit(0)\n"
+    )
+    counts = []
+    for served in (True, False):
+        env = {k: v for k, v in os.environ.items() if k != "SOLARA_APP"}
+        if served:
+            env["SOLARA_APP"] = "sim/dashboard/app.py"
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=Path(__file__).parent.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        counts.append(int(out.stdout.split()[-1]))
+    assert counts == [2, 0]
+
+
 def test_pressing_play_clears_the_note_and_a_pause_redraws_the_charts_at_once():
     run = Run()
     run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)

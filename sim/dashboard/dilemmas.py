@@ -239,6 +239,15 @@ def start_pool() -> ProcessPoolExecutor:
         return _POOL
 
 
+def stop_pool() -> None:
+    """Stop the comparisons' workers, if they run; the next comparison starts new ones."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=True)
+            _POOL = None
+
+
 def _parts(seeds: list[int], first: int) -> list[list[int]]:
     """The seeds cut into runs of consecutive seeds, about equal, for the pool; no part
     straddles ``first`` (the first answer's parts come first and are complete on their own)."""
