@@ -17,6 +17,7 @@ from sim.analysis.statistics import (
     difference_interval,
     mean_interval,
     mean_intervals,
+    resamples_kept,
 )
 from sim.analysis.survival import cox_model
 from sim.sweeps.experiment import load_experiment
@@ -115,6 +116,12 @@ def test_large_samples_get_the_interval_scipy_bootstrap_gives():
     assert difference_interval(values[0], baseline)[1:] == pytest.approx(
         (reference.low, reference.high), rel=1e-12
     )
+    with resamples_kept():  # the second time from the counts kept, the same intervals
+        kept = [mean_intervals(values), difference_interval(values[0], baseline)]
+        again = [mean_intervals(values), difference_interval(values[0], baseline)]
+    assert kept == again
+    for inside, outside in zip(kept[0], mean_intervals(values), strict=True):
+        assert inside == pytest.approx(outside, rel=1e-12)
 
 
 def _event_free_level_runs(seed: int = 5) -> pd.DataFrame:

@@ -38,7 +38,7 @@ import pandas as pd
 from scipy import stats
 
 from sim.analysis.policy_text import TEXT
-from sim.analysis.statistics import paired_differences
+from sim.analysis.statistics import paired_differences, resamples_kept
 
 #: The confidence level of every interval, and the power a future experiment should have.
 CONFIDENCE = 0.95
@@ -412,6 +412,13 @@ def summarise(
     runs: pd.DataFrame, manifest: dict[str, Any], language: str | None = None
 ) -> PolicySummary:
     """The policy summary of a paired experiment's runs."""
+    with resamples_kept():  # the comparisons' intervals share their resamples
+        return _summarise(runs, manifest, language)
+
+
+def _summarise(
+    runs: pd.DataFrame, manifest: dict[str, Any], language: str | None = None
+) -> PolicySummary:
     experiment = manifest.get("experiment", {})
     language = language or experiment.get("language", "en")
     if language not in TEXT:

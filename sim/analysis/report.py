@@ -29,6 +29,7 @@ from sim.analysis.statistics import (
     difference_interval,
     effects_against,
     paired_differences,
+    resamples_kept,
     summary_table,
 )
 from sim.analysis.survival import (
@@ -638,7 +639,8 @@ def write(report: Report, folder: Path) -> Path:
 
 def make_report(folder: Path) -> Path:
     """Build and write the report of a results folder."""
-    return write(build(folder), folder)
+    with resamples_kept():  # intervals of samples of one size share their resamples
+        return write(build(folder), folder)
 
 
 _CSS = """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -70,11 +72,27 @@ def mean_intervals(
 #: Memory for one block of resampled indices (8-byte integers): the resamples of a large
 #: sample are drawn block by block, which gives the same indices as drawing them at once.
 _BLOCK_VALUES = 2_000_000
-#: The counts of the last resamples drawn are kept when they hold at most this many values
-#: (64 MB): the next interval of a sample of the same size from a generator in the same
-#: state (every interval starts from ``SEED``) reuses them instead of drawing them again.
+#: Within :func:`resamples_kept`, the counts of the last resamples drawn are kept when they
+#: hold at most this many values (64 MB): the next interval of a sample of the same size from
+#: a generator in the same state (every interval starts from ``SEED``) reuses them instead of
+#: drawing them again.
 _KEPT_VALUES = 8_000_000
-_kept: dict[tuple, tuple[np.ndarray, Any]] = {}
+_kept: dict[tuple, tuple[np.ndarray, Any]] | None = None
+
+
+@contextmanager
+def resamples_kept() -> Iterator[None]:
+    """Keep the last resamples drawn while the block runs (a report, a policy summary), and
+    let them go at its end, so that no process holds them afterwards."""
+    global _kept
+    outer = _kept
+    if outer is None:
+        _kept = {}
+    try:
+        yield
+    finally:
+        if outer is None:
+            _kept = None
 
 
 def _resampled_means(columns: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -90,11 +108,11 @@ def _resampled_means(columns: np.ndarray, rng: np.random.Generator) -> np.ndarra
     """
     n = len(columns)
     key = (n, repr(rng.bit_generator.state))
-    if key in _kept:
+    if _kept is not None and key in _kept:
         counts, after = _kept[key]
         rng.bit_generator.state = after
         return (counts @ columns).T / n
-    keep = RESAMPLES * n <= _KEPT_VALUES
+    keep = _kept is not None and RESAMPLES * n <= _KEPT_VALUES
     kept = np.empty((RESAMPLES, n)) if keep else None
     out = np.empty((columns.shape[1], RESAMPLES))
     block = max(1, _BLOCK_VALUES // n)
@@ -106,7 +124,7 @@ def _resampled_means(columns: np.ndarray, rng: np.random.Generator) -> np.ndarra
         if kept is not None:
             kept[start : start + rows] = counts
         out[:, start : start + rows] = (counts @ columns).T / n
-    if kept is not None:
+    if kept is not None and _kept is not None:
         _kept.clear()
         _kept[key] = (kept, rng.bit_generator.state)
     return out
