@@ -19,7 +19,7 @@ time to the serial one (below 1: the pool is faster). Prints best and median of
 changed to get a number: same cards, same seeds, same model defaults.
 
     .venv/bin/python benchmarks/bench_dilemma.py [--repeats 5] [--runs 40 120]
-        [--cold-card double_loyalty]
+        [--cold-card double_loyalty] [--no-cold] [--cards double_loyalty ...]
 """
 
 from __future__ import annotations
@@ -73,13 +73,15 @@ def main() -> None:
         "--runs", type=int, nargs="+", default=[40, dl.COMPARISON_RUNS], help="runs per option"
     )
     parser.add_argument("--cold-card", default="double_loyalty", help="the card timed cold")
+    parser.add_argument("--no-cold", action="store_true", help="time the warm pool only")
+    parser.add_argument("--cards", nargs="+", help="the cards timed warm (default: all)")
     args = parser.parse_args()
     cards = dl.dilemmas()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"seconds, best (median) of {args.repeats}; ratio = pooled / serial, best (median)")
 
     cold = next(c for c in cards if c.key == args.cold_card)
-    for runs in args.runs:
+    for runs in [] if args.no_cold else args.runs:
         times, base = [], []
         for _ in range(args.repeats):
             dl.stop_pool()
@@ -92,6 +94,7 @@ def main() -> None:
         )
 
     pooled(cards[0], 2)  # the pool started and every worker warm
+    cards = [c for c in cards if args.cards is None or c.key in args.cards]
     for runs in args.runs:
         worst = 0.0
         for card in cards:

@@ -34,7 +34,8 @@ from sim.model.outcomes import OUTCOMES
 PRESETS = Path(__file__).parent / "dilemmas.toml"
 #: Paired runs a card's first comparison makes: enough that every direction a card's text
 #: claims lies outside the noise at the seeds the page uses (checked in tests/test_dashboard.py),
-#: few enough that the comparison takes a few seconds (about 25 ms a run, A and B side by side).
+#: few enough that the comparison takes about a second on two free cores, its first
+#: :data:`FIRST_ANSWER` pairs shown after about a third of that (benchmarks/bench_dilemma.py).
 COMPARISON_RUNS = 120
 #: Paired runs "run more" adds.
 MORE_RUNS = 120
