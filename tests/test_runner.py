@@ -233,3 +233,12 @@ def test_a_cancelled_sweep_stops_early_says_so_and_resumes_to_the_same_table(tmp
     )
     assert summary.skipped == stopped.value.done
     assert (tmp_path / "cut" / "runs.parquet").read_bytes() == whole.read_bytes()
+
+
+def test_a_sweep_says_when_it_must_first_compile_the_model(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr("sim.sweeps.runner.compiled_code_cached", lambda: False)
+    run_small(tmp_path, "cold", workers=1)
+    assert "compiling the model's arithmetic" in capsys.readouterr().err
+    monkeypatch.setattr("sim.sweeps.runner.compiled_code_cached", lambda: True)
+    run_small(tmp_path, "warm", workers=1)
+    assert "compiling" not in capsys.readouterr().err

@@ -72,6 +72,12 @@ if CACHE is not None:
     setattr(numba.config, "CACHE_DIR", str(CACHE))  # noqa: B010 - a module numba fills at run time
 
 
+def compiled_code_cached() -> bool:
+    """Whether compiled code for this version of the model is on disk (else the first run in
+    this process compiles it, which takes a while)."""
+    return CACHE is not None and next(CACHE.rglob("*.nbi"), None) is not None
+
+
 def compiled[F: Callable[..., Any]](function: F) -> F:
     """Compile ``function`` with numba (no Python objects inside, cached in :data:`CACHE`)."""
     return cast(F, njit(cache=CACHE is not None)(function))

@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from sim.config.knobs import KNOBS
 from sim.config.scenario import PROJECT_DIR
+from sim.model.compiled import compiled_code_cached
 from sim.model.model import load_compiled_code
 from sim.sweeps.designs import design_points, n_futures, sensitivity_problem
 from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment
@@ -254,9 +255,6 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
         yield InlineExecutor()
     else:
         context = _process_context()
-        # Forked workers inherit the code loaded here; others then read it from the cache
-        # instead of each compiling it after a change of the model.
-        load_compiled_code()
         pool = cf.ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=prepare_worker
         )
@@ -554,6 +552,15 @@ def _run(
 ) -> Summary:
     folder = store.folder
     clock = dt.datetime.now()
+    if not compiled_code_cached():
+        print(
+            "compiling the model's arithmetic (once after an install or a change to sim/model; "
+            "15-45 s)",
+            file=sys.stderr,
+        )
+    # Here, not in each worker: forked workers inherit the loaded code, others read it from
+    # the cache instead of each compiling it.
+    load_compiled_code()
     # Workers start before this process touches Parquet (its thread pool makes forking unsafe).
     with open_executor(backend, workers, scheduler) as executor:
         design = design_points(experiment)
