@@ -764,6 +764,8 @@ def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str]
             solara.ProgressLinear(True)
             solara.Text(t(language, "ui.comparing", runs=pending), classes=["comparing"])
         if runs is not None:
+            if pending:  # the first answer of a comparison still running
+                solara.Text(t(language, "ui.preliminary"), classes=["preliminary"])
             DilemmaResult(dilemma, language, runs)
 
 
