@@ -81,3 +81,19 @@ def test_methods_of_a_folder_without_results_is_a_one_line_error(tmp_path):
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error:") and str(tmp_path) in done.stderr
+
+
+def test_reading_results_does_not_load_the_model_and_the_package_names_still_resolve():
+    """The report and the notebook's ``load`` only read a results folder: importing them must
+    not load Mesa or the compiled model (a second of start-up for every report)."""
+    probe = (
+        "import sys\n"
+        "import sim.analysis.report, sim.api\n"
+        "print('mesa' in sys.modules, 'numba' in sys.modules)\n"
+        "import sim\n"
+        "print(all(getattr(sim, name) is not None for name in sim.__all__))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.split() == ["False", "False", "True"]

@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from sim.model import AllianceModel
-from sim.sweeps import worker
 from sim.sweeps.experiment import load_experiment
 from sim.sweeps.runner import RunnerError, run_experiment, run_seed
 
@@ -108,7 +107,7 @@ def test_a_run_that_raises_is_marked_failed_and_the_sweep_goes_on(tmp_path, monk
                 raise RuntimeError("simulated worker fault")
             return super().run()
 
-    monkeypatch.setattr(worker, "AllianceModel", Fragile)
+    monkeypatch.setattr("sim.model.model.AllianceModel", Fragile)  # what a worker builds
     table = pd.read_parquet(run_small(tmp_path, "fragile", workers=1))
     failed = table[table["status"] == "failed"]
     assert list(failed["seed"]) == [doomed]
@@ -236,9 +235,9 @@ def test_a_cancelled_sweep_stops_early_says_so_and_resumes_to_the_same_table(tmp
 
 
 def test_a_sweep_says_when_it_must_first_compile_the_model(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr("sim.sweeps.runner.compiled_code_cached", lambda: False)
+    monkeypatch.setattr("sim.model.compiled.compiled_code_cached", lambda: False)
     run_small(tmp_path, "cold", workers=1)
     assert "compiling the model's arithmetic" in capsys.readouterr().err
-    monkeypatch.setattr("sim.sweeps.runner.compiled_code_cached", lambda: True)
+    monkeypatch.setattr("sim.model.compiled.compiled_code_cached", lambda: True)
     run_small(tmp_path, "warm", workers=1)
     assert "compiling" not in capsys.readouterr().err

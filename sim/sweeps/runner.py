@@ -36,8 +36,6 @@ from tqdm import tqdm
 
 from sim.config.knobs import KNOBS
 from sim.config.scenario import PROJECT_DIR
-from sim.model.compiled import compiled_code_cached
-from sim.model.model import load_compiled_code
 from sim.sweeps.designs import design_points, n_futures, sensitivity_problem
 from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment
 from sim.sweeps.limits import MAX_RUNS, MAX_WORKERS, DesignTooLarge, check_design_size
@@ -322,7 +320,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.sweeps.worker"])
+    context.set_forkserver_preload(["sim.sweeps.worker", "sim.model.model"])
     return context
 
 
@@ -552,6 +550,10 @@ def _run(
 ) -> Summary:
     folder = store.folder
     clock = dt.datetime.now()
+    # Imported here: the report and other commands that import this module run no model.
+    from sim.model.compiled import compiled_code_cached
+    from sim.model.model import load_compiled_code
+
     if not compiled_code_cached():
         print(
             "compiling the model's arithmetic (once after an install or a change to sim/model; "

@@ -19,8 +19,6 @@ from typing import Any
 
 import pandas as pd
 
-from sim.model import AllianceModel
-
 #: Seconds between a worker's checks that its runner is still alive.
 PARENT_POLL = 0.5
 _PR_SET_PDEATHSIG = 1
@@ -50,6 +48,8 @@ def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
         "scenario": task.scenario,
         **task.factors,
     }
+    from sim.model.model import AllianceModel  # loaded once, by the first run of a worker
+
     try:
         model = AllianceModel(task.scenario, rng=task.seed, collect=task.timeseries, **task.knobs)
         outcomes = model.run()
