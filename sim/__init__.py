@@ -52,6 +52,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
+
 __all__ = [
     "KNOBS",
     "AllianceModel",

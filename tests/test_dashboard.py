@@ -627,3 +627,54 @@ def test_many_partners_are_coloured_by_sector_few_by_partner():
     many = AllianceModel("regional_network", rng=1, n_partners=20, collect=False)
     labels, colours, group = groups(many, "nl")
     assert set(labels) == {"publiek", "privaat", "maatschappelijk", "kennis"} and len(group) == 20
+
+
+def test_a_first_answer_is_labelled_only_while_the_rest_of_its_comparison_runs(monkeypatch):
+    from sim.dashboard import app
+
+    card = dilemmas()[0]
+    seen: list[bool] = []
+
+    def steps(dilemma, seeds):
+        seeds = list(seeds)
+        rows = lambda n: pd.DataFrame({"seed": seeds[:n]})  # noqa: E731
+        yield rows(2), rows(2)
+        seen.append(card.key in app.DILEMMA_FIRST_ANSWER.value)
+        yield rows(len(seeds)), rows(len(seeds))
+        seen.append(card.key in app.DILEMMA_FIRST_ANSWER.value)
+
+    monkeypatch.setattr(app, "comparison_steps", steps)
+    monkeypatch.setattr(app.DILEMMA_RUNS, "value", {})
+    for _ in ("compare", "run more"):  # "run more": complete results stay unlabelled
+        app.DILEMMA_PENDING.set({card.key: 6})
+        app.add_runs(card, 6)
+        assert seen == [True, False]
+        seen.clear()
+    assert len(app.DILEMMA_RUNS.value[card.key][0]) == 12
+
+    def failing(dilemma, seeds):
+        yield from list(steps(dilemma, seeds))[:1]
+        raise RuntimeError("a worker failed")
+
+    monkeypatch.setattr(app, "comparison_steps", failing)
+    app.DILEMMA_PENDING.set({card.key: 6})
+    with pytest.raises(RuntimeError):
+        app.add_runs(card, 6)
+    assert card.key not in app.DILEMMA_PENDING.value  # the card is not left waiting
+    assert card.key not in app.DILEMMA_FIRST_ANSWER.value
+    app.DILEMMA_RUNS.set({})
+
+
+def test_a_comparison_goes_on_after_a_worker_of_the_pool_died():
+    from sim.dashboard.dilemmas import start_pool, stop_pool
+
+    card = dilemmas()[0]
+    pool = start_pool()
+    pool.submit(int).result()
+    for process in list(pool._processes.values()):  # killed as out-of-memory would kill it
+        process.kill()
+    try:
+        a, b = run_options(card, range(4))
+        assert list(a["seed"]) == list(b["seed"]) == [0, 1, 2, 3]
+    finally:
+        stop_pool()

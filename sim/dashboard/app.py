@@ -218,6 +218,8 @@ LESSON = solara.reactive("")
 #: (card key -> how many), kept above the tabs so they survive a visit to another tab.
 DILEMMA_RUNS: solara.Reactive[dict[str, tuple[pd.DataFrame, pd.DataFrame]]] = solara.reactive({})
 DILEMMA_PENDING: solara.Reactive[dict[str, int]] = solara.reactive({})
+#: Cards whose results on show are a comparison's first answer (the rest still running).
+DILEMMA_FIRST_ANSWER: solara.Reactive[frozenset[str]] = solara.reactive(frozenset())
 DILEMMA_LOCK = threading.Lock()
 
 
@@ -684,18 +686,25 @@ def add_runs(dilemma: Dilemma, extra: int) -> None:
     """Run ``extra`` more paired runs of a card on new seeds and keep them in the session:
     the first :data:`~sim.dashboard.dilemmas.FIRST_ANSWER` as soon as they are done (the card
     shows them, and how many runs they are, while the rest runs), then all of them."""
-    done = DILEMMA_RUNS.value.get(dilemma.key)
+    key = dilemma.key
+    done = DILEMMA_RUNS.value.get(key)
     start = 0 if done is None else len(done[0])
-    for a, b in comparison_steps(dilemma, range(start, start + extra)):
-        if done is not None:
-            a = pd.concat([done[0], a], ignore_index=True)
-            b = pd.concat([done[1], b], ignore_index=True)
+    try:
+        for a, b in comparison_steps(dilemma, range(start, start + extra)):
+            first_answer = len(a) < extra
+            if done is not None:
+                a = pd.concat([done[0], a], ignore_index=True)
+                b = pd.concat([done[1], b], ignore_index=True)
+            with DILEMMA_LOCK:
+                DILEMMA_RUNS.set({**DILEMMA_RUNS.value, key: (a, b)})
+                shown = DILEMMA_FIRST_ANSWER.value
+                DILEMMA_FIRST_ANSWER.set(shown | {key} if first_answer else shown - {key})
+    finally:  # a failed comparison must not leave the card waiting for ever
         with DILEMMA_LOCK:
-            DILEMMA_RUNS.set({**DILEMMA_RUNS.value, dilemma.key: (a, b)})
-    with DILEMMA_LOCK:
-        pending = dict(DILEMMA_PENDING.value)
-        pending.pop(dilemma.key, None)
-        DILEMMA_PENDING.set(pending)
+            pending = dict(DILEMMA_PENDING.value)
+            pending.pop(key, None)
+            DILEMMA_PENDING.set(pending)
+            DILEMMA_FIRST_ANSWER.set(DILEMMA_FIRST_ANSWER.value - {key})
 
 
 @solara.component
@@ -764,7 +773,7 @@ def DilemmaCard(dilemma: Dilemma, language: str, on_try: Callable[[Dilemma, str]
             solara.ProgressLinear(True)
             solara.Text(t(language, "ui.comparing", runs=pending), classes=["comparing"])
         if runs is not None:
-            if pending:  # the first answer of a comparison still running
+            if dilemma.key in DILEMMA_FIRST_ANSWER.value:
                 solara.Text(t(language, "ui.preliminary"), classes=["preliminary"])
             DilemmaResult(dilemma, language, runs)
 

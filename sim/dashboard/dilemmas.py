@@ -17,6 +17,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,12 +241,12 @@ def start_pool() -> ProcessPoolExecutor:
         return _POOL
 
 
-def stop_pool() -> None:
+def stop_pool(wait: bool = True) -> None:
     """Stop the comparisons' workers, if they run; the next comparison starts new ones."""
     global _POOL
     with _POOL_LOCK:
         if _POOL is not None:
-            _POOL.shutdown(wait=True)
+            _POOL.shutdown(wait=wait, cancel_futures=not wait)
             _POOL = None
 
 
@@ -267,9 +268,20 @@ def comparison_steps(
     (see :func:`run_option`) over the first ``first`` seeds as soon as those are done, then
     over all of them (only the latter when there are no more than ``first``). Every part of
     the comparison is submitted at once, so the workers go on while the first answer is shown;
-    the rows are in the order of ``seeds`` and the same as :func:`run_option`'s."""
-    pool = start_pool()
+    the rows are in the order of ``seeds`` and the same as :func:`run_option`'s. A pool whose
+    worker died (killed, out of memory) is replaced once, and the comparison run again."""
     seeds = list(seeds)
+    try:
+        yield from _steps(dilemma, seeds, first)
+    except BrokenProcessPool:
+        stop_pool(wait=False)
+        yield from _steps(dilemma, seeds, first)
+
+
+def _steps(
+    dilemma: Dilemma, seeds: list[int], first: int
+) -> Iterator[tuple[pd.DataFrame, pd.DataFrame]]:
+    pool = start_pool()
     parts = [pool.submit(_paired_rows, dilemma, part) for part in _parts(seeds, first)]
     a: list[dict[str, float]] = []
     b: list[dict[str, float]] = []

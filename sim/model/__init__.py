@@ -17,3 +17,7 @@ def __getattr__(name: str) -> Any:
 
         return AllianceModel
     raise AttributeError(f"module 'sim.model' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -33,6 +33,8 @@ import numba
 from numba import njit
 
 MODEL_DIR = Path(__file__).resolve().parent
+#: numba's settings (a module it fills at run time, hence untyped).
+NUMBA_CONFIG = cast(Any, numba.config)
 
 
 def source_key(folder: Path = MODEL_DIR) -> str:
@@ -44,40 +46,77 @@ def source_key(folder: Path = MODEL_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
-def _cache_folder(key: str) -> Path | None:
-    """A writable folder for compiled code made from the sources with fingerprint ``key``:
-    beside the sources, else under the user's NUMBA_CACHE_DIR or cache folder, else the
-    temporary folder; None when nothing is writable (then nothing is cached)."""
-    in_tree = MODEL_DIR / "__pycache__"
+def _cache_bases() -> list[tuple[Path, str]]:
+    """Where compiled code may be kept, in order, with the prefix of its folder's name: beside
+    the sources, else the user's NUMBA_CACHE_DIR or cache folder. Never a shared temporary
+    folder: numba reads its cache with pickle, so a folder someone else could write to would
+    run their code."""
+    bases = [(MODEL_DIR / "__pycache__", "compiled-")]
     user = os.environ.get("NUMBA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    bases = [in_tree, Path(user) if user else Path.home() / ".cache", Path(tempfile.gettempdir())]
-    for base in bases:
-        folder = base / f"alliance-sim-{key}" if base != in_tree else base / f"compiled-{key}"
+    try:
+        bases.append((Path(user) if user else Path.home() / ".cache", "alliance-sim-"))
+    except (RuntimeError, KeyError):  # no home folder to be found (a container's bare user id)
+        pass
+    return bases
+
+
+def _cache_folder(key: str) -> Path | None:
+    """A writable folder for compiled code made from the sources with fingerprint ``key``, or
+    None when there is none (then nothing is cached, and each process compiles)."""
+    if NUMBA_CONFIG.DISABLE_JIT:
+        return None
+    for base, prefix in _cache_bases():
+        folder = base / f"{prefix}{key}"
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError:
             continue
         if os.access(folder, os.W_OK):
-            if base == in_tree:  # earlier versions' code beside the sources is never used again
-                for old in in_tree.glob("compiled-*"):
-                    if old != folder:
-                        shutil.rmtree(old, ignore_errors=True)
+            _prune(base, prefix, keep=folder)
             return folder
     return None
 
 
+#: Compiled code of other versions of the model is removed after this long unused (a process
+#: of an older version may still be running, a branch switched back to).
+STALE_AFTER = 7 * 24 * 3600.0
+
+
+def _prune(base: Path, prefix: str, keep: Path) -> None:
+    """Remove other versions' compiled code in ``base`` that has not been touched for
+    :data:`STALE_AFTER` seconds."""
+    now = time.time()
+    for old in base.glob(f"{prefix}*"):
+        try:
+            stale = old != keep and now - old.stat().st_mtime > STALE_AFTER
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 #: Where this version of the model keeps its compiled code (None: not cached).
 CACHE = _cache_folder(source_key())
-if CACHE is not None:
-    setattr(numba.config, "CACHE_DIR", str(CACHE))  # noqa: B010 - a module numba fills at run time
 
 
 def compiled_code_cached() -> bool:
-    """Whether compiled code for this version of the model is on disk (else the first run in
-    this process compiles it, which takes a while)."""
-    return CACHE is not None and next(CACHE.rglob("*.nbi"), None) is not None
+    """Whether this version of the model's month is compiled on disk already (else the first
+    run in a process compiles it, which takes a while); True when nothing is compiled."""
+    if NUMBA_CONFIG.DISABLE_JIT:
+        return True
+    return CACHE is not None and next(CACHE.rglob("month.live_month-*.nbi"), None) is not None
 
 
 def compiled[F: Callable[..., Any]](function: F) -> F:
     """Compile ``function`` with numba (no Python objects inside, cached in :data:`CACHE`)."""
-    return cast(F, njit(cache=CACHE is not None)(function))
+    if CACHE is None:
+        return cast(F, njit(function))
+    # numba fixes a function's cache folder when it is decorated; setting its global cache
+    # folder only for that moment keeps other numba users' caches where they were, and is
+    # not undone by numba reloading its configuration later.
+    previous = NUMBA_CONFIG.CACHE_DIR
+    NUMBA_CONFIG.CACHE_DIR = str(CACHE)
+    try:
+        return cast(F, njit(cache=True)(function))
+    finally:
+        NUMBA_CONFIG.CACHE_DIR = previous
