@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml $(wildcard $(LOCK))
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(CONSTRAINTS) -e '.[$(EXTRAS)]'
-	@echo "compiling the model's arithmetic (once; 15-45 s)"
+	@echo "compiling the model's arithmetic (once; about 30 s)"
 	$(BIN)/python -c 'from sim.model.model import load_compiled_code; load_compiled_code()'
 	@touch $(STAMP)
 

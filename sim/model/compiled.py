@@ -9,7 +9,7 @@ with float arrays and numbers (numba refuses lists, and integer arrays where the
 needs floats). :mod:`sim.model.month` chains them into one compiled call per month.
 
 Compiled code is kept on disk so that only the first process after a change compiles
-(15 to 45 seconds, by machine and load). numba's own cache checks only the file of the
+(about 30 seconds; loading it afterwards takes 0.4 s: benchmarks/bench_compile.py). numba's own cache checks only the file of the
 function it compiled, not the functions it calls in other modules, so a month compiled
 before a mechanism was edited would go on using the old formula. The cache therefore lives
 in a folder named by a fingerprint of every source file of the model and the numba

@@ -557,7 +557,7 @@ def _run(
     if not compiled_code_cached():
         print(
             "compiling the model's arithmetic (once after an install or a change to sim/model; "
-            "15-45 s)",
+            "about 30 s)",
             file=sys.stderr,
         )
     # Here, not in each worker: forked workers inherit the loaded code, others read it from
