@@ -63,6 +63,7 @@ from sim.dashboard.i18n import LANGUAGES, name, number, number_range, t
 from sim.dashboard.lessons import Lesson, lessons
 from sim.dashboard.play import PlayedAlliance
 from sim.model import AllianceModel
+from sim.model.model import load_compiled_code
 
 SLIDERS = (
     "manager_position",
@@ -237,10 +238,12 @@ def free_memory() -> None:
 # A session's end (its tab closed, or its connection lost for SESSION_GRACE) frees its memory.
 solara.lab.on_kernel_start(lambda: free_memory)
 
-# Served (``solara run`` names the app in SOLARA_APP, when the server starts): start the dilemma
-# cards' workers now. They start and load the compiled model in their own processes while the
-# server goes on, so a class's first comparison does not wait for them.
+# Served (``solara run`` names the app in SOLARA_APP, when the server starts): load the compiled
+# model in the server before the first page (a session's first month would otherwise wait for
+# it, holding up the page's event loop), then start the dilemma cards' workers, which load it
+# in their own processes while the server goes on, so a class's first comparison does not wait.
 if "SOLARA_APP" in os.environ:
+    load_compiled_code()
     start_pool()
 
 

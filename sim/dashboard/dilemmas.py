@@ -9,6 +9,7 @@ the difference is within the noise, and the trainer can run more.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -209,8 +210,11 @@ def _leave_with(parent: int) -> None:
 def _start_worker(parent: int) -> None:
     """A worker's start: watch the server, then run every card's options once (one short
     run each), so the compiled model is loaded from numba's cache before the first
-    comparison arrives rather than during it."""
+    comparison arrives rather than during it. Workers run at a lower priority than the
+    server: on a busy machine the page a class is looking at goes first."""
     _leave_with(parent)
+    with contextlib.suppress(OSError):
+        os.nice(10)
     try:
         for card in dilemmas():
             for option in ("a", "b"):
