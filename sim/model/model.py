@@ -45,10 +45,9 @@ from sim.model.bargaining import (
     settle_chance,
     split_the_difference,
 )
-from sim.model.commitment import contribution_intent, enforced_contribution, resentment
 from sim.model.environment import Environment
 from sim.model.interventions import Observation
-from sim.model.month import Month, live_month, net_value, rules_of
+from sim.model.month import Month, commitment, live_month, net_value, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
@@ -59,7 +58,6 @@ from sim.model.risk import (
 from sim.model.trust import (
     learning_rates,
     mean_trust,
-    trust_in_others,
 )
 from sim.model.value import (
     variety,
@@ -446,23 +444,20 @@ class AllianceModel(mesa.Model):
 
     def _contributions(self, fit: np.ndarray) -> np.ndarray:
         """Each partner's contribution (fraction of capacity) given its goal ``fit``; sets ``intent``."""
-        p, params = self.partners, self.params
-        p.intent = contribution_intent(
-            trust_in_others(p.trust, p.active, p.n_active),
+        p, a = self.partners, self.alliance
+        p.intent, contribution = commitment(
+            self._rules,
+            p.trust,
+            p.active,
+            p.n_active,
             p.satisfaction,
             fit,
-            self.alliance.relational_capital,
+            a.relational_capital,
             p.temptation,
-            resentment(self._weights, p.active, params["resentment"]),
-            params["satisfaction_pull"],
-            params["goal_fit_pull"],
-            params["relational_pull"],
-            params["goal_fit_reference"],
+            self._weights,
+            a.formalisation,
         )
-        return (
-            enforced_contribution(p.intent, self.alliance.formalisation, params["contract_floor"])
-            * p.active
-        )
+        return contribution
 
     def _expected_value(
         self, contribution: np.ndarray, agenda: np.ndarray, joint_map: np.ndarray

@@ -170,19 +170,18 @@ def live_month(
     previous_contribution[:] = contribution
     if formed:
         # Commitment: conditional cooperation, lifted to the contract's floor.
-        intent[:] = contribution_intent(
-            mean_trust_in_others(trust, active, n_active),
+        intent[:], contribution[:] = commitment(
+            rules,
+            trust,
+            active,
+            n_active,
             satisfied,
             goal_fit,
             relational_capital,
             temptation,
-            resentment(weights, active, r["resentment"]),
-            r["satisfaction_pull"],
-            r["goal_fit_pull"],
-            r["relational_pull"],
-            r["goal_fit_reference"],
+            weights,
+            formalisation,
         )
-        contribution[:] = enforced_contribution(intent, formalisation, r["contract_floor"]) * active
         # Execution: value in the true context, net of coordination and the manager's fee.
         value, base, potential, coordination, fit, friction = net_value(
             rules,
@@ -262,6 +261,38 @@ def live_month(
         relational_capital,
         opportunism_level,
     )
+
+
+@compiled
+def commitment(
+    rules: np.ndarray,
+    trust: np.ndarray,
+    active: np.ndarray,
+    n_active: float,
+    satisfaction_now: np.ndarray,
+    goal_fit: np.ndarray,
+    relational_capital: float,
+    temptation: np.ndarray,
+    weights: np.ndarray,
+    formalisation: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """What each partner would like to put in and what it puts in (fractions of capacity):
+    conditional cooperation, lifted to the contract's floor. A month's commitment and a
+    negotiation's expectation of it."""
+    r = rules[0]
+    intent = contribution_intent(
+        mean_trust_in_others(trust, active, n_active),
+        satisfaction_now,
+        goal_fit,
+        relational_capital,
+        temptation,
+        resentment(weights, active, r["resentment"]),
+        r["satisfaction_pull"],
+        r["goal_fit_pull"],
+        r["relational_pull"],
+        r["goal_fit_reference"],
+    )
+    return intent, enforced_contribution(intent, formalisation, r["contract_floor"]) * active
 
 
 @compiled
