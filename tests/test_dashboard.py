@@ -9,7 +9,6 @@ from sim.config.vocabulary import INTERVENTIONS, SECTORS
 from sim.dashboard.app import (
     DILEMMA_PENDING,
     DILEMMA_RUNS,
-    FRAME,
     NOTICE,
     PAGES,
     PLAYING,
@@ -602,16 +601,30 @@ def test_the_served_dashboard_starts_no_comparison_workers_before_the_first_comp
     assert counts == [0, 0]
 
 
-def test_pressing_play_clears_the_note_and_a_pause_redraws_the_charts_at_once():
+def test_pressing_play_clears_the_note_and_a_storm_of_clicks_is_drawn_once_where_it_stopped():
     run = Run()
     run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
+    assert run.take_drawing()  # a new alliance is drawn
     PLAYING.set(False)
     NOTICE.set("ui.lesson_loaded")
     toggle_play(run)
     assert PLAYING.value and NOTICE.value == ""
-    frame = FRAME.value
-    toggle_play(run)
-    assert not PLAYING.value and FRAME.value == frame + 1
+    assert not run.take_drawing()  # Play draws with its first month, not before
+    for _ in range(7):  # pause, play, pause, ... ending paused
+        toggle_play(run)
+        run.step()
+    assert not PLAYING.value
+    assert run.take_drawing() and run.shown is run.model
+    assert not run.take_drawing()  # the whole storm asked for one drawing
+
+
+def test_a_rebuilt_alliance_is_shown_from_the_next_drawing_on():
+    run = Run()
+    first = run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
+    run.take_drawing()
+    second = run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 1)
+    assert second is not first and run.shown is first  # the click that reset it drew nothing
+    assert run.take_drawing() and run.shown is second
 
 
 def test_many_partners_are_coloured_by_sector_few_by_partner():

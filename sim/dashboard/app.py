@@ -9,12 +9,13 @@ runs code on the server, and its scenario pickers accept only listed built-in na
 The tabs are the list :data:`PAGES`: a page is a component taking the session's
 shared state (:class:`Session`); adding one is one line there.
 
-Play is one asyncio task per session (``PlayLoop``): it steps the model on a
-schedule of ``1 / speed`` seconds, so the labelled speed is the real speed, and it
-stops when the play state turns off, the speed changes or the session ends (the task
-is cancelled with its component). Charts are redrawn at most every
-:data:`DRAW_INTERVAL` seconds while playing, and at once on Play, Pause, Step and Reset;
-the month counter and the event log follow every month. A change of a setting during
+Play is one asyncio task per session (``PlayLoop``), alive as long as the session: it
+steps the model on a schedule of ``1 / speed`` seconds while the play state is on, so
+the labelled speed is the real speed, idles while it is off, and stops when the session
+ends. The loop also draws the charts: at most every :data:`DRAW_INTERVAL` seconds
+while playing, and at once (within :data:`IDLE_POLL`) when Pause, Step, Reset or a new
+setting asks for it; a click only asks, so a burst of clicks is drawn once. The month
+counter and the event log follow every month. A change of a setting during
 play pauses it and says so.
 
 The dilemma cards' runs live in the session above the tabs (:data:`DILEMMA_RUNS`), and
@@ -83,6 +84,8 @@ SPEEDS = (1, 2, 4, 8)
 DEFAULT_SPEED = 4
 #: Seconds between chart redraws while playing (the month counter moves every month).
 DRAW_INTERVAL = 0.8
+#: Seconds between the paused play loop's looks at the Play button.
+IDLE_POLL = 0.02
 
 CSS = """
 .sim-grid { display: grid; grid-template-columns: minmax(230px, 23%) minmax(0, 1fr) minmax(190px, 21%);
@@ -147,12 +150,31 @@ div[style="right: 0px; bottom: 0px; position: absolute; padding: 10px;"] { displ
 
 class Run:
     """The Simulation tab's alliance for one session: rebuilt when its setup changes,
-    stepped under a lock (by the play loop or the Step button, never both at once)."""
+    stepped under a lock (by the play loop or the Step button, never both at once).
+
+    Its charts are drawn by the play loop, not by the click that asks for them: a click
+    (Pause, Step, Reset, a new setting) only marks the charts as wanted, so a burst of
+    clicks is answered at once and drawn once (drawing takes a few hundred milliseconds,
+    answering a click a few)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.key: tuple | None = None
         self.model: AllianceModel | None = None
+        #: the model the charts show (it lags a rebuilt model until the next drawing)
+        self.shown: AllianceModel | None = None
+        self.drawing_wanted = False
+
+    def want_drawing(self) -> None:
+        """Ask for the charts to be drawn at the current month (by the play loop, at once)."""
+        self.drawing_wanted = True
+
+    def take_drawing(self) -> bool:
+        """Whether a drawing was asked for; the charts will show the current model."""
+        wanted, self.drawing_wanted = self.drawing_wanted, False
+        if wanted:
+            self.shown = self.model
+        return wanted
 
     def model_for(
         self, scenario: str, seed: int, settings: dict[str, Any], resets: int
@@ -162,6 +184,7 @@ class Run:
             if key != self.key or self.model is None:
                 self.model = AllianceModel(scenario, rng=seed, **model_knobs(scenario, settings))
                 self.key = key
+                self.want_drawing()
             return self.model
 
     def step(self) -> bool:
@@ -196,7 +219,7 @@ class Session:
         was_playing = PLAYING.value
         PLAYING.set(False)
         if was_playing:
-            redraw()
+            self.run.want_drawing()
         if scenario is not None:
             self.scenario.set(scenario)
         if seed is not None:
@@ -365,8 +388,10 @@ def ColourKey(model: AllianceModel, language: str):
 
 
 @solara.component
-def SimulationCharts(model: AllianceModel, language: str):
+def SimulationCharts(run: Run, language: str):
     frame = FRAME.value
+    model = run.shown or run.model
+    assert model is not None  # the Simulation tab builds its model before drawing
     with solara.Div(classes=["chart-grid"]):
         Chart(
             charts.value_chart, model, language, frame, t(language, "ui.chart_value"), "chart-value"
@@ -416,38 +441,46 @@ def StatusLine(model: AllianceModel, language: str):
 
 @solara.component
 def PlayLoop(run: Run):
-    """The session's one play loop: steps on schedule while PLAYING, stops cleanly."""
-    playing, speed = PLAYING.value, SPEED.value
+    """The session's one play loop, alive as long as the session: it steps on schedule
+    whenever PLAYING is on, at the speed SPEED says, idles otherwise, and draws the charts
+    when a click or the schedule asks for it.
+
+    It reads the play state at every tick rather than being restarted by each change of
+    it, so what it does never depends on which renders a burst of clicks produced; and
+    since clicks only ask for drawings, a storm of Play, Pause and Reset clicks is answered
+    within milliseconds and drawn once, instead of queueing a drawing per click."""
+    stopped = solara.use_memo(threading.Event, dependencies=[])
+    solara.use_effect(lambda: stopped.set, dependencies=[])  # the session closed: stop
 
     async def loop():
-        if not playing:
-            return
-        interval = 1.0 / speed
-        due = time.perf_counter()
-        drawn = -math.inf  # the first month of a new Play is drawn at once
-        while True:
-            due += interval
-            delay = due - time.perf_counter()
-            if delay < -1.0:  # far behind (a slow redraw): do not race to catch up
-                due = time.perf_counter()
-            await asyncio.sleep(max(delay, 0.0))
-            if not PLAYING.value:  # paused while asleep: the pause has drawn the month
-                return
-            running = run.step()
-            MONTH.set(run.model.month)
-            if not running or time.perf_counter() - drawn >= DRAW_INTERVAL:
+        pace: float | None = None  # the speed being kept; None while paused
+        due = drawn = 0.0
+        while not stopped.is_set():
+            if run.take_drawing():  # asked for by a click since the last look
                 FRAME.set(FRAME.value + 1)
+            if not PLAYING.value:
+                pace = None
+                await asyncio.sleep(IDLE_POLL)
+                continue
+            now = time.perf_counter()
+            if pace != SPEED.value:  # a new Play or a new speed: a month from now, drawn
+                pace, due, drawn = SPEED.value, now + 1.0 / SPEED.value, -math.inf
+            elif due - now < -1.0:  # far behind (a slow redraw): do not race to catch up
+                due = now
+            await asyncio.sleep(max(due - now, 0.0))
+            if stopped.is_set() or not PLAYING.value or pace != SPEED.value:
+                continue  # paused or re-paced while asleep (a pause asks for its drawing)
+            due += 1.0 / pace
+            running = run.step()
+            if run.model is not None:
+                MONTH.set(run.model.month)
+            if not running or time.perf_counter() - drawn >= DRAW_INTERVAL:
+                run.want_drawing()
                 drawn = time.perf_counter()
             if not running:
                 PLAYING.set(False)
-                return
 
-    solara.lab.use_task(loop, dependencies=[playing, speed], prefer_threaded=False)
-
-
-def redraw() -> None:
-    """Draw the charts now (they are otherwise redrawn every DRAW_INTERVAL seconds of play)."""
-    FRAME.set(FRAME.value + 1)
+    solara.lab.use_task(loop, dependencies=[], prefer_threaded=False)
 
 
 def toggle_play(run: Run) -> None:
@@ -455,7 +488,7 @@ def toggle_play(run: Run) -> None:
     stopped at at once, so the charts agree with the month counter."""
     if PLAYING.value:
         PLAYING.set(False)
-        redraw()
+        run.want_drawing()
     elif run.model is not None and run.model.running:
         NOTICE.set("")
         PLAYING.set(True)
@@ -590,14 +623,13 @@ def Controls(run: Run, model: AllianceModel, session: Session, resets: solara.Re
         run.step()
         assert run.model is not None  # Controls is shown once the model is built
         MONTH.set(run.model.month)
-        redraw()
+        run.want_drawing()
 
     def reset() -> None:
         PLAYING.set(False)
         NOTICE.set("")
         resets.set(resets.value + 1)
         MONTH.set(0)
-        redraw()
 
     with solara.Card(classes=["controls"]):
         StatusLine(model, language)
@@ -668,7 +700,7 @@ def Simulation(session: Session, run: Run, resets: solara.Reactive[int]):
             with solara.Card(classes=["settings"]):
                 Settings(session)
         with solara.Div():
-            SimulationCharts(model, language)
+            SimulationCharts(run, language)
         with solara.Div():
             LiveEventLog(model, language)
             # the presets beside the charts, so the sliders fit the left column at 768 pixels
