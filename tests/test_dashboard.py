@@ -1,5 +1,7 @@
 """The dashboard's plain-Python parts: wording, dilemma cards, lesson presets, the manager game."""
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,6 +11,7 @@ from sim.config.vocabulary import INTERVENTIONS, SECTORS
 from sim.dashboard.app import (
     DILEMMA_PENDING,
     DILEMMA_RUNS,
+    DRAW_QUIET,
     NOTICE,
     PAGES,
     PLAYING,
@@ -570,9 +573,9 @@ def test_a_stopped_server_leaves_no_comparison_workers_behind():
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
 
 
-def test_the_served_dashboard_starts_no_comparison_workers_before_the_first_comparison():
-    """Served by Solara (SOLARA_APP set) or imported, the page's module starts no worker: workers
-    started with the server made the first sessions' play loops stall now and then."""
+def test_the_served_dashboard_starts_its_comparison_workers_when_the_server_starts():
+    """Served by Solara (SOLARA_APP set), the page's module starts both workers at once, so a
+    class's first comparison does not wait for them; imported elsewhere (tests) it does not."""
     import os
     import subprocess
     import sys
@@ -598,33 +601,49 @@ def test_the_served_dashboard_starts_no_comparison_workers_before_the_first_comp
             timeout=120,
         )
         counts.append(int(out.stdout.split()[-1]))
-    assert counts == [0, 0]
+    assert counts == [2, 0]
 
 
 def test_pressing_play_clears_the_note_and_a_storm_of_clicks_is_drawn_once_where_it_stopped():
     run = Run()
     run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
-    assert run.take_drawing()  # a new alliance is drawn
+    assert run.take_drawing(quiet=0.0)  # a new alliance is drawn
     PLAYING.set(False)
     NOTICE.set("ui.lesson_loaded")
     toggle_play(run)
     assert PLAYING.value and NOTICE.value == ""
-    assert not run.take_drawing()  # Play draws with its first month, not before
+    assert not run.take_drawing(quiet=0.0)  # Play draws with its first month, not before
     for _ in range(7):  # pause, play, pause, ... ending paused
         toggle_play(run)
         run.step()
     assert not PLAYING.value
-    assert run.take_drawing() and run.shown is run.model
-    assert not run.take_drawing()  # the whole storm asked for one drawing
+    assert not run.take_drawing()  # not while the clicks go on
+    assert run.take_drawing(quiet=0.0) and run.shown is run.model
+    assert not run.take_drawing(quiet=0.0)  # the whole storm asked for one drawing
+
+
+def test_a_drawing_waits_until_the_clicks_pause():
+    run = Run()
+    run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
+    run.last_click -= 10 * DRAW_QUIET  # the alliance was built a while ago
+    assert run.take_drawing()
+    run.want_drawing()
+    assert not run.take_drawing()
+    time.sleep(DRAW_QUIET / 2)
+    run.clicked()  # another click postpones it
+    time.sleep(DRAW_QUIET * 0.75)
+    assert not run.take_drawing()
+    time.sleep(DRAW_QUIET * 0.5)
+    assert run.take_drawing()
 
 
 def test_a_rebuilt_alliance_is_shown_from_the_next_drawing_on():
     run = Run()
     first = run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
-    run.take_drawing()
+    run.take_drawing(quiet=0.0)
     second = run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 1)
     assert second is not first and run.shown is first  # the click that reset it drew nothing
-    assert run.take_drawing() and run.shown is second
+    assert run.take_drawing(quiet=0.0) and run.shown is second
 
 
 def test_many_partners_are_coloured_by_sector_few_by_partner():

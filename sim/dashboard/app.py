@@ -13,8 +13,9 @@ Play is one asyncio task per session (``PlayLoop``), alive as long as the sessio
 steps the model on a schedule of ``1 / speed`` seconds while the play state is on, so
 the labelled speed is the real speed, idles while it is off, and stops when the session
 ends. The loop also draws the charts: at most every :data:`DRAW_INTERVAL` seconds
-while playing, and at once (within :data:`IDLE_POLL`) when Pause, Step, Reset or a new
-setting asks for it; a click only asks, so a burst of clicks is drawn once. The month
+while playing, and when Pause, Step, Reset or a new setting asks for it, as soon as the
+clicks pause for :data:`DRAW_QUIET` seconds; a click only asks, so a burst of clicks is
+drawn once. The month
 counter and the event log follow every month. A change of a setting during
 play pauses it and says so.
 
@@ -56,6 +57,7 @@ from sim.dashboard.dilemmas import (
     dilemmas,
     format_lifetime,
     format_value,
+    start_pool,
     summarise,
 )
 from sim.dashboard.events import event_log
@@ -86,6 +88,9 @@ DEFAULT_SPEED = 4
 DRAW_INTERVAL = 0.8
 #: Seconds between the paused play loop's looks at the Play button.
 IDLE_POLL = 0.02
+#: Seconds without a click before the charts a click asked for are drawn (a burst of clicks
+#: is drawn once, at its end).
+DRAW_QUIET = 0.15
 
 CSS = """
 .sim-grid { display: grid; grid-template-columns: minmax(230px, 23%) minmax(0, 1fr) minmax(190px, 21%);
@@ -153,9 +158,10 @@ class Run:
     stepped under a lock (by the play loop or the Step button, never both at once).
 
     Its charts are drawn by the play loop, not by the click that asks for them: a click
-    (Pause, Step, Reset, a new setting) only marks the charts as wanted, so a burst of
-    clicks is answered at once and drawn once (drawing takes a few hundred milliseconds,
-    answering a click a few)."""
+    (Pause, Step, Reset, a new setting) only marks the charts as wanted, and the loop draws
+    them once the clicks have paused for :data:`DRAW_QUIET` seconds. Drawing takes a few
+    hundred milliseconds and answering a click a few, so a storm of clicks is answered
+    click by click and drawn once, at its end."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -164,17 +170,25 @@ class Run:
         #: the model the charts show (it lags a rebuilt model until the next drawing)
         self.shown: AllianceModel | None = None
         self.drawing_wanted = False
+        self.last_click = -math.inf
+
+    def clicked(self) -> None:
+        """A click: a drawing asked for waits until the clicks pause."""
+        self.last_click = time.perf_counter()
 
     def want_drawing(self) -> None:
-        """Ask for the charts to be drawn at the current month (by the play loop, at once)."""
+        """Ask for the charts to be drawn at the current month (by the play loop)."""
         self.drawing_wanted = True
+        self.clicked()
 
-    def take_drawing(self) -> bool:
-        """Whether a drawing was asked for; the charts will show the current model."""
-        wanted, self.drawing_wanted = self.drawing_wanted, False
-        if wanted:
-            self.shown = self.model
-        return wanted
+    def take_drawing(self, quiet: float = DRAW_QUIET) -> bool:
+        """Whether to draw now: a drawing was asked for and no click came in the last
+        ``quiet`` seconds. The charts will then show the current model."""
+        if not self.drawing_wanted or time.perf_counter() - self.last_click < quiet:
+            return False
+        self.drawing_wanted = False
+        self.shown = self.model
+        return True
 
     def model_for(
         self, scenario: str, seed: int, settings: dict[str, Any], resets: int
@@ -262,11 +276,11 @@ solara.lab.on_kernel_start(lambda: free_memory)
 
 # Served (``solara run`` names the app in SOLARA_APP, when the server starts): load the compiled
 # model in the server before the first page (a session's first month would otherwise wait for
-# it, holding up the page's event loop). The dilemma cards' workers start with the first
-# comparison: started with the server, they made the play loop of the first sessions stall
-# now and then (the browser test of a storm of clicks failed 2 runs in 3; 0 in 3 without).
+# it, holding up the page's event loop), then start the dilemma cards' workers, which load it
+# in their own processes while the server goes on, so a class's first comparison does not wait.
 if "SOLARA_APP" in os.environ:
     load_compiled_code()
+    start_pool()
 
 
 # --- plain helpers ---------------------------------------------------------------------
@@ -456,7 +470,7 @@ def PlayLoop(run: Run):
         pace: float | None = None  # the speed being kept; None while paused
         due = drawn = 0.0
         while not stopped.is_set():
-            if run.take_drawing():  # asked for by a click since the last look
+            if run.take_drawing():  # asked for by clicks that have paused
                 FRAME.set(FRAME.value + 1)
             if not PLAYING.value:
                 pace = None
@@ -475,7 +489,9 @@ def PlayLoop(run: Run):
             if run.model is not None:
                 MONTH.set(run.model.month)
             if not running or time.perf_counter() - drawn >= DRAW_INTERVAL:
-                run.want_drawing()
+                run.drawing_wanted = True
+                if run.take_drawing(quiet=0.0):  # play's own schedule: now
+                    FRAME.set(FRAME.value + 1)
                 drawn = time.perf_counter()
             if not running:
                 PLAYING.set(False)
@@ -492,6 +508,7 @@ def toggle_play(run: Run) -> None:
     elif run.model is not None and run.model.running:
         NOTICE.set("")
         PLAYING.set(True)
+        run.clicked()
 
 
 @solara.component
