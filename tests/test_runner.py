@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 from sim.model import AllianceModel
+from sim.sweeps import runner
 from sim.sweeps.experiment import load_experiment
+from sim.sweeps.results import ResultStore
 from sim.sweeps.runner import RunnerError, run_experiment, run_seed
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -140,6 +142,31 @@ def test_resume_of_a_finished_sweep_runs_nothing_and_keeps_the_table(tmp_path):
     )
     assert summary.ran == 0 and summary.skipped == 9
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("chunk_seconds", [runner.CHUNK_SECONDS, 0.0])
+def test_finished_runs_are_stored_in_chunks_by_time_not_one_per_batch(
+    tmp_path, monkeypatch, chunk_seconds
+):
+    chunks: list[int] = []
+    store = ResultStore.append
+
+    def counting(self, rows, series):
+        chunks.append(len(rows))
+        store(self, rows, series)
+
+    monkeypatch.setattr(ResultStore, "append", counting)
+    monkeypatch.setattr(runner, "batch_size", lambda n_runs, workers: 1)  # a batch per run
+    monkeypatch.setattr(runner, "CHUNK_SECONDS", chunk_seconds)
+    many = SMALL.replace("replications = 3", "replications = 20")
+    experiment = load_experiment(write_experiment(tmp_path, many))
+    summary = run_experiment(experiment, out=tmp_path / "out", workers=1, progress=False)
+    assert len(summary.runs) == sum(chunks) == 60 and summary.runs["run_id"].is_unique
+    assert chunks[0] == 1  # the first batch back is on disk at once
+    if chunk_seconds == 0.0:
+        assert len(chunks) == 60
+    else:  # about a second of runs per chunk: these 60 take about half a second
+        assert len(chunks) <= 10
 
 
 LONG = SMALL.replace("steps = 24", "steps = 120").replace("replications = 3", "replications = 60")
