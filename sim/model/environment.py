@@ -150,11 +150,21 @@ class Environment:
         return float(self.state[-1])
 
     @property
+    def salience_logits(self) -> np.ndarray:
+        """Log-weight of each power base now (up to a constant): its long-run level plus the drift."""
+        return self.log_salience_home + self.salience_shift
+
+    @property
     def power_salience(self) -> np.ndarray:
         """Current weight of each power base (sums to 1), computed once per month."""
         if self._power_salience is None:
-            self._power_salience = softmax(self.log_salience_home + self.salience_shift)
+            self._power_salience = softmax(self.salience_logits)
         return self._power_salience
+
+    @power_salience.setter
+    def power_salience(self, salience: np.ndarray) -> None:
+        """Set by the month's reading (:func:`sim.model.month.reading`), which computes it."""
+        self._power_salience = salience
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""

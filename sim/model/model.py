@@ -35,7 +35,6 @@ from sim.model.assessment import (
     leavers,
 )
 from sim.model.bargaining import (
-    balanced_weights,
     effective_power,
     goal_fit,
     mediated_agenda,
@@ -47,7 +46,7 @@ from sim.model.bargaining import (
 )
 from sim.model.environment import Environment
 from sim.model.interventions import Observation
-from sim.model.month import Month, commitment, live_month, net_value, rules_of
+from sim.model.month import Month, commitment, live_month, net_value, reading, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
@@ -261,10 +260,7 @@ class AllianceModel(mesa.Model):
         if not self.running:
             return
         month = self.month
-        self._sense(month)
-        outside = self.partners.outside_options(self.environment.market)
-        self.alliance.power_balance *= 1.0 - self.params["balance_decay"]
-        self._weights = self._bargaining_weights()
+        outside = self._sense(month)
         if self.alliance.renegotiation_called or month >= self.alliance.next_negotiation:
             self._negotiate(month, outside)
         self._live(outside)
@@ -336,31 +332,34 @@ class AllianceModel(mesa.Model):
             np.tile(context, (n, 1)), context, self.params["perception_noise"], 1.0, draws
         )
 
-    def _sense(self, month: int) -> None:
-        """The context moves; partners take their monthly reading of it; elections happen."""
-        p, params = self.partners, self.params
-        shock = self.environment.advance(self.streams.context)
+    def _sense(self, month: int) -> np.ndarray:
+        """The context moves; partners take their monthly reading of it and the month's
+        bargaining weights follow; elections happen. Returns the partners' outside options."""
+        p, a, params, environment = self.partners, self.alliance, self.params, self.environment
+        shock = environment.advance(self.streams.context)
         if shock is not None:
             self._last_shock = month
             self.log("shock", kind=shock)
-        p.beliefs = update_beliefs(
+        p.beliefs, environment.power_salience, outside, a.power_balance, weights = reading(
             p.beliefs,
-            self.environment.context,
+            environment.context,
             params["perception_noise"],
             params["perception_rate"],
             self.streams.perception.standard_normal(p.beliefs.shape),
+            environment.salience_logits,
+            p.power,
+            p.active,
+            p.n_active,
+            p.outside_base,
+            p.market_beta,
+            environment.market,
+            a.power_balance,
+            params["balance_decay"],
         )
+        self._weights = self.manager.tilt(weights) if self.manager is not None else weights
         if params["political_cycle"] > 0 and month % params["election_interval"] == 0:
             self._election()
-
-    def _bargaining_weights(self) -> np.ndarray:
-        weights = balanced_weights(
-            self.effective_power,
-            self.alliance.power_balance,
-            self.partners.active,
-            self.partners.n_active,
-        )
-        return self.manager.tilt(weights) if self.manager is not None else weights
+        return outside
 
     def _negotiate(self, month: int, outside: np.ndarray) -> None:
         """Settle a joint agenda and a split of the value, or deadlock."""

@@ -1,4 +1,5 @@
-"""The core of a month, compiled: commitment, execution and assessment in one call.
+"""The core of a month, compiled: the month's reading of the context in one call, then
+commitment, execution and assessment in another.
 
 Ring & Van de Ven's (1994) cycle, from the moment the agreement stands to the partners'
 verdict on it: each partner decides what to put in, the joint effort creates value that
@@ -21,9 +22,12 @@ import numpy as np
 
 from sim.model.alliance import build_relational_capital
 from sim.model.assessment import accumulate_disappointment, satisfaction, update_aspiration
-from sim.model.bargaining import mission_value
+from sim.model.bargaining import balanced_weights, effective_power, mission_value
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.compiled import compiled
+from sim.model.environment import softmax
+from sim.model.partners import outside_options
+from sim.model.perception import update_beliefs
 from sim.model.risk import distribute, public_gap_parts
 from sim.model.trust import (
     approach,
@@ -43,6 +47,40 @@ from sim.model.value import (
     potential_value,
     resource_bundle,
 )
+
+
+@compiled
+def reading(
+    beliefs: np.ndarray,
+    context: np.ndarray,
+    perception_noise: float,
+    perception_rate: float,
+    draws: np.ndarray,
+    salience_logits: np.ndarray,
+    power: np.ndarray,
+    active: np.ndarray,
+    n_active: float,
+    outside_base: np.ndarray,
+    market_beta: np.ndarray,
+    market: float,
+    power_balance: float,
+    balance_decay: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """What the partners take in at the start of a month, once the context has moved: their
+    beliefs after this month's reading of it, the weight of each power base now, their
+    outside options, and the bargaining weights (effective power, moved toward equality by a
+    balance that fades unless renewed).
+
+    Returns ``(beliefs, power_salience, outside_options, power_balance, weights)``; the
+    weights are before a partisan manager's tilt.
+    """
+    beliefs = update_beliefs(beliefs, context, perception_noise, perception_rate, draws)
+    salience = softmax(salience_logits)
+    outside = outside_options(outside_base, market_beta, market)
+    balance = power_balance * (1.0 - balance_decay)
+    weights = balanced_weights(effective_power(power, salience, active), balance, active, n_active)
+    return beliefs, salience, outside, balance, weights
+
 
 #: The parameters a month reads, fixed for a run (names as in the parameter table).
 RULES: tuple[str, ...] = (
