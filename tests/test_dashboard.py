@@ -546,7 +546,6 @@ def test_a_stopped_server_leaves_no_comparison_workers_behind():
     import signal
     import subprocess
     import sys
-    import time
     from pathlib import Path
 
     code = (
@@ -604,46 +603,103 @@ def test_the_served_dashboard_starts_its_comparison_workers_when_the_server_star
     assert counts == [2, 0]
 
 
-def test_pressing_play_clears_the_note_and_a_storm_of_clicks_is_drawn_once_where_it_stopped():
+class Clock:
+    """A stand-in for the dashboard's clock that moves only when told to."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from sim.dashboard import app
+
+    fake = Clock()
+    monkeypatch.setattr(app, "time", fake)
+    return fake
+
+
+def test_the_first_alliance_is_drawn_by_the_first_render_not_again():
+    run = Run()
+    model = run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
+    assert run.shown is model and not run.take_drawing(quiet=0.0)
+
+
+def test_pressing_play_clears_the_note_and_a_storm_of_clicks_is_drawn_once_where_it_stopped(
+    clock,
+):
     run = Run()
     run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
-    assert run.take_drawing(quiet=0.0)  # a new alliance is drawn
     PLAYING.set(False)
     NOTICE.set("ui.lesson_loaded")
     toggle_play(run)
     assert PLAYING.value and NOTICE.value == ""
     assert not run.take_drawing(quiet=0.0)  # Play draws with its first month, not before
-    for _ in range(7):  # pause, play, pause, ... ending paused
+    for _ in range(7):  # pause, play, pause, ... ending paused, a click every 0.1 s
+        clock.now += 0.1
         toggle_play(run)
         run.step()
+        assert not run.take_drawing()  # not while the clicks go on
     assert not PLAYING.value
-    assert not run.take_drawing()  # not while the clicks go on
-    assert run.take_drawing(quiet=0.0) and run.shown is run.model
-    assert not run.take_drawing(quiet=0.0)  # the whole storm asked for one drawing
+    clock.now += DRAW_QUIET * 1.01
+    assert run.take_drawing() and run.shown is run.model
+    assert not run.take_drawing()  # the whole storm asked for one drawing
 
 
-def test_a_drawing_waits_until_the_clicks_pause():
+def test_a_drawing_waits_until_the_clicks_pause(clock):
     run = Run()
     run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
-    run.last_click -= 10 * DRAW_QUIET  # the alliance was built a while ago
-    assert run.take_drawing()
     run.want_drawing()
+    clock.now += DRAW_QUIET / 2
     assert not run.take_drawing()
-    time.sleep(DRAW_QUIET / 2)
     run.clicked()  # another click postpones it
-    time.sleep(DRAW_QUIET * 0.75)
+    clock.now += DRAW_QUIET * 0.75
     assert not run.take_drawing()
-    time.sleep(DRAW_QUIET * 0.5)
+    clock.now += DRAW_QUIET * 0.26
     assert run.take_drawing()
 
 
 def test_a_rebuilt_alliance_is_shown_from_the_next_drawing_on():
     run = Run()
     first = run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
-    run.take_drawing(quiet=0.0)
     second = run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 1)
     assert second is not first and run.shown is first  # the click that reset it drew nothing
     assert run.take_drawing(quiet=0.0) and run.shown is second
+
+
+def test_the_play_loop_plays_draws_a_pause_once_and_stops_with_its_session():
+    import asyncio
+
+    import solara
+
+    from sim.dashboard.app import FRAME, SPEED, PlayLoop
+
+    async def session() -> None:
+        run = Run()
+        run.model_for("pps_infrastructure", 1, default_settings("pps_infrastructure"), 0)
+        PLAYING.set(False)
+        SPEED.set(8)
+        _, context = solara.render(PlayLoop(run), handle_error=False)
+        toggle_play(run)
+        await asyncio.sleep(1.0)
+        played = run.model.month
+        assert played >= 4  # 8 months a second
+        frame = FRAME.value
+        toggle_play(run)  # pause: the month stays, drawn once the clicks have paused
+        await asyncio.sleep(DRAW_QUIET + 0.3)
+        assert run.model.month == played and FRAME.value == frame + 1
+        assert run.shown is run.model and not run.drawing_wanted
+        context.close()  # the session ends: its loop stops
+        await asyncio.sleep(0.1)
+        PLAYING.set(True)
+        await asyncio.sleep(0.5)
+        assert run.model.month == played
+        PLAYING.set(False)
+
+    asyncio.run(session())
 
 
 def test_many_partners_are_coloured_by_sector_few_by_partner():

@@ -1,14 +1,17 @@
 """The experiment runner: reproducible whatever the workers, resumable, honest about failures."""
 
+import concurrent.futures as cf
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tqdm import tqdm
 
 from sim.model import AllianceModel
 from sim.sweeps import runner
@@ -167,6 +170,74 @@ def test_finished_runs_are_stored_in_chunks_by_time_not_one_per_batch(
         assert len(chunks) == 60
     else:  # about a second of runs per chunk: these 60 take about half a second
         assert len(chunks) <= 10
+
+
+class DelayedBatches:
+    """An executor whose n-th batch comes back after ``delays[n]`` seconds."""
+
+    def __init__(self, delays: list[float]) -> None:
+        self.delays = iter(delays)
+
+    def submit(self, fn, batch):
+        future: cf.Future = cf.Future()
+        delay = next(self.delays)
+
+        def finish() -> None:
+            time.sleep(delay)
+            future.set_result([({"run_id": task, "status": "ok"}, None) for task in batch])
+
+        threading.Thread(target=finish, daemon=True).start()
+        return future
+
+
+class StoreLog:
+    folder = Path("unused")
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.written: list[tuple[float, list[int]]] = []
+        self.fail_after = fail_after
+        self.start = time.monotonic()
+
+    def append(self, rows, series):
+        if self.fail_after is not None and len(self.written) >= self.fail_after:
+            raise OSError(28, "No space left on device")
+        self.written.append((time.monotonic() - self.start, [row["run_id"] for row in rows]))
+
+
+def sweep(store, delays: list[float]) -> dict[str, int]:
+    counts = {"planned": len(delays), "already_done": 0, "ran": 0, "failed": 0}
+    bar = tqdm(disable=True)
+    runner._sweep(
+        DelayedBatches(delays), store, iter(range(len(delays))), 1, 4, counts, bar, None, None
+    )
+    return counts
+
+
+def test_a_finished_run_is_stored_within_about_a_second_even_while_the_next_batch_runs():
+    store = StoreLog()
+    sweep(store, [0.0, 0.3, 3.0])
+    (first_at, first), (second_at, second), *rest = store.written
+    assert first == [0] and first_at < 0.5  # the first batch at once
+    assert second == [1] and second_at < runner.CHUNK_SECONDS + 0.8  # not at 3 s with run 2
+    assert [run for _, runs in store.written for run in runs] == [0, 1, 2]
+
+
+def test_only_runs_that_reached_the_disk_count_as_ran():
+    store = StoreLog(fail_after=1)
+    counts = {"planned": 3, "already_done": 0, "ran": 0, "failed": 0}
+    with pytest.raises(OSError):
+        runner._sweep(
+            DelayedBatches([0.0, 0.3, 0.3]),
+            store,
+            iter(range(3)),
+            1,
+            4,
+            counts,
+            tqdm(disable=True),
+            None,
+            None,
+        )
+    assert counts["ran"] == sum(len(runs) for _, runs in store.written) == 1
 
 
 LONG = SMALL.replace("steps = 24", "steps = 120").replace("replications = 3", "replications = 60")

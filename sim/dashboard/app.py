@@ -86,7 +86,7 @@ SPEEDS = (1, 2, 4, 8)
 DEFAULT_SPEED = 4
 #: Seconds between chart redraws while playing (the month counter moves every month).
 DRAW_INTERVAL = 0.8
-#: Seconds between the paused play loop's looks at the Play button.
+#: Seconds between the play loop's looks at the play state and at drawings asked for.
 IDLE_POLL = 0.02
 #: Seconds without a click before the charts a click asked for are drawn (a burst of clicks
 #: is drawn once, at its end).
@@ -196,9 +196,13 @@ class Run:
         key = (scenario, seed, tuple(sorted(settings.items())), resets)
         with self.lock:
             if key != self.key or self.model is None:
+                first = self.model is None
                 self.model = AllianceModel(scenario, rng=seed, **model_knobs(scenario, settings))
                 self.key = key
-                self.want_drawing()
+                if first:  # the page's first render draws it
+                    self.shown = self.model
+                else:
+                    self.want_drawing()
             return self.model
 
     def step(self) -> bool:
@@ -481,9 +485,9 @@ def PlayLoop(run: Run):
                 pace, due, drawn = SPEED.value, now + 1.0 / SPEED.value, -math.inf
             elif due - now < -1.0:  # far behind (a slow redraw): do not race to catch up
                 due = now
-            await asyncio.sleep(max(due - now, 0.0))
-            if stopped.is_set() or not PLAYING.value or pace != SPEED.value:
-                continue  # paused or re-paced while asleep (a pause asks for its drawing)
+            if due > now:  # not yet: look again soon (a pause, a new speed, a drawing)
+                await asyncio.sleep(min(due - now, IDLE_POLL))
+                continue
             due += 1.0 / pace
             running = run.step()
             if run.model is not None:

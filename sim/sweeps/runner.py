@@ -421,7 +421,8 @@ def run_experiment(
         force: replace the results in ``out``: removes only the files this tool wrote there,
             and refuses a folder that is not a results folder.
         progress: True for a progress bar on stderr, False or None for none, or a function
-            called with (runs done, runs planned) at the start and as each batch is saved.
+            called with (runs done, runs planned) at the start and as each batch comes back
+            (finished runs are stored within about :data:`CHUNK_SECONDS`).
         cancel: when set (from another thread), the sweep stops after the batches already
             running, shuts its workers down, marks the manifest "cancelled" and raises
             :class:`SweepCancelled`; ``resume=True`` later finishes it.
@@ -673,8 +674,10 @@ def _sweep(
     rows: list[dict[str, Any]] = []
     series: list[pd.DataFrame] = []
     written = -math.inf
+    done = counts["already_done"]  # runs done, stored or not yet (the progress shown)
 
     def write_chunk() -> None:
+        """Store the finished runs kept in memory; only stored runs count as ran."""
         nonlocal written
         if rows:
             chunk, chunk_series = rows.copy(), series.copy()
@@ -682,7 +685,13 @@ def _sweep(
             series.clear()
             with _signals_deferred():
                 store.append(chunk, chunk_series)
+                counts["ran"] += len(chunk)
+                counts["failed"] += sum(row["status"] == "failed" for row in chunk)
         written = time.monotonic()
+
+    def write_chunk_if_due() -> None:
+        if rows and (time.monotonic() - written >= CHUNK_SECONDS or len(rows) >= CHUNK_RUNS):
+            write_chunk()
 
     with bar, ExitStack() as on_exit:
         # however the sweep ends, its finished runs are stored before that is reported
@@ -706,17 +715,17 @@ def _sweep(
                 results = future.result()
                 rows.extend(row for row, _ in results)
                 series.extend(s for _, s in results if s is not None)
-                counts["ran"] += len(results)
-                counts["failed"] += sum(row["status"] == "failed" for row, _ in results)
-                if time.monotonic() - written >= CHUNK_SECONDS or len(rows) >= CHUNK_RUNS:
-                    write_chunk()
+                done += len(results)
+                write_chunk_if_due()
                 bar.update(len(results))
                 if report is not None:
-                    report(counts["already_done"] + counts["ran"], counts["planned"])
+                    report(done, counts["planned"])
                 if not cancelled():
                     batch = next(batches, [])
                     if batch:
                         in_flight.add(executor.submit(execute_batch, batch))
+            write_chunk_if_due()  # at least every 0.25 s (the wait's timeout), batches or not
+        write_chunk()
         if cancelled() and counts["already_done"] + counts["ran"] < counts["planned"]:
             raise SweepCancelled(store.folder, 0, 0, "cancelled")
 
