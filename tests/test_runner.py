@@ -204,18 +204,21 @@ class StoreLog:
         self.written.append((time.monotonic() - self.start, [row["run_id"] for row in rows]))
 
 
-def sweep(store, delays: list[float]) -> dict[str, int]:
-    counts = {"planned": len(delays), "already_done": 0, "ran": 0, "failed": 0}
+def sweep(store, delays: list[float], counts: dict[str, int]) -> None:
+    """Runner's loop over one-run batches that come back after ``delays``."""
     bar = tqdm(disable=True)
     runner._sweep(
         DelayedBatches(delays), store, iter(range(len(delays))), 1, 4, counts, bar, None, None
     )
-    return counts
+
+
+def no_runs_yet(planned: int) -> dict[str, int]:
+    return {"planned": planned, "already_done": 0, "ran": 0, "failed": 0}
 
 
 def test_a_finished_run_is_stored_within_about_a_second_even_while_the_next_batch_runs():
     store = StoreLog()
-    sweep(store, [0.0, 0.3, 3.0])
+    sweep(store, [0.0, 0.3, 3.0], no_runs_yet(3))
     (first_at, first), (second_at, second), *rest = store.written
     assert first == [0] and first_at < 0.5  # the first batch at once
     assert second == [1] and second_at < runner.CHUNK_SECONDS + 0.8  # not at 3 s with run 2
@@ -224,19 +227,9 @@ def test_a_finished_run_is_stored_within_about_a_second_even_while_the_next_batc
 
 def test_only_runs_that_reached_the_disk_count_as_ran():
     store = StoreLog(fail_after=1)
-    counts = {"planned": 3, "already_done": 0, "ran": 0, "failed": 0}
+    counts = no_runs_yet(3)
     with pytest.raises(OSError):
-        runner._sweep(
-            DelayedBatches([0.0, 0.3, 0.3]),
-            store,
-            iter(range(3)),
-            1,
-            4,
-            counts,
-            tqdm(disable=True),
-            None,
-            None,
-        )
+        sweep(store, [0.0, 0.3, 0.3], counts)
     assert counts["ran"] == sum(len(runs) for _, runs in store.written) == 1
 
 

@@ -186,9 +186,14 @@ class Run:
         ``quiet`` seconds. The charts will then show the current model."""
         if not self.drawing_wanted or time.perf_counter() - self.last_click < quiet:
             return False
+        self.show_current()
+        return True
+
+    def show_current(self) -> None:
+        """The charts' next drawing shows the current model at its month; nothing is left
+        asked for."""
         self.drawing_wanted = False
         self.shown = self.model
-        return True
 
     def model_for(
         self, scenario: str, seed: int, settings: dict[str, Any], resets: int
@@ -470,12 +475,15 @@ def PlayLoop(run: Run):
     stopped = solara.use_memo(threading.Event, dependencies=[])
     solara.use_effect(lambda: stopped.set, dependencies=[])  # the session closed: stop
 
+    def draw() -> None:
+        FRAME.set(FRAME.value + 1)
+
     async def loop():
         pace: float | None = None  # the speed being kept; None while paused
         due = drawn = 0.0
         while not stopped.is_set():
             if run.take_drawing():  # asked for by clicks that have paused
-                FRAME.set(FRAME.value + 1)
+                draw()
             if not PLAYING.value:
                 pace = None
                 await asyncio.sleep(IDLE_POLL)
@@ -493,9 +501,8 @@ def PlayLoop(run: Run):
             if run.model is not None:
                 MONTH.set(run.model.month)
             if not running or time.perf_counter() - drawn >= DRAW_INTERVAL:
-                run.drawing_wanted = True
-                if run.take_drawing(quiet=0.0):  # play's own schedule: now
-                    FRAME.set(FRAME.value + 1)
+                run.show_current()  # play's own schedule: now
+                draw()
                 drawn = time.perf_counter()
             if not running:
                 PLAYING.set(False)

@@ -725,9 +725,8 @@ def _sweep(
                     if batch:
                         in_flight.add(executor.submit(execute_batch, batch))
             write_chunk_if_due()  # at least every 0.25 s (the wait's timeout), batches or not
-        write_chunk()
-        if cancelled() and counts["already_done"] + counts["ran"] < counts["planned"]:
-            raise SweepCancelled(store.folder, 0, 0, "cancelled")
+    if cancelled() and counts["already_done"] + counts["ran"] < counts["planned"]:
+        raise SweepCancelled(store.folder, 0, 0, "cancelled")
 
 
 @contextmanager
