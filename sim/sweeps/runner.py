@@ -328,7 +328,8 @@ def _process_context() -> multiprocessing.context.BaseContext:
 
 #: Seconds between two chunks written to ``parts/`` (a chunk is written as soon as the first
 #: batch is back, then at most this often): what a hard kill can lose, and what ``--resume``
-#: runs again. A chunk per batch cost the runner about 7 ms each, and the merge a read each.
+#: runs again. A chunk per batch cost the runner a Parquet write and fsync each, and the merge
+#: a read each.
 CHUNK_SECONDS = 1.0
 #: Runs kept in memory before a chunk is written whatever the time (bounds the memory).
 CHUNK_RUNS = 1024
