@@ -15,11 +15,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from sim import AllianceModel
 from sim.config.scenario import available_scenarios
-from sim.model.compiled import CACHE, MODEL_DIR, source_key
+from sim.model.compiled import CACHE, MODEL_DIR, source_key, summed
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = [
@@ -100,3 +104,17 @@ def test_the_month_is_compiled():
     if os.environ.get("NUMBA_DISABLE_JIT") == "1":
         pytest.skip("compilation switched off in this environment")
     assert live_month.signatures, "live_month was not compiled"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        st.integers(0, 400),
+        elements=st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+    )
+)
+def test_a_total_kept_in_compiled_code_is_numpys_sum_to_the_last_bit(values):
+    # numpy adds pairwise, eight at a time; a plain running sum differs in the last bits for
+    # eight numbers or more, enough to change a run that sits on a threshold.
+    assert summed(values) == values.sum()

@@ -21,9 +21,11 @@ from sim.model.assessment import (
     satisfaction,
     update_aspiration,
 )
+from sim.model.bargaining import tilted
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import SHOCKS, Environment
-from sim.model.interventions import LEVERS, Observation, capacity_costs
+from sim.model.interventions import LEVERS, Observation, alarms_of, capacity_costs
+from sim.model.month import managing, rules_of
 from sim.model.outcomes import gini
 from sim.model.partners import (
     TRAITS,
@@ -612,6 +614,85 @@ def test_a_highly_formal_alliance_does_not_ring_the_opportunism_alarm_even_if_no
     seen = opportunism(shirking, np.ones(4), floor)
     assert seen < default("opportunism_alarm")
     assert "formalise" not in fired(opportunism=seen)
+
+
+def manager_month(routine: bool = False, levers=INTERVENTIONS, **seen):
+    """The compiled manager's month for four partners with an agreement, seeing ``seen``; the
+    lever names it would try, in order, and its standing afterwards."""
+    rules = rules_of(params())
+    rules[0]["perception_rate"] = 0.0  # its own reading leaves its belief where it is
+    n, k = 4, 3
+    looks = {**QUIET, **seen}
+    trust = np.full((n, n), looks["mean_trust"])
+    np.fill_diagonal(trust, 1.0)
+    agenda = np.full(k, 0.5)
+    # A belief so far from the agenda that the fit the manager sees is the one asked for.
+    gap = np.sqrt(-np.log(looks["agenda_fit_seen"]) * 2.0 * default("fit_bandwidth") ** 2)
+    belief = agenda + gap
+    weights = np.full(n, looks["dominance"] / n) / (looks["dominance"] / n * n)
+    weights[0] = looks["dominance"] / n
+    previous = looks["mean_trust"] + (0.1 if looks["trust_fell"] else 0.0)
+    *_, order = managing(
+        rules,
+        belief,
+        np.zeros(k),  # the context and the reading's noise, given no weight
+        np.zeros(k),
+        agenda,
+        True,
+        trust,
+        np.ones(n),
+        float(n),
+        np.full(n, 0.5),
+        weights,
+        looks["conflict"],
+        looks["opportunism"],
+        previous,
+        looks["negotiation_due"],
+        looks["deadlocked"],
+        looks["shock_seen"],
+        -1,
+        1.0,
+        0.0,
+        1.0,
+        1.0,
+        0.5,
+        np.array([INTERVENTIONS.index(name) for name in levers], dtype=np.int64),
+        routine,
+        alarms_of(params()),
+    )
+    return [INTERVENTIONS[code] for code in order]
+
+
+def test_the_compiled_manager_sees_what_each_levers_alarm_rings_for():
+    assert manager_month() == []
+    assert manager_month(deadlocked=True) == ["mediate"]
+    assert manager_month(agenda_fit_seen=0.5) == ["scan_adapt"]
+    assert manager_month(mean_trust=0.3) == ["build_trust"]
+    assert manager_month(opportunism=0.3) == ["formalise"]
+
+
+def test_a_responsive_manager_tries_the_most_urgent_lever_first_and_ties_in_its_usual_order():
+    # A deadlock is the most urgent signal there is (1.0); a fall in trust (0.1) ties with a
+    # negotiation that is due (0.1), and then the usual order puts mediation first.
+    assert manager_month(deadlocked=True, trust_fell=True)[0] == "mediate"
+    assert manager_month(negotiation_due=True, trust_fell=True) == ["mediate", "build_trust"]
+    reordered = ("build_trust", "mediate")
+    assert manager_month(negotiation_due=True, trust_fell=True, levers=reordered) == list(reordered)
+
+
+def test_a_routine_manager_tries_all_its_levers_in_its_usual_order_whatever_it_sees():
+    assert manager_month(routine=True) == list(INTERVENTIONS)
+    assert manager_month(routine=True, levers=("formalise", "mediate")) == ["formalise", "mediate"]
+
+
+def test_a_partisan_manager_raises_its_homes_bargaining_weight_and_the_weights_still_sum_to_one():
+    weights = np.array([0.4, 0.3, 0.2, 0.1])
+    pulled = tilted(weights, 2, 0.5)
+    assert pulled.sum() == pytest.approx(1.0)
+    assert pulled[2] > weights[2]
+    assert np.all(pulled[[0, 1, 3]] < weights[[0, 1, 3]])
+    assert pulled[0] / pulled[1] == pytest.approx(weights[0] / weights[1])
+    assert np.allclose(tilted(weights, 2, 0.0), weights)
 
 
 def test_improvement_means_a_contribution_that_rose():

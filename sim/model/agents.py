@@ -10,8 +10,10 @@ import mesa
 import numpy as np
 
 from sim.config.vocabulary import INTERVENTIONS
-from sim.model.interventions import LEVERS, Observation
+from sim.model.bargaining import tilted
+from sim.model.interventions import LEVERS
 from sim.model.perception import scanned_reading, update_beliefs
+from sim.model.standing import fair_legitimacy
 from sim.model.value import context_fit
 
 
@@ -129,6 +131,8 @@ class AllianceManager(mesa.Agent):
     @interventions.setter
     def interventions(self, names: tuple[str, ...]) -> None:
         self._levers = tuple(LEVERS[name] for name in names)
+        #: The same levers as codes (places in the registry), as the compiled month reads them.
+        self.lever_codes = np.array([INTERVENTIONS.index(name) for name in names], dtype=np.int64)
 
     @property
     def partisanship(self) -> float:
@@ -138,7 +142,7 @@ class AllianceManager(mesa.Agent):
     def fair_legitimacy(self, fairness: float) -> float:
         """The legitimacy a manager earns from the fairness partners perceive, less their suspicion
         of a partisan manager."""
-        return fairness * (1.0 - self.model.params["partisan_distrust"] * self.partisanship)
+        return fair_legitimacy(fairness, self.model.params["partisan_distrust"], self.partisanship)
 
     @property
     def fee(self) -> float:
@@ -152,15 +156,19 @@ class AllianceManager(mesa.Agent):
         strength = self.skill * (0.5 + 0.5 * self.mandate)
         return strength * (0.5 + 0.5 * self.legitimacy) if LEVERS[lever].relational else strength
 
+    @property
+    def home_pull(self) -> float:
+        """How far a partisan manager raises its home organisation's bargaining weight (a share;
+        0 for a manager without a home to pull for)."""
+        if self.home is None:
+            return 0.0
+        return self.model.params["partisan_pull"] * self.partisanship * self.mandate
+
     def tilt(self, weights: np.ndarray) -> np.ndarray:
         """Bargaining weights after a partisan manager has argued the home's case."""
         if self.home is None or self.partisanship == 0.0:
             return weights
-        tilted = weights.copy()
-        tilted[self.home] *= (
-            1.0 + self.model.params["partisan_pull"] * self.partisanship * self.mandate
-        )
-        return tilted / tilted.sum()
+        return tilted(weights, self.home, self.home_pull)
 
     def perceive(self, context: np.ndarray, draws: np.ndarray) -> None:
         """A month's ordinary reading of the context, as noisy and late as a partner's."""
@@ -187,46 +195,14 @@ class AllianceManager(mesa.Agent):
             return 1.0
         return context_fit(agreement.agenda, self.belief, self.model.params["fit_bandwidth"])
 
-    def update_standing(self, satisfaction: np.ndarray, active: np.ndarray) -> None:
-        """Backing follows what the funders get; legitimacy follows the fairness partners perceive.
-
-        A manager who goes native loses the home's backing; an independent manager's
-        backing is its legitimacy with all partners.
-        """
-        p = self.model.params
-        fairness = float(satisfaction @ active / active.sum())
-        self.legitimacy += p["legitimacy_rate"] * (self.fair_legitimacy(fairness) - self.legitimacy)
-        if self.home is not None:
-            target = satisfaction[self.home] * (1.0 - p["native_penalty"] * self.position)
-            self.mandate += p["mandate_rate"] * (target - self.mandate)
-        else:
-            self.mandate = self.legitimacy
-
-    def act(self, seen: Observation) -> None:
-        """A month's work: pull the levers on the agenda while capacity lasts."""
+    def pull(self, order: np.ndarray) -> None:
+        """A month's work: pull the levers in ``order`` (registry codes, as the compiled month
+        :func:`sim.model.month.managing` chose them) while capacity lasts."""
         params = self.model.params
-        if self.model.alliance.formed:  # before the first deal there is no record to judge it by
-            self.update_standing(self.model.partners.satisfaction, self.model.partners.active)
-        floor = params["unbacked_capacity"]
-        self.capacity_left = self.capacity * (floor + (1.0 - floor) * self.mandate)
-        for name in self.agenda(seen):
-            if LEVERS[name].cost(params) <= self.capacity_left:
+        for code in order:
+            name = INTERVENTIONS[code]
+            if params[LEVERS[name].cost_key] <= self.capacity_left:
                 self.intervene(name)
-
-    def agenda(self, seen: Observation) -> list[str]:
-        """The levers to try this month, in order: for a routine manager all of them; for a
-        responsive one those whose alarm rings, most urgent first (ties in the usual order)."""
-        if self.strategy == "routine":
-            return list(self.interventions)
-        params = self.model.params
-        ringing = [
-            (-u, i, lever.name)
-            for i, lever in enumerate(self._levers)
-            if (u := lever.urgency(seen, params)) > 0
-        ]
-        return (
-            [name for *_, name in sorted(ringing)] if len(ringing) > 1 else [n for *_, n in ringing]
-        )
 
     def intervene(self, name: str) -> float:
         """Spend capacity on one lever and apply it; returns the effectiveness used.

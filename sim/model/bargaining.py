@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from sim.model.compiled import compiled
+from sim.model.compiled import compiled, summed
 
 
 @compiled
@@ -43,6 +43,15 @@ def balanced_weights(
     if balance == 0.0:
         return power_share
     return (1.0 - balance) * power_share + balance * active / n
+
+
+@compiled
+def tilted(weights: np.ndarray, home: int, pull: float) -> np.ndarray:
+    """Bargaining weights after a partisan manager has argued its home organisation's case: the
+    home's weight raised by the share ``pull``, then all weights rescaled to sum to one."""
+    weights = weights.copy()
+    weights[home] *= 1.0 + pull
+    return weights / summed(weights)
 
 
 @compiled

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import numba
+import numpy as np
 from numba import njit
 
 MODEL_DIR = Path(__file__).resolve().parent
@@ -120,3 +121,65 @@ def compiled[F: Callable[..., Any]](function: F) -> F:
         return cast(F, njit(cache=True)(function))
     finally:
         NUMBA_CONFIG.CACHE_DIR = previous
+
+
+@compiled
+def summed(values: np.ndarray) -> float:
+    """The sum of a vector as numpy's ``sum`` computes it, so that a total moved into compiled
+    code stays the same to the last bit: pairwise, splitting blocks of more than 128 numbers
+    in two (the first part a multiple of 8) and adding each block eight at a time."""
+    n = values.size
+    if n <= 128:
+        return _block_sum(values, 0, n)
+    # numpy's recursion, run with a stack (numba's cache does not keep recursive functions):
+    # each frame is a block; stage 0 = not started, 1 = its first part is being summed.
+    starts, sizes = np.empty(64, np.int64), np.empty(64, np.int64)
+    stages, firsts = np.zeros(64, np.int64), np.empty(64)
+    starts[0], sizes[0], top, total = 0, n, 0, 0.0
+    while top >= 0:
+        size = sizes[top]
+        if size <= 128 or stages[top] == 2:
+            total = _block_sum(values, starts[top], size) if size <= 128 else firsts[top] + total
+            top -= 1
+            if top >= 0 and stages[top] == 1:  # the first part is done: sum the second
+                firsts[top], stages[top] = total, 2
+                half = _first_part(sizes[top])
+                top += 1
+                starts[top], sizes[top], stages[top] = (
+                    starts[top - 1] + half,
+                    sizes[top - 1] - half,
+                    0,
+                )
+            continue
+        stages[top] = 1
+        top += 1
+        starts[top], sizes[top], stages[top] = starts[top - 1], _first_part(sizes[top - 1]), 0
+    return total
+
+
+@compiled
+def _first_part(n: int) -> int:
+    half = n // 2
+    return half - half % 8
+
+
+@compiled
+def _block_sum(a: np.ndarray, start: int, n: int) -> float:
+    """numpy's sum of ``n`` <= 128 numbers from ``start``: in order below 8, else eight
+    running sums added pairwise, then the rest in order."""
+    if n < 8:
+        total = 0.0
+        for i in range(start, start + n):
+            total += a[i]
+        return total
+    r = a[start : start + 8].copy()
+    i = 8
+    while i < n - n % 8:
+        for j in range(8):
+            r[j] += a[start + i + j]
+        i += 8
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    while i < n:
+        total += a[start + i]
+        i += 1
+    return total

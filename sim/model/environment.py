@@ -73,11 +73,18 @@ def moved(
     sd: np.ndarray,
     noise: np.ndarray,
     n_issues: int,
+    shock: np.ndarray,
 ) -> np.ndarray:
     """The context a month later: one Ornstein-Uhlenbeck step of the whole state, with where
-    joint value lies (the first ``n_issues`` entries) kept in [0, 1]."""
+    joint value lies (the first ``n_issues`` entries) kept in [0, 1], then the month's
+    ``shock`` added (zero when none hit; see :meth:`Environment.draw`), keeping it there."""
     state = mean_reverting_step(state, home, reversion, sd, noise)
     state[:n_issues] = np.minimum(np.maximum(state[:n_issues], 0.0), 1.0)
+    if shock.any():
+        context = state[:n_issues]
+        context += shock[:n_issues]
+        context[:] = np.minimum(np.maximum(context, 0.0), 1.0)
+        state[n_issues:] += shock[n_issues:]
     return state
 
 
@@ -134,6 +141,8 @@ class Environment:
         self.log_salience_home = np.log(salience / salience.sum() + 1e-9)
         self.shock_probability = turbulence * params["shock_rate"] / 12.0
         self._power_salience: np.ndarray | None = None
+        #: The push of a month without a shock.
+        self._calm = np.zeros(self.state.size)
 
     @property
     def context(self) -> np.ndarray:
@@ -168,27 +177,32 @@ class Environment:
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""
-        self.state = moved(
-            self.state,
-            self.home,
-            self.reversion,
-            self.drift,
-            rng.standard_normal(self.state.size),
-            self.n_issues,
+        noise, shock, kind = self.draw(rng)
+        self.moved_to(
+            moved(self.state, self.home, self.reversion, self.drift, noise, self.n_issues, shock),
+            kind,
         )
-        self._power_salience = None
-        if rng.random() >= self.shock_probability:
-            return None
-        return self._shock(rng)
+        return kind
 
-    def _shock(self, rng: np.random.Generator) -> str:
+    def draw(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, str | None]:
+        """This month's chance: the drift's standard-normal noise, and the push of a shock on
+        the state (zero when none hits) with its kind."""
+        noise = rng.standard_normal(self.state.size)
+        if rng.random() >= self.shock_probability:
+            return noise, self._calm, None
         kind = _SHOCK_KINDS[rng.integers(len(_SHOCK_KINDS))]
         base, market_push = SHOCKS[kind]
-        context = self.context
-        context += rng.normal(0.0, self.context_shock, self.n_issues)
-        np.minimum(np.maximum(context, 0.0, out=context), 1.0, out=context)
-        self.state[self.n_issues + POWER_BASES.index(base)] += self.salience_shock
-        self._power_salience = None
-        self.state[-1] += market_push
-        self.shocks += 1
-        return kind
+        shock = np.zeros(self.state.size)
+        shock[: self.n_issues] = rng.normal(0.0, self.context_shock, self.n_issues)
+        shock[self.n_issues + POWER_BASES.index(base)] = self.salience_shock
+        shock[-1] = market_push
+        return noise, shock, kind
+
+    def moved_to(
+        self, state: np.ndarray, kind: str | None, power_salience: np.ndarray | None = None
+    ) -> None:
+        """Take the state a month's move has led to (see :func:`moved`), the shock that hit and,
+        when it was computed with the move, the power bases' salience."""
+        self.state = state
+        self._power_salience = power_salience
+        self.shocks += kind is not None

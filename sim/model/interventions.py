@@ -24,6 +24,7 @@ import numpy as np
 
 from sim.config.vocabulary import INTERVENTIONS
 from sim.model.bargaining import strongest_lead
+from sim.model.compiled import compiled
 
 
 @dataclass(slots=True)
@@ -114,15 +115,14 @@ class Intervention:
     Attributes:
         name: the lever's name in knobs, outcomes and texts.
         relational: its effect depends on the partners accepting the manager (legitimacy).
-        urgency: how pressing the lever is, given what the manager sees and the parameters:
-            0 when its alarm is silent, else how far the signal passes the alarm (relative).
-            A responsive manager pulls the most urgent levers first while capacity lasts.
         apply: its effect on the workplace, given the effectiveness in [0, 1].
+
+    How pressing a lever is, is its entry in :func:`urgencies` (all levers' alarms are
+    weighed in one compiled call each month).
     """
 
     name: str
     relational: bool
-    urgency: Callable[[Observation, Mapping[str, Any]], float]
     apply: Callable[[Workplace, float], None]
     #: The parameter holding its cost (``cost_<name>``).
     cost_key: str = field(init=False)
@@ -134,6 +134,24 @@ class Intervention:
         # A lever pickles as its name (its functions are the registry's; some are lambdas).
         return _lever, (self.name,)
 
+    def urgency(self, seen: Observation, params: Mapping[str, Any]) -> float:
+        """How pressing the lever is, given what the manager sees and the parameters: 0 when
+        its alarm is silent, else how far the signal passes the alarm (relative). A responsive
+        manager pulls the most urgent levers first while capacity lasts."""
+        pressing = urgencies(
+            seen.negotiation_due,
+            seen.deadlocked,
+            seen.shock_seen,
+            seen.agenda_fit_seen,
+            seen.mean_trust,
+            seen.trust_fell,
+            seen.conflict,
+            seen.dominance,
+            seen.opportunism,
+            alarms_of(params),
+        )
+        return float(pressing[INTERVENTIONS.index(self.name)])
+
     def triggered(self, seen: Observation, params: Mapping[str, Any]) -> bool:
         """Whether the lever's alarm rings."""
         return self.urgency(seen, params) > 0.0
@@ -143,57 +161,84 @@ class Intervention:
         return params[self.cost_key]
 
 
+@compiled
 def _excess(value: float, alarm: float) -> float:
     """How far ``value`` exceeds ``alarm``, relative to it (0 when it does not)."""
-    # max() written out: this runs for every lever every month
     gap, scale = value - alarm, abs(alarm)
     return (0.0 if 0.0 > gap else gap) / (1e-9 if 1e-9 > scale else scale)
 
 
+@compiled
 def _shortfall(value: float, alarm: float) -> float:
     """How far ``value`` falls short of ``alarm``, relative to it (0 when it does not)."""
     gap, scale = alarm - value, abs(alarm)
     return (0.0 if 0.0 > gap else gap) / (1e-9 if 1e-9 > scale else scale)
 
 
-def _scan_urgency(o: Observation, p: Mapping[str, Any]) -> float:
-    return max(_shortfall(o.agenda_fit_seen, p["drift_alert"]), 0.25 if o.shock_seen else 0.0)
+#: The alarm of each lever, in the order of the registry (names as in the parameter table).
+ALARMS: tuple[str, ...] = (
+    "drift_alert",
+    "trust_alarm",
+    "conflict_alarm",
+    "dominance_alarm",
+    "opportunism_alarm",
+)
 
 
-def _mediate_urgency(o: Observation, p: Mapping[str, Any]) -> float:
-    return 1.0 if o.deadlocked else (0.1 if o.negotiation_due else 0.0)
+@compiled
+def urgencies(
+    negotiation_due: bool,
+    deadlocked: bool,
+    shock_seen: bool,
+    agenda_fit_seen: float,
+    mean_trust: float,
+    trust_fell: bool,
+    conflict: float,
+    dominance: float,
+    opportunism: float,
+    alarms: np.ndarray,
+) -> np.ndarray:
+    """How pressing each lever is, in the order of :data:`LEVERS`, given what the manager sees
+    (the fields of an :class:`Observation`) and the ``alarms`` (values in the order of
+    :data:`ALARMS`): 0 when its alarm is silent, else how far the signal passes the alarm.
+
+    One function for all levers, so that the manager's month weighs them in one compiled call.
+    """
+    drift_alert, trust_alarm, conflict_alarm, dominance_alarm, opportunism_alarm = (
+        alarms[0],
+        alarms[1],
+        alarms[2],
+        alarms[3],
+        alarms[4],
+    )
+    return np.array(
+        [
+            max(_shortfall(agenda_fit_seen, drift_alert), 0.25 if shock_seen else 0.0),
+            1.0 if deadlocked else (0.1 if negotiation_due else 0.0),
+            max(_shortfall(mean_trust, trust_alarm), 0.1 if trust_fell else 0.0),
+            _excess(conflict, conflict_alarm),
+            _excess(dominance, dominance_alarm),
+            # No ceiling is needed: as formalisation rises, the contract floor it enforces
+            # leaves too little shortfall below the contracted effort to ring this alarm.
+            _excess(opportunism, opportunism_alarm),
+        ]
+    )
 
 
-def _trust_urgency(o: Observation, p: Mapping[str, Any]) -> float:
-    return max(_shortfall(o.mean_trust, p["trust_alarm"]), 0.1 if o.trust_fell else 0.0)
+def alarms_of(params: Mapping[str, Any]) -> np.ndarray:
+    """The levers' alarms under ``params``, as :func:`urgencies` reads them."""
+    return np.array([float(params[name]) for name in ALARMS])
 
 
 LEVERS: dict[str, Intervention] = {
     lever.name: lever
     for lever in (
-        Intervention("scan_adapt", False, _scan_urgency, _scan_adapt),
-        Intervention("mediate", True, _mediate_urgency, _mediate),
-        Intervention("build_trust", True, _trust_urgency, _build_trust),
-        Intervention(
-            "align_ambition",
-            True,
-            lambda o, p: _excess(o.conflict, p["conflict_alarm"]),
-            _align_ambition,
-        ),
-        Intervention(
-            "balance_power",
-            False,
-            lambda o, p: _excess(o.dominance, p["dominance_alarm"]),
-            _balance_power,
-        ),
-        # No ceiling is needed: as formalisation rises, the contract floor it enforces leaves
-        # too little shortfall below the contracted effort to ring the opportunism alarm.
-        Intervention(
-            "formalise",
-            False,
-            lambda o, p: _excess(o.opportunism, p["opportunism_alarm"]),
-            _formalise,
-        ),
+        Intervention("scan_adapt", False, _scan_adapt),
+        Intervention("mediate", True, _mediate),
+        Intervention("build_trust", True, _build_trust),
+        Intervention("align_ambition", True, _align_ambition),
+        Intervention("balance_power", False, _balance_power),
+        Intervention("formalise", False, _formalise),
     )
 }
 

@@ -45,8 +45,16 @@ from sim.model.bargaining import (
     split_the_difference,
 )
 from sim.model.environment import Environment
-from sim.model.interventions import Observation
-from sim.model.month import Month, commitment, live_month, net_value, reading, rules_of
+from sim.model.interventions import alarms_of
+from sim.model.month import (
+    commitment,
+    live_month,
+    managing,
+    net_value,
+    new_figures,
+    reading,
+    rules_of,
+)
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
@@ -157,33 +165,15 @@ class AllianceModel(mesa.Model):
                 self._first_reading(1, self.streams.manager)[0],
             )
 
-        self.value = 0.0
-        self.total_value = 0.0
-        self.potential = 0.0
-        self.conflict = 0.0
-        self.context_fit = 1.0
-        self.coordination = 0.0
+        #: The alliance's running figures, kept by the compiled month (see :data:`FIGURES`).
+        self.figures = new_figures()
         self.exits = 0
         self.dissolved = False
         self.end_cause = "censored"
         self.formed_month: int | None = None
         self.duration = 0
         self.termination_paid = np.zeros(n)
-        #: What the public partners paid for the gaps they carry (an accounting, see risk.py).
-        self.public_costs = {"gap": 0.0, "renegotiation": 0.0}
         self.events: list[tuple[int, str, dict[str, Any]]] = []
-        self.totals = dict.fromkeys(
-            (
-                "potential",
-                "coordination",
-                "opportunism",
-                "mission",
-                "months_formed",
-                "context_fit",
-                "deadlock_months",
-            ),
-            0.0,
-        )
         self._last_shock = -(10**6)
         self._deadlocked = False
         self._renegotiated = False
@@ -191,7 +181,6 @@ class AllianceModel(mesa.Model):
         self._goal_fit = np.ones(n)
         self._mission = np.zeros(n)
         self._previous_contribution = np.zeros(n)
-        self._opportunism = 0.0
         self._previous_trust = self.mean_trust
         self._lowest_threshold = float(self.partners.exit_threshold.min())
         # What stays fixed for a run, or for as long as an agreement or the membership stands,
@@ -202,6 +191,7 @@ class AllianceModel(mesa.Model):
         self._public_risk: tuple[Agreement | None, float, float] = (None, 0.0, 0.0)
         self._variety: tuple[np.ndarray | None, float, float] = (None, 0.0, 0.0)
         self._rules = rules_of(p)
+        self._alarms = alarms_of(p)
         #: Stand-ins passed to the compiled month before the first agreement (it ignores them).
         self._no_agreement = Agreement(
             self.environment.context.copy(),
@@ -255,6 +245,57 @@ class AllianceModel(mesa.Model):
         """Months simulated so far (one step is one month)."""
         return int(self.time)
 
+    @property
+    def value(self) -> float:
+        """Value the alliance created in the last month (net of its costs)."""
+        return float(self.figures[0]["value"])
+
+    @property
+    def total_value(self) -> float:
+        """Value created over the run so far."""
+        return float(self.figures[0]["total_value"])
+
+    @property
+    def potential(self) -> float:
+        """What the partners' pooled resources could create (last month of an agreement)."""
+        return float(self.figures[0]["potential"])
+
+    @property
+    def coordination(self) -> float:
+        """What working together cost (last month of an agreement)."""
+        return float(self.figures[0]["coordination"])
+
+    @property
+    def context_fit(self) -> float:
+        """How well the agenda fitted where value lay (last month of an agreement; 1 before)."""
+        return float(self.figures[0]["context_fit"])
+
+    @property
+    def conflict(self) -> float:
+        """Goal distance times distrust among the partners (last month of an agreement)."""
+        return float(self.figures[0]["conflict"])
+
+    @property
+    def public_costs(self) -> dict[str, float]:
+        """What the public partners paid for the gaps they carry (an accounting, see risk.py)."""
+        f = self.figures[0]
+        return {"gap": float(f["public_gap"]), "renegotiation": float(f["public_renegotiation"])}
+
+    @property
+    def totals(self) -> dict[str, float]:
+        """Sums over the months with an agreement (``months_formed`` of them) behind the run's
+        averages, and the months spent in deadlock."""
+        f = self.figures[0]
+        return {
+            "potential": float(f["sum_potential"]),
+            "coordination": float(f["sum_coordination"]),
+            "opportunism": float(f["sum_opportunism"]),
+            "mission": float(f["sum_mission"]),
+            "months_formed": float(f["months_formed"]),
+            "context_fit": float(f["sum_context_fit"]),
+            "deadlock_months": float(f["deadlock_months"]),
+        }
+
     def step(self) -> None:
         """Advance the alliance by one month."""
         if not self.running:
@@ -264,15 +305,10 @@ class AllianceModel(mesa.Model):
         if self.alliance.renegotiation_called or month >= self.alliance.next_negotiation:
             self._negotiate(month, outside)
         self._live(outside)
-        self.totals["deadlock_months"] += self.alliance.in_deadlock
         self._judge(month, outside)
         self.duration = month
         if self.running and self.manager is not None:
-            self.manager.perceive(
-                self.environment.context,
-                self.streams.manager.standard_normal(self.manager.belief.shape),
-            )
-            self.manager.act(self._observe(month))
+            self._manage(month)
         if self.running and month >= self.horizon:
             self.running = False
         if self.datacollector is not None:
@@ -336,27 +372,38 @@ class AllianceModel(mesa.Model):
         """The context moves; partners take their monthly reading of it and the month's
         bargaining weights follow; elections happen. Returns the partners' outside options."""
         p, a, params, environment = self.partners, self.alliance, self.params, self.environment
-        shock = environment.advance(self.streams.context)
-        if shock is not None:
-            self._last_shock = month
-            self.log("shock", kind=shock)
-        p.beliefs, environment.power_salience, outside, a.power_balance, weights = reading(
+        noise, shock, kind = environment.draw(self.streams.context)
+        manager = self.manager
+        home, pull = -1, 0.0  # a partisan manager's home organisation and its pull
+        if manager is not None and manager.home is not None and manager.partisanship != 0.0:
+            home, pull = manager.home, manager.home_pull
+        state, p.beliefs, salience, outside, a.power_balance, self._weights = reading(
+            environment.state,
+            environment.home,
+            environment.reversion,
+            environment.drift,
+            noise,
+            environment.n_issues,
+            shock,
+            environment.log_salience_home,
             p.beliefs,
-            environment.context,
             params["perception_noise"],
             params["perception_rate"],
             self.streams.perception.standard_normal(p.beliefs.shape),
-            environment.salience_logits,
             p.power,
             p.active,
             p.n_active,
             p.outside_base,
             p.market_beta,
-            environment.market,
             a.power_balance,
             params["balance_decay"],
+            home,
+            pull,
         )
-        self._weights = self.manager.tilt(weights) if self.manager is not None else weights
+        environment.moved_to(state, kind, salience)
+        if kind is not None:
+            self._last_shock = month
+            self.log("shock", kind=kind)
         if params["political_cycle"] > 0 and month % params["election_interval"] == 0:
             self._election()
         return outside
@@ -522,81 +569,64 @@ class AllianceModel(mesa.Model):
         home, partisanship = -1, 0.0  # a partisan manager's home organisation and its pull
         if manager is not None and manager.home is not None and manager.partisanship > 0:
             home, partisanship = manager.home, manager.partisanship
-        month = Month(
-            *live_month(
-                self._rules,
-                formed,
-                p.trust,
-                p.intent,
-                p.contribution,
-                self._previous_contribution,
-                p.received,
-                self._mission,
-                p.payoff,
-                p.satisfaction,
-                p.aspiration,
-                p.disappointment,
-                p.cum_received,
-                p.cum_payoff,
-                p.cum_outside,
-                p.cum_mission,
-                p.active,
-                p.n_active,
-                p.capacity,
-                p.resource_profile,
-                p.goal_distance,
-                p.temptation,
-                p.aspiration_rate,
-                p.trust_build_rate,
-                self._trust_up,
-                self._trust_down,
-                self._weights,
-                self._goal_fit,
-                outside,
-                self.environment.context,
-                # What demand really is includes the forecast error nobody knew when the deal
-                # was made.
-                self.environment.market + self.demand_error,
-                self.streams.observation.standard_normal(p.trust.shape)
-                if formed
-                else self._no_draws,
-                agreement.agenda,
-                agreement.shares,
-                agreement.effort,
-                agreement.expected_value,
-                agreement.performance_risk,
-                agreement.demand_risk,
-                public_performance,
-                public_demand,
-                self._renegotiated,
-                a.relational_capital,
-                a.formalisation,
-                a.visibility,
-                self._variety_now(),
-                self._brokerage(),
-                manager.fee if manager is not None else 0.0,
-                home,
-                partisanship,
-            )
+        a.relational_capital = live_month(
+            self._rules,
+            formed,
+            p.trust,
+            p.intent,
+            p.contribution,
+            self._previous_contribution,
+            p.received,
+            self._mission,
+            p.payoff,
+            p.satisfaction,
+            p.aspiration,
+            p.disappointment,
+            p.cum_received,
+            p.cum_payoff,
+            p.cum_outside,
+            p.cum_mission,
+            p.active,
+            p.n_active,
+            p.capacity,
+            p.resource_profile,
+            p.goal_distance,
+            p.temptation,
+            p.aspiration_rate,
+            p.trust_build_rate,
+            self._trust_up,
+            self._trust_down,
+            self._weights,
+            self._goal_fit,
+            outside,
+            self.environment.context,
+            # What demand really is includes the forecast error nobody knew when the deal
+            # was made.
+            self.environment.market + self.demand_error,
+            self.streams.observation.standard_normal(p.trust.shape) if formed else self._no_draws,
+            agreement.agenda,
+            agreement.shares,
+            agreement.effort,
+            agreement.expected_value,
+            agreement.performance_risk,
+            agreement.demand_risk,
+            public_performance,
+            public_demand,
+            self._renegotiated,
+            a.relational_capital,
+            a.formalisation,
+            a.visibility,
+            self._variety_now(),
+            self._brokerage(),
+            manager.fee if manager is not None else 0.0,
+            home,
+            partisanship,
+            a.in_deadlock,
+            self.figures,
         )
-        self.value = month.value
-        self.total_value += month.value
         a.visibility = 0.0
         if formed:
             self._renegotiated = False
-            self.context_fit, self.conflict = month.context_fit, month.conflict
-            self.potential, self.coordination = month.potential, month.coordination
-            self.public_costs["gap"] += month.public_gap
-            self.public_costs["renegotiation"] += month.public_renegotiation
-            a.relational_capital = month.relational_capital
-            self._opportunism = month.opportunism
-            t = self.totals
-            t["months_formed"] += 1
-            t["potential"] += month.potential
-            t["coordination"] += month.coordination
-            t["mission"] += float(self._mission.sum())
-            t["context_fit"] += month.context_fit
-            t["opportunism"] += month.opportunism
 
     def _judge(self, month: int, outside: np.ndarray) -> None:
         """Voice and exit: who has had enough leaves, who is close calls for renegotiation; an
@@ -711,23 +741,49 @@ class AllianceModel(mesa.Model):
         self.alliance.renegotiation_called = self.alliance.formed
         self.log("election")
 
-    def _observe(self, month: int) -> Observation:
-        p, a = self.partners, self.alliance
-        mean_trust = self.mean_trust
-        previous, self._previous_trust = self._previous_trust, mean_trust
-        deadlocked, self._deadlocked = self._deadlocked, False
-        assert self.manager is not None  # only a manager observes
-        return Observation(
-            negotiation_due=a.renegotiation_called or month + 1 >= a.next_negotiation,
-            deadlocked=deadlocked,
-            shock_seen=month - self._last_shock <= self.params["shock_news"],
-            agenda_fit_seen=self.manager.agenda_fit_seen(),
-            mean_trust=mean_trust,
-            trust_fell=mean_trust < previous - 0.005,
-            conflict=self.conflict,
-            dominance=float(self._weights.max() * p.n_active),
-            opportunism=self._opportunism,
+    def _manage(self, month: int) -> None:
+        """The manager's month: its reading of the context, what it sees and its standing in one
+        compiled call (:func:`sim.model.month.managing`), then the levers it pulls."""
+        manager, p, a, params = self.manager, self.partners, self.alliance, self.params
+        assert manager is not None  # only a manager manages
+        agreement = a.agreement
+        (
+            manager.belief,
+            manager.mandate,
+            manager.legitimacy,
+            manager.capacity_left,
+            self._previous_trust,
+            order,
+        ) = managing(
+            self._rules,
+            manager.belief,
+            self.environment.context,
+            self.streams.manager.standard_normal(manager.belief.shape),
+            (agreement or self._no_agreement).agenda,
+            agreement is not None,
+            p.trust,
+            p.active,
+            p.n_active,
+            p.satisfaction,
+            self._weights,
+            self.conflict,
+            self.figures[0]["opportunism"],
+            self._previous_trust,
+            a.renegotiation_called or month + 1 >= a.next_negotiation,
+            self._deadlocked,
+            month - self._last_shock <= params["shock_news"],
+            -1 if manager.home is None else manager.home,
+            manager.position,
+            manager.partisanship,
+            manager.capacity,
+            manager.mandate,
+            manager.legitimacy,
+            manager.lever_codes,
+            manager.strategy == "routine",
+            self._alarms,
         )
+        self._deadlocked = False
+        manager.pull(order)
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
-"""The core of a month, compiled: the month's reading of the context in one call, then
-commitment, execution and assessment in another.
+"""The core of a month, compiled, in three calls: the context's move and everyone's reading
+of it (:func:`reading`); commitment, execution and assessment (:func:`live_month`), which
+also keeps the alliance's running figures (:data:`FIGURES`); and the alliance manager's
+reading, observation and choice of levers (:func:`managing`).
 
 Ring & Van de Ven's (1994) cycle, from the moment the agreement stands to the partners'
 verdict on it: each partner decides what to put in, the joint effort creates value that
@@ -7,33 +9,37 @@ is shared under the agreement's risk allocation, and each partner weighs what it
 against its aspiration and its outside option, watches the others keep their promises
 (trust) and adds to the alliance's relational capital. The formulas are the mechanism
 modules' own (compiled where they are written, see :mod:`sim.model.compiled`); this module
-only chains them, so that a month costs one call instead of some forty.
+only chains them, so that a month costs three calls instead of some sixty.
 
 What happens rarely and changes the structure of the alliance (a negotiation, an exit, an
-election, an intervention) stays in :class:`~sim.model.model.AllianceModel`.
+election, the effect of an intervention) stays in :class:`~sim.model.model.AllianceModel`
+and the manager's levers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from sim.model.alliance import build_relational_capital
 from sim.model.assessment import accumulate_disappointment, satisfaction, update_aspiration
-from sim.model.bargaining import balanced_weights, effective_power, mission_value
+from sim.model.bargaining import balanced_weights, effective_power, mission_value, tilted
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
-from sim.model.compiled import compiled
-from sim.model.environment import softmax
+from sim.model.compiled import compiled, summed
+from sim.model.environment import moved, softmax
+from sim.model.interventions import urgencies
 from sim.model.partners import outside_options
 from sim.model.perception import update_beliefs
 from sim.model.risk import distribute, public_gap_parts
+from sim.model.standing import standing_after
 from sim.model.trust import (
     approach,
     erode_trust,
     improved,
     kept_promise,
+    mean_trust,
     mean_trust_in_others,
     observed_cooperation,
     repair_rates,
@@ -51,35 +57,46 @@ from sim.model.value import (
 
 @compiled
 def reading(
+    state: np.ndarray,
+    long_run: np.ndarray,
+    reversion: np.ndarray,
+    drift: np.ndarray,
+    noise: np.ndarray,
+    n_issues: int,
+    shock: np.ndarray,
+    log_salience_home: np.ndarray,
     beliefs: np.ndarray,
-    context: np.ndarray,
     perception_noise: float,
     perception_rate: float,
     draws: np.ndarray,
-    salience_logits: np.ndarray,
     power: np.ndarray,
     active: np.ndarray,
     n_active: float,
     outside_base: np.ndarray,
     market_beta: np.ndarray,
-    market: float,
     power_balance: float,
     balance_decay: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
-    """What the partners take in at the start of a month, once the context has moved: their
-    beliefs after this month's reading of it, the weight of each power base now, their
-    outside options, and the bargaining weights (effective power, moved toward equality by a
-    balance that fades unless renewed).
+    home: int,
+    pull: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, np.ndarray]:
+    """The start of a month: the context moves (see :func:`sim.model.environment.moved`, with
+    its ``noise`` and ``shock``), and the partners take it in: their beliefs after this
+    month's reading of it, the weight of each power base now, their outside options, and the
+    bargaining weights (effective power, moved toward equality by a balance that fades unless
+    renewed, and tilted toward ``home`` by a partisan manager's ``pull``; ``home`` is -1 when
+    nobody pulls).
 
-    Returns ``(beliefs, power_salience, outside_options, power_balance, weights)``; the
-    weights are before a partisan manager's tilt.
+    Returns ``(state, beliefs, power_salience, outside_options, power_balance, weights)``.
     """
-    beliefs = update_beliefs(beliefs, context, perception_noise, perception_rate, draws)
-    salience = softmax(salience_logits)
-    outside = outside_options(outside_base, market_beta, market)
+    state = moved(state, long_run, reversion, drift, noise, n_issues, shock)
+    beliefs = update_beliefs(beliefs, state[:n_issues], perception_noise, perception_rate, draws)
+    salience = softmax(log_salience_home + state[n_issues:-1])
+    outside = outside_options(outside_base, market_beta, state[-1])
     balance = power_balance * (1.0 - balance_decay)
     weights = balanced_weights(effective_power(power, salience, active), balance, active, n_active)
-    return beliefs, salience, outside, balance, weights
+    if home >= 0:
+        weights = tilted(weights, home, pull)
+    return state, beliefs, salience, outside, balance, weights
 
 
 #: The parameters a month reads, fixed for a run (names as in the parameter table).
@@ -113,6 +130,13 @@ RULES: tuple[str, ...] = (
     "capital_decay",
     "dominance_distrust",
     "partisan_suspicion",
+    "perception_noise",
+    "perception_rate",
+    "legitimacy_rate",
+    "partisan_distrust",
+    "mandate_rate",
+    "native_penalty",
+    "unbacked_capacity",
 )
 _RULES_RECORD = np.dtype([(name, np.float64) for name in RULES])
 
@@ -124,18 +148,114 @@ def rules_of(params: Mapping[str, Any]) -> np.ndarray:
     return np.array([tuple(float(params[name]) for name in RULES)], dtype=_RULES_RECORD)
 
 
-class Month(NamedTuple):
-    """The alliance's figures of a month (the partners' state is updated in place)."""
+@compiled
+def managing(
+    rules: np.ndarray,
+    belief: np.ndarray,
+    context: np.ndarray,
+    draws: np.ndarray,
+    agenda: np.ndarray,
+    formed: bool,
+    trust: np.ndarray,
+    active: np.ndarray,
+    n_active: float,
+    satisfied: np.ndarray,
+    weights: np.ndarray,
+    conflict: float,
+    opportunism_level: float,
+    previous_trust: float,
+    negotiation_due: bool,
+    deadlocked: bool,
+    shock_seen: bool,
+    home: int,
+    position: float,
+    partisanship: float,
+    capacity: float,
+    mandate: float,
+    legitimacy: float,
+    levers: np.ndarray,
+    routine: bool,
+    alarms: np.ndarray,
+) -> tuple[np.ndarray, float, float, float, float, np.ndarray]:
+    """The alliance manager's month up to its choice of levers: its own reading of the context
+    (``draws``), what it sees (the agenda's fit to where it *believes* value lies, trust and
+    whether it fell, conflict, dominance, opportunism, and the flags the model passes), its
+    standing after a month of an agreement, the capacity that standing leaves, and the levers
+    to try in order: all of ``levers`` (registry codes, in the manager's usual order) for a
+    ``routine`` manager, else those whose alarm rings, most urgent first (ties in the usual
+    order). ``home`` is -1 for an independent manager.
 
-    value: float
-    potential: float
-    coordination: float
-    context_fit: float
-    conflict: float
-    public_gap: float
-    public_renegotiation: float
-    relational_capital: float
-    opportunism: float
+    Returns ``(belief, mandate, legitimacy, capacity_left, mean_trust, order)``.
+    """
+    r = rules[0]
+    belief = update_beliefs(belief, context, r["perception_noise"], r["perception_rate"], draws)
+    trust_now = mean_trust(trust, active, n_active)
+    if formed:  # before the first deal there is no record to judge the manager by
+        mandate, legitimacy = standing_after(
+            satisfied,
+            active,
+            home,
+            position,
+            partisanship,
+            mandate,
+            legitimacy,
+            r["legitimacy_rate"],
+            r["partisan_distrust"],
+            r["mandate_rate"],
+            r["native_penalty"],
+        )
+    floor = r["unbacked_capacity"]
+    capacity_left = capacity * (floor + (1.0 - floor) * mandate)
+    if routine:
+        return belief, mandate, legitimacy, capacity_left, trust_now, levers.copy()
+    pressing = urgencies(
+        negotiation_due,
+        deadlocked,
+        shock_seen,
+        context_fit(agenda, belief, r["fit_bandwidth"]) if formed else 1.0,
+        trust_now,
+        trust_now < previous_trust - 0.005,
+        conflict,
+        float(weights.max() * n_active),
+        opportunism_level,
+        alarms,
+    )[levers]
+    ringing = np.flatnonzero(pressing > 0.0)
+    order = levers[ringing[np.argsort(-pressing[ringing], kind="mergesort")]]
+    return belief, mandate, legitimacy, capacity_left, trust_now, order
+
+
+#: The alliance's figures that the compiled month keeps up to date: the last month's (``value``
+#: and, from the last month of an agreement, ``potential`` to ``opportunism``) and the run's
+#: totals (``total_value``, the public side's costs, months formed and in deadlock, and the
+#: sums over months formed behind the run's averages).
+FIGURES: tuple[str, ...] = (
+    "value",
+    "potential",
+    "coordination",
+    "context_fit",
+    "conflict",
+    "opportunism",
+    "total_value",
+    "public_gap",
+    "public_renegotiation",
+    "months_formed",
+    "deadlock_months",
+    "sum_potential",
+    "sum_coordination",
+    "sum_mission",
+    "sum_context_fit",
+    "sum_opportunism",
+)
+_FIGURES_RECORD = np.dtype([(name, np.float64) for name in FIGURES])
+
+
+def new_figures() -> np.ndarray:
+    """A run's figures before its first month: one record with a field per name in
+    :data:`FIGURES`, all zero but the agenda's fit (1 until there is an agenda)."""
+    figures = np.zeros(1, dtype=_FIGURES_RECORD)
+    figures[0]["context_fit"] = 1.0
+    return figures
 
 
 @compiled
@@ -194,13 +314,17 @@ def live_month(
     manager_fee: float,
     home: int,
     partisanship: float,
-) -> tuple[float, float, float, float, float, float, float, float, float]:
-    """One month from commitment to assessment: the partners' state arrays are updated in
-    place and the month's figures returned in the order of :class:`Month`.
+    in_deadlock: bool,
+    figures: np.ndarray,
+) -> float:
+    """One month from commitment to assessment: the partners' state arrays and the alliance's
+    ``figures`` (see :data:`FIGURES`) are updated in place; returns the relational capital
+    after the month.
 
     ``demand`` is the market as it really is (forecast error included); ``home`` is the
     index of a partisan manager's home organisation (-1 for none) and ``partisanship`` how
-    much it pulls for it.
+    much it pulls for it; ``in_deadlock`` whether the partners wait to negotiate again after
+    a deadlock.
     """
     r = rules[0]
     value = potential = coordination = fit = friction = gap = renegotiation = 0.0
@@ -288,17 +412,22 @@ def live_month(
             relational_capital, cooperation, friction, r["capital_growth"], r["capital_decay"]
         )
         opportunism_level = opportunism(contribution, active, r["contract_floor"])
-    return (
-        value,
-        potential,
-        coordination,
-        fit,
-        friction,
-        gap,
-        renegotiation,
-        relational_capital,
-        opportunism_level,
-    )
+    f = figures[0]
+    f["value"] = value
+    f["total_value"] += value
+    f["deadlock_months"] += in_deadlock
+    if formed:
+        f["potential"], f["coordination"] = potential, coordination
+        f["context_fit"], f["conflict"], f["opportunism"] = fit, friction, opportunism_level
+        f["public_gap"] += gap
+        f["public_renegotiation"] += renegotiation
+        f["months_formed"] += 1.0
+        f["sum_potential"] += potential
+        f["sum_coordination"] += coordination
+        f["sum_mission"] += summed(mission)
+        f["sum_context_fit"] += fit
+        f["sum_opportunism"] += opportunism_level
+    return relational_capital
 
 
 @compiled

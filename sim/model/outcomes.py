@@ -54,7 +54,9 @@ class Outcome:
 
 
 def _per_month(m: Any, key: str) -> float:
-    return m.totals[key] / max(m.totals["months_formed"], 1.0)
+    """The mean of a month's ``key`` over the months with an agreement (0 when there were none)."""
+    figures = m.figures[0]
+    return float(figures[f"sum_{key}"]) / max(float(figures["months_formed"]), 1.0)
 
 
 def _others(m: Any) -> np.ndarray:
@@ -171,7 +173,7 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome(
             "deadlock_months",
             "months spent waiting to retry after a deadlock",
-            lambda m: int(m.totals["deadlock_months"]),
+            lambda m: int(m.figures[0]["deadlock_months"]),
             int,
         ),
         Outcome(
