@@ -37,20 +37,13 @@ from sim.model.assessment import (
 from sim.model.bargaining import (
     effective_power,
     goal_fit,
-    mediated_agenda,
-    mission_value,
-    nash_shares,
-    reservation_shares,
-    settle_chance,
-    split_the_difference,
 )
 from sim.model.environment import Environment
 from sim.model.interventions import alarms_of
 from sim.model.month import (
-    commitment,
     live_month,
     managing,
-    net_value,
+    negotiation,
     new_figures,
     reading,
     rules_of,
@@ -409,15 +402,13 @@ class AllianceModel(mesa.Model):
         return outside
 
     def _negotiate(self, month: int, outside: np.ndarray) -> None:
-        """Settle a joint agenda and a split of the value, or deadlock."""
+        """Settle a joint agenda and a split of the value, or deadlock (one compiled round,
+        :func:`sim.model.month.negotiation`; the records are kept here)."""
         p, a, params = self.partners, self.alliance, self.params
-        weights, act = self._weights, p.active
-        joint_map = weights @ p.beliefs
+        joint_map = self._weights @ p.beliefs
         if a.proposal is not None and self.manager is not None:
             adopted = self.manager.legitimacy
             joint_map = (1.0 - adopted) * joint_map + adopted * a.proposal
-        follow = params["context_weight"]
-        agenda = (1.0 - follow) * split_the_difference(p.ideals, weights) + follow * joint_map
         chance = self.streams.negotiation
         # Every negotiation draws the same numbers, used or not, so that runs stay paired.
         lucky, settling, estimates = (
@@ -425,47 +416,43 @@ class AllianceModel(mesa.Model):
             chance.random(),
             chance.standard_normal(len(p)),
         )
-        integrative = lucky < a.mediation
-        if integrative:  # the mediator improves on the unaided deal for every partner, and for
-            # the joint effort: where the partners believe value lies counts as one more party
-            k = agenda.size
-            agenda = mediated_agenda(
-                np.vstack([p.ideals, joint_map]),
-                np.vstack([p.salience, np.full((1, k), 1.0 / k)]),
-                np.append((1.0 - follow) * weights, follow),
-                start=agenda,
-            )
-        fit = goal_fit(agenda, p.ideals, p.salience, params["misfit_scale"])
-        contribution = self._contributions(fit)
-        expected = self._expected_value(contribution, agenda, joint_map)
-        n_active = p.n_active
-        perceived = expected * (1.0 + params["expectation_noise"] * estimates)
-        costs = params["contribution_cost"] * contribution * p.capacity
-        reservation = reservation_shares(
-            outside,
-            costs,
-            mission_value(fit, expected, n_active, params["mission_weight"]),
-            perceived,
-        )
-        shares = nash_shares(reservation, weights, act)
-        if shares is not None:
-            settled = settling < settle_chance(
-                weights,
-                int(n_active),
-                params["settle_chance"],
-                params["steering"],
-                params["mediation_settle"] * a.mediation,
+        agenda, fit, p.intent, contribution, expected, shares, room, settled, integrative = (
+            negotiation(
+                self._rules,
+                p.ideals,
+                p.salience,
+                self._weights,
+                joint_map,
+                lucky,
+                settling,
+                estimates,
+                a.mediation,
+                outside,
+                self.environment.market,
+                p.trust,
+                p.active,
+                p.n_active,
+                p.satisfaction,
+                p.temptation,
+                p.capacity,
+                p.resource_profile,
+                p.goal_distance,
+                self._variety_now(),
+                a.relational_capital,
+                a.formalisation,
                 self._brokerage(),
+                self.manager.fee if self.manager is not None else 0.0,
             )
-        if shares is None or not settled:
+        )
+        if not settled:
             a.deadlocks += 1
-            a.stalls += shares is not None
+            a.stalls += room
             self._deadlocked = True
             a.in_deadlock = True
             retry = params["mediated_retry"] if a.mediation > 0 else params["deadlock_retry"]
             a.next_negotiation = month + retry
             p.trust = p.trust * (1.0 - params["deadlock_strain"])
-            self.log("deadlock", room=shares is not None)
+            self.log("deadlock", room=room)
         else:
             performance = performance_risk_weights(shares, self._private, params["risk_allocation"])
             demand = demand_risk_weights(
@@ -477,7 +464,7 @@ class AllianceModel(mesa.Model):
                 agenda, shares, contribution, month, expected, performance, demand
             )
             a.next_negotiation = month + params["agreement_length"]
-            self.refresh_goal_fit()
+            self._goal_fit = fit  # how well the agreed agenda serves each partner's goals
             if renegotiating:
                 a.renegotiations += 1
                 self._renegotiated = True
@@ -487,48 +474,6 @@ class AllianceModel(mesa.Model):
         a.renegotiation_called = False
         a.mediation = 0.0
         a.proposal = None
-
-    def _contributions(self, fit: np.ndarray) -> np.ndarray:
-        """Each partner's contribution (fraction of capacity) given its goal ``fit``; sets ``intent``."""
-        p, a = self.partners, self.alliance
-        p.intent, contribution = commitment(
-            self._rules,
-            p.trust,
-            p.active,
-            p.n_active,
-            p.satisfaction,
-            fit,
-            a.relational_capital,
-            p.temptation,
-            self._weights,
-            a.formalisation,
-        )
-        return contribution
-
-    def _expected_value(
-        self, contribution: np.ndarray, agenda: np.ndarray, joint_map: np.ndarray
-    ) -> float:
-        """The value a month under this deal would create as the partners see it: their joint
-        map of where value lies and the market as they know it (see :func:`net_value`)."""
-        p, a = self.partners, self.alliance
-        return net_value(
-            self._rules,
-            contribution,
-            agenda,
-            joint_map,
-            self.environment.market,
-            p.trust,
-            p.active,
-            p.n_active,
-            p.capacity,
-            p.resource_profile,
-            p.goal_distance,
-            self._variety_now(),
-            a.relational_capital,
-            a.formalisation,
-            self._brokerage(),
-            self.manager.fee if self.manager is not None else 0.0,
-        )[0]
 
     def _variety_now(self) -> float:
         """The partners' variety of views, recomputed only when goals or membership changed."""

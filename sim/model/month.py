@@ -25,7 +25,18 @@ import numpy as np
 
 from sim.model.alliance import build_relational_capital
 from sim.model.assessment import accumulate_disappointment, satisfaction, update_aspiration
-from sim.model.bargaining import balanced_weights, effective_power, mission_value, tilted
+from sim.model.bargaining import (
+    balanced_weights,
+    effective_power,
+    goal_fit,
+    mediated_agenda,
+    mission_value,
+    nash_shares,
+    reservation_shares,
+    settle_chance,
+    split_the_difference,
+    tilted,
+)
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.compiled import compiled, summed
 from sim.model.environment import moved, softmax
@@ -137,6 +148,12 @@ RULES: tuple[str, ...] = (
     "mandate_rate",
     "native_penalty",
     "unbacked_capacity",
+    "context_weight",
+    "misfit_scale",
+    "expectation_noise",
+    "settle_chance",
+    "steering",
+    "mediation_settle",
 )
 _RULES_RECORD = np.dtype([(name, np.float64) for name in RULES])
 
@@ -223,6 +240,108 @@ def managing(
     ringing = np.flatnonzero(pressing > 0.0)
     order = levers[ringing[np.argsort(-pressing[ringing], kind="mergesort")]]
     return belief, mandate, legitimacy, capacity_left, trust_now, order
+
+
+@compiled
+def negotiation(
+    rules: np.ndarray,
+    ideals: np.ndarray,
+    salience: np.ndarray,
+    weights: np.ndarray,
+    joint_map: np.ndarray,
+    lucky: float,
+    settling: float,
+    estimates: np.ndarray,
+    mediation: float,
+    outside: np.ndarray,
+    market: float,
+    trust: np.ndarray,
+    active: np.ndarray,
+    n_active: float,
+    satisfied: np.ndarray,
+    temptation: np.ndarray,
+    capacity: np.ndarray,
+    resource_profile: np.ndarray,
+    goal_distance: np.ndarray,
+    variety_level: float,
+    relational_capital: float,
+    formalisation: float,
+    brokerage: float,
+    manager_fee: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, bool, bool, bool]:
+    """One round of negotiation over a joint agenda and the split of the value.
+
+    Unaided, the partners split the difference between their ideals, pulled toward their
+    ``joint_map`` of where value lies; a mediator (with chance ``mediation``, drawn as
+    ``lucky``) finds an integrative agenda every partner prefers. Each partner's commitment
+    to that agenda sets the value they expect (on their map and the ``market`` as they know
+    it, each estimate off by its ``estimates`` draw); the Nash split over the surplus above
+    each reservation is the deal, if there is room for one, and it settles with the chance
+    consensus among them allows (drawn as ``settling``).
+
+    Returns ``(agenda, goal_fit, intent, contribution, expected_value, shares, room,
+    settled, integrative)``; ``shares`` is meaningless without ``room``.
+    """
+    r = rules[0]
+    follow = r["context_weight"]
+    agenda = (1.0 - follow) * split_the_difference(ideals, weights) + follow * joint_map
+    integrative = lucky < mediation
+    if integrative:  # the mediator improves on the unaided deal for every partner, and for
+        # the joint effort: where the partners believe value lies counts as one more party
+        n, k = ideals.shape
+        parties, cares, pulls = np.empty((n + 1, k)), np.empty((n + 1, k)), np.empty(n + 1)
+        parties[:n], parties[n] = ideals, joint_map
+        cares[:n], cares[n] = salience, 1.0 / k
+        pulls[:n], pulls[n] = (1.0 - follow) * weights, follow
+        agenda = mediated_agenda(parties, cares, pulls, agenda)
+    fit = goal_fit(agenda, ideals, salience, r["misfit_scale"])
+    intent, contribution = commitment(
+        rules,
+        trust,
+        active,
+        n_active,
+        satisfied,
+        fit,
+        relational_capital,
+        temptation,
+        weights,
+        formalisation,
+    )
+    expected = net_value(
+        rules,
+        contribution,
+        agenda,
+        joint_map,
+        market,
+        trust,
+        active,
+        n_active,
+        capacity,
+        resource_profile,
+        goal_distance,
+        variety_level,
+        relational_capital,
+        formalisation,
+        brokerage,
+        manager_fee,
+    )[0]
+    perceived = expected * (1.0 + r["expectation_noise"] * estimates)
+    costs = r["contribution_cost"] * contribution * capacity
+    reservation = reservation_shares(
+        outside, costs, mission_value(fit, expected, n_active, r["mission_weight"]), perceived
+    )
+    deal = nash_shares(reservation, weights, active)
+    if deal is None:
+        return agenda, fit, intent, contribution, expected, weights, False, False, integrative
+    chance = settle_chance(
+        weights,
+        int(n_active),
+        r["settle_chance"],
+        r["steering"],
+        r["mediation_settle"] * mediation,
+        brokerage,
+    )
+    return agenda, fit, intent, contribution, expected, deal, True, settling < chance, integrative
 
 
 #: The alliance's figures that the compiled month keeps up to date: the last month's (``value``
