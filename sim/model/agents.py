@@ -11,7 +11,7 @@ import numpy as np
 
 from sim.config.vocabulary import INTERVENTIONS
 from sim.model.bargaining import tilted
-from sim.model.interventions import LEVERS
+from sim.model.interventions import LEVERS, Intervention
 from sim.model.perception import scanned_reading, update_beliefs
 from sim.model.standing import fair_legitimacy
 from sim.model.value import context_fit
@@ -72,6 +72,10 @@ class Organisation(mesa.Agent):
     def contribution(self) -> float:
         """Contribution this month as a fraction of capacity."""
         return float(self.model.partners.contribution[self.index])
+
+
+#: The levers by their code (place in the registry), as the compiled month names them.
+_REGISTRY_ORDER: tuple[Intervention, ...] = tuple(LEVERS[name] for name in INTERVENTIONS)
 
 
 class AllianceManager(mesa.Agent):
@@ -153,8 +157,11 @@ class AllianceManager(mesa.Agent):
         """Effect strength of ``lever`` now: skill times backing and, for relational levers, the
         partners' acceptance (each counts half: an unbacked or distrusted manager still has its
         skill)."""
+        return self._strength(LEVERS[lever])
+
+    def _strength(self, lever: Intervention) -> float:
         strength = self.skill * (0.5 + 0.5 * self.mandate)
-        return strength * (0.5 + 0.5 * self.legitimacy) if LEVERS[lever].relational else strength
+        return strength * (0.5 + 0.5 * self.legitimacy) if lever.relational else strength
 
     @property
     def home_pull(self) -> float:
@@ -199,10 +206,10 @@ class AllianceManager(mesa.Agent):
         """A month's work: pull the levers in ``order`` (registry codes, as the compiled month
         :func:`sim.model.month.managing` chose them) while capacity lasts."""
         params = self.model.params
-        for code in order:
-            name = INTERVENTIONS[code]
-            if params[LEVERS[name].cost_key] <= self.capacity_left:
-                self.intervene(name)
+        for code in order.tolist():
+            lever = _REGISTRY_ORDER[code]
+            if params[lever.cost_key] <= self.capacity_left:
+                self._apply(lever)
 
     def intervene(self, name: str) -> float:
         """Spend capacity on one lever and apply it; returns the effectiveness used.
@@ -211,10 +218,13 @@ class AllianceManager(mesa.Agent):
         """
         if name not in LEVERS:
             raise ValueError(f"unknown intervention {name!r}; allowed: {', '.join(INTERVENTIONS)}")
-        cost = LEVERS[name].cost(self.model.params)
+        return self._apply(LEVERS[name])
+
+    def _apply(self, lever: Intervention) -> float:
+        cost = self.model.params[lever.cost_key]
         self.capacity_left -= cost
-        self.capacity_used[name] += cost
-        effect = self.effectiveness(name)
-        LEVERS[name].apply(self.model, effect)
-        self.model.log("intervention", lever=name)
+        self.capacity_used[lever.name] += cost
+        effect = self._strength(lever)
+        lever.apply(self.model, effect)
+        self.model.log("intervention", lever=lever.name)
         return effect

@@ -99,7 +99,7 @@ def _balance_power(place: Workplace, effect: float) -> None:
     more so the more the strongest partner stands to lose."""
     a, params = place.alliance, place.params
     a.power_balance += params["balancing_rate"] * effect * (1.0 - a.power_balance)
-    lead = strongest_lead(place.weights, float(place.partners.active.sum()))
+    lead = strongest_lead(place.weights, place.partners.n_active)
     place.manager.legitimacy *= 1.0 - params["balancing_backlash"] * effect * lead
 
 

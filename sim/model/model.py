@@ -297,8 +297,8 @@ class AllianceModel(mesa.Model):
         outside = self._sense(month)
         if self.alliance.renegotiation_called or month >= self.alliance.next_negotiation:
             self._negotiate(month, outside)
-        self._live(outside)
-        self._judge(month, outside)
+        worst = self._live(outside)
+        self._judge(month, outside, worst)
         self.duration = month
         if self.running and self.manager is not None:
             self._manage(month)
@@ -502,9 +502,10 @@ class AllianceModel(mesa.Model):
             return 0.0
         return self.params["hub_efficiency"] * (0.5 + 0.5 * self.manager.legitimacy)
 
-    def _live(self, outside: np.ndarray) -> None:
+    def _live(self, outside: np.ndarray) -> float:
         """Commitment, execution and assessment of the month: one compiled call (see
-        :mod:`sim.model.month`), then the records kept here."""
+        :mod:`sim.model.month`), then the records kept here. Returns the largest
+        disappointment of any partner."""
         p, a, manager = self.partners, self.alliance, self.manager
         agreement = a.agreement
         formed = agreement is not None
@@ -514,7 +515,7 @@ class AllianceModel(mesa.Model):
         home, partisanship = -1, 0.0  # a partisan manager's home organisation and its pull
         if manager is not None and manager.home is not None and manager.partisanship > 0:
             home, partisanship = manager.home, manager.partisanship
-        a.relational_capital = live_month(
+        a.relational_capital, worst = live_month(
             self._rules,
             formed,
             p.trust,
@@ -572,15 +573,15 @@ class AllianceModel(mesa.Model):
         a.visibility = 0.0
         if formed:
             self._renegotiated = False
+        return worst
 
-    def _judge(self, month: int, outside: np.ndarray) -> None:
+    def _judge(self, month: int, outside: np.ndarray, worst: float) -> None:
         """Voice and exit: who has had enough leaves, who is close calls for renegotiation; an
-        alliance that could not be founded is given up."""
+        alliance that could not be founded is given up. ``worst`` is the largest disappointment."""
         p, a, params = self.partners, self.alliance, self.params
-        if not a.formed and a.deadlocks >= params["founding_attempts"]:
+        if a.agreement is None and a.deadlocks >= params["founding_attempts"]:
             self._end("never_formed")
             return
-        worst = p.disappointment.max()
         if worst < params["call_threshold"] * self._lowest_threshold:
             return  # nobody is near voice, let alone exit (thresholds only rise with what is owed)
         thresholds = p.exit_threshold

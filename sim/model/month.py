@@ -435,10 +435,10 @@ def live_month(
     partisanship: float,
     in_deadlock: bool,
     figures: np.ndarray,
-) -> float:
+) -> tuple[float, float]:
     """One month from commitment to assessment: the partners' state arrays and the alliance's
     ``figures`` (see :data:`FIGURES`) are updated in place; returns the relational capital
-    after the month.
+    after the month and the largest disappointment of any partner (who is near voice or exit).
 
     ``demand`` is the market as it really is (forecast error included); ``home`` is the
     index of a partisan manager's home organisation (-1 for none) and ``partisanship`` how
@@ -546,7 +546,7 @@ def live_month(
         f["sum_mission"] += summed(mission)
         f["sum_context_fit"] += fit
         f["sum_opportunism"] += opportunism_level
-    return relational_capital
+    return relational_capital, disappointment.max()
 
 
 @compiled

@@ -72,6 +72,15 @@ def outside_options(base: np.ndarray, market_beta: np.ndarray, market: float) ->
     return base * np.exp(market_beta * market)
 
 
+@compiled
+def moved_toward(
+    ideals: np.ndarray, goal_distance: np.ndarray, target: np.ndarray, share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Ideal points moved ``share`` of the way to ``target``, and the goal distances between
+    them (every pairwise difference shrinks by the factor ``1 - share``)."""
+    return ideals + share * (target - ideals), goal_distance * (1.0 - share)
+
+
 @dataclass
 class Partners:
     """Everything the model tracks per partner. Inactive rows are partners that left."""
@@ -184,8 +193,9 @@ class Partners:
         Pairwise differences all shrink by the factor ``1 - share``, so goal distances are
         rescaled instead of recomputed; a convex combination of points in [0, 1] stays there.
         """
-        self.ideals = self.ideals + share * (target - self.ideals)
-        self.goal_distance = self.goal_distance * (1.0 - share)
+        self.ideals, self.goal_distance = moved_toward(
+            self.ideals, self.goal_distance, target, share
+        )
 
     def set_ideals(self, ideals: np.ndarray) -> None:
         """Replace ideal points (alignment, elections) and keep goal distances consistent."""
