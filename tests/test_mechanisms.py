@@ -25,7 +25,7 @@ from sim.model.bargaining import tilted
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import SHOCKS, Environment
 from sim.model.interventions import LEVERS, Observation, alarms_of, capacity_costs
-from sim.model.month import managing, rules_of
+from sim.model.month import managing, new_figures, rules_of
 from sim.model.outcomes import gini
 from sim.model.partners import (
     TRAITS,
@@ -632,6 +632,8 @@ def manager_month(routine: bool = False, levers=INTERVENTIONS, **seen):
     weights = np.full(n, looks["dominance"] / n) / (looks["dominance"] / n * n)
     weights[0] = looks["dominance"] / n
     previous = looks["mean_trust"] + (0.1 if looks["trust_fell"] else 0.0)
+    figures = new_figures()
+    figures[0]["conflict"], figures[0]["opportunism"] = looks["conflict"], looks["opportunism"]
     *_, order = managing(
         rules,
         belief,
@@ -644,8 +646,7 @@ def manager_month(routine: bool = False, levers=INTERVENTIONS, **seen):
         float(n),
         np.full(n, 0.5),
         weights,
-        looks["conflict"],
-        looks["opportunism"],
+        figures,
         previous,
         looks["negotiation_due"],
         looks["deadlocked"],

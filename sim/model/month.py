@@ -178,8 +178,7 @@ def managing(
     n_active: float,
     satisfied: np.ndarray,
     weights: np.ndarray,
-    conflict: float,
-    opportunism_level: float,
+    figures: np.ndarray,
     previous_trust: float,
     negotiation_due: bool,
     deadlocked: bool,
@@ -196,7 +195,8 @@ def managing(
 ) -> tuple[np.ndarray, float, float, float, float, np.ndarray]:
     """The alliance manager's month up to its choice of levers: its own reading of the context
     (``draws``), what it sees (the agenda's fit to where it *believes* value lies, trust and
-    whether it fell, conflict, dominance, opportunism, and the flags the model passes), its
+    whether it fell, dominance, the last month's conflict and opportunism from the alliance's
+    ``figures``, and the flags the model passes), its
     standing after a month of an agreement, the capacity that standing leaves, and the levers
     to try in order: all of ``levers`` (registry codes, in the manager's usual order) for a
     ``routine`` manager, else those whose alarm rings, most urgent first (ties in the usual
@@ -232,9 +232,9 @@ def managing(
         context_fit(agenda, belief, r["fit_bandwidth"]) if formed else 1.0,
         trust_now,
         trust_now < previous_trust - 0.005,
-        conflict,
+        figures[0]["conflict"],
         float(weights.max() * n_active),
-        opportunism_level,
+        figures[0]["opportunism"],
         alarms,
     )[levers]
     ringing = np.flatnonzero(pressing > 0.0)
