@@ -24,7 +24,7 @@ from sim.model.assessment import (
 from sim.model.bargaining import tilted
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import SHOCKS, Environment
-from sim.model.interventions import LEVERS, Observation, alarms_of, capacity_costs
+from sim.model.interventions import LEVERS, Observation, alarms_of, capacity_costs, urgencies
 from sim.model.month import managing, new_figures, rules_of
 from sim.model.outcomes import gini
 from sim.model.partners import (
@@ -579,6 +579,9 @@ def fired(**seen):
 
 def test_the_registry_holds_every_lever_with_a_cost_in_the_parameter_table():
     assert tuple(LEVERS) == INTERVENTIONS
+    # and an alarm: the compiled urgencies have one entry per lever, silent when all is quiet
+    silent = urgencies(*QUIET.values(), alarms_of(params()))
+    assert silent.tolist() == [0.0] * len(INTERVENTIONS)
     costs = capacity_costs(params())
     assert set(costs) == set(INTERVENTIONS)
     assert all(costs[name] == default(f"cost_{name}") > 0 for name in INTERVENTIONS)

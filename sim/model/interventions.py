@@ -10,8 +10,9 @@ value); balancing power gives weak partners voice (and takes the steering core's
 decisiveness); formalising curbs free-riding (and makes the alliance rigid).
 Each works in proportion to an effectiveness in [0, 1] (skill, mandate and, for
 relational levers, legitimacy) and costs capacity (``cost_<name>`` in the
-parameter table). Adding a lever means one entry here and its two text entries
-in the dashboard's language files.
+parameter table). Adding a lever means one entry here, its alarm in :func:`urgencies`
+(and :data:`ALARMS` if it has a parameter of its own), and its two text entries in the
+dashboard's language files.
 """
 
 from __future__ import annotations
@@ -131,7 +132,7 @@ class Intervention:
         object.__setattr__(self, "cost_key", f"cost_{self.name}")
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
-        # A lever pickles as its name (its functions are the registry's; some are lambdas).
+        # A lever pickles as its name (its effect is the registry's function).
         return _lever, (self.name,)
 
     def urgency(self, seen: Observation, params: Mapping[str, Any]) -> float:
