@@ -198,6 +198,10 @@ class Environment:
         shock[-1] = market_push
         return noise, shock, kind
 
+    def draw_nothing(self) -> tuple[np.ndarray, np.ndarray]:
+        """A month without chance: no noise and no shock (the arrays :meth:`draw` returns)."""
+        return np.zeros(self.state.size), self._calm
+
     def moved_to(
         self, state: np.ndarray, kind: str | None, power_salience: np.ndarray | None = None
     ) -> None:

@@ -40,14 +40,7 @@ from sim.model.bargaining import (
 )
 from sim.model.environment import Environment
 from sim.model.interventions import alarms_of
-from sim.model.month import (
-    live_month,
-    managing,
-    negotiation,
-    new_figures,
-    reading,
-    rules_of,
-)
+from sim.model.month import month_stages, negotiation, new_figures, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
@@ -196,6 +189,19 @@ class AllianceModel(mesa.Model):
             np.zeros(n),
         )
         self._no_draws = np.zeros((n, n))
+        # The month's draws (see _chance) and what its stages fill in place.
+        k = self.environment.n_issues
+        self._beliefs_shape = self.partners.beliefs.shape
+        self._belief_shape = (k,)
+        self._noise, self._shock = self.environment.draw_nothing()
+        self._shock_kind: str | None = None
+        self._perception_draws = np.zeros(self._beliefs_shape)
+        self._manager_draws = self._no_belief = np.zeros(k)
+        self._no_levers = np.zeros(0, dtype=np.int64)
+        self._salience = self.environment.power_salience.copy()
+        self._outside = self.partners.outside_options(self.environment.market)
+        self._worst = 0.0
+        self._order = self._no_levers
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
             self.datacollector.collect(self)
@@ -290,18 +296,36 @@ class AllianceModel(mesa.Model):
         }
 
     def step(self) -> None:
-        """Advance the alliance by one month."""
+        """Advance the alliance by one month.
+
+        A quiet month (no election, no negotiation due) is one compiled call from the
+        context's move to the manager's choice of levers; an election or a negotiation is
+        handled between the partners' reading and the month's work, an exit or a call for
+        renegotiation between the work and the manager (see :meth:`_stages`).
+        """
         if not self.running:
             return
-        month = self.month
-        outside = self._sense(month)
-        if self.alliance.renegotiation_called or month >= self.alliance.next_negotiation:
-            self._negotiate(month, outside)
-        worst = self._live(outside)
-        self._judge(month, outside, worst)
+        month, a, params = self.month, self.alliance, self.params
+        self._chance(month)
+        election = params["political_cycle"] > 0 and month % params["election_interval"] == 0
+        read_first = election or a.renegotiation_called or month >= a.next_negotiation
+        if read_first:  # the context moves and is read before the election or the negotiation
+            self._stages(month, read=True, live=False, manage=False)
+            if election:
+                self._election()
+            if a.renegotiation_called or month >= a.next_negotiation:
+                self._negotiate(month, self._outside)
+        managed = self._stages(
+            month, read=not read_first, live=True, manage=self.manager is not None
+        )
+        if not managed:
+            self._judge(month, self._outside, self._worst)
         self.duration = month
+        if self.running and self.manager is not None and not managed:
+            self._stages(month, read=False, live=False, manage=True)
         if self.running and self.manager is not None:
-            self._manage(month)
+            self._deadlocked = False
+            self.manager.pull(self._order)
         if self.running and month >= self.horizon:
             self.running = False
         if self.datacollector is not None:
@@ -361,45 +385,157 @@ class AllianceModel(mesa.Model):
             np.tile(context, (n, 1)), context, self.params["perception_noise"], 1.0, draws
         )
 
-    def _sense(self, month: int) -> np.ndarray:
-        """The context moves; partners take their monthly reading of it and the month's
-        bargaining weights follow; elections happen. Returns the partners' outside options."""
-        p, a, params, environment = self.partners, self.alliance, self.params, self.environment
-        noise, shock, kind = environment.draw(self.streams.context)
-        manager = self.manager
-        home, pull = -1, 0.0  # a partisan manager's home organisation and its pull
-        if manager is not None and manager.home is not None and manager.partisanship != 0.0:
-            home, pull = manager.home, manager.home_pull
-        state, p.beliefs, salience, outside, a.power_balance, self._weights = reading(
+    def _chance(self, month: int) -> None:
+        """The month's draws for the stages to come, each from its own stream: the context's
+        move and its shock (logged now, the first event of the month), the partners' and the
+        manager's readings. (The observation of contributions is drawn when the work is.)"""
+        environment = self.environment
+        self._noise, self._shock, self._shock_kind = environment.draw(self.streams.context)
+        if self._shock_kind is not None:
+            self._last_shock = month
+            self.log("shock", kind=self._shock_kind)
+        self._perception_draws = self.streams.perception.standard_normal(self._beliefs_shape)
+        if self.manager is not None:
+            self._manager_draws = self.streams.manager.standard_normal(self._belief_shape)
+
+    def _stages(self, month: int, read: bool, live: bool, manage: bool) -> bool:
+        """Run the month's stages asked for in one compiled call
+        (:func:`sim.model.month.month_stages`): ``read`` (the context moves, the partners
+        read it), ``live`` (commitment, execution, assessment) and ``manage`` (the manager's
+        month up to its choice of levers), the last only when the partners' verdict on the
+        work of this call is quiet and the alliance was not given up. Returns whether the
+        manager's month was run."""
+        p, a, params, environment, manager = (
+            self.partners,
+            self.alliance,
+            self.params,
+            self.environment,
+            self.manager,
+        )
+        agreement = a.agreement
+        formed = agreement is not None
+        if agreement is None:
+            agreement = self._no_agreement
+        public_performance, public_demand = self._public_risk_shares(agreement)
+        home, partisanship, pull = -1, 0.0, 0.0  # a partisan manager's home, its pull
+        manage = (
+            manage
+            and manager is not None
+            and not (live and not formed and a.deadlocks >= params["founding_attempts"])
+        )
+        if manager is not None and manager.home is not None and manager.partisanship > 0:
+            home, partisanship, pull = manager.home, manager.partisanship, manager.home_pull
+        (
+            a.power_balance,
+            relational_capital,
+            self._worst,
+            managed,
+            mandate,
+            legitimacy,
+            capacity_left,
+            trust_now,
+            self._order,
+        ) = month_stages(
+            self._rules,
+            read,
+            live,
+            manage,
             environment.state,
             environment.home,
             environment.reversion,
             environment.drift,
-            noise,
+            self._noise,
             environment.n_issues,
-            shock,
+            self._shock,
             environment.log_salience_home,
-            p.beliefs,
-            params["perception_noise"],
-            params["perception_rate"],
-            self.streams.perception.standard_normal(p.beliefs.shape),
-            p.power,
-            p.active,
-            p.n_active,
-            p.outside_base,
-            p.market_beta,
+            self._perception_draws,
+            self._salience,
+            self._outside,
             a.power_balance,
             params["balance_decay"],
+            p.beliefs,
+            p.power,
+            p.outside_base,
+            p.market_beta,
+            self._weights,
+            p.trust,
+            p.intent,
+            p.contribution,
+            self._previous_contribution,
+            p.received,
+            self._mission,
+            p.payoff,
+            p.satisfaction,
+            p.aspiration,
+            p.disappointment,
+            p.cum_received,
+            p.cum_payoff,
+            p.cum_outside,
+            p.cum_mission,
+            p.active,
+            p.n_active,
+            p.capacity,
+            p.resource_profile,
+            p.goal_distance,
+            p.temptation,
+            p.aspiration_rate,
+            p.trust_build_rate,
+            self._trust_up,
+            self._trust_down,
+            self._goal_fit,
+            formed,
+            self.demand_error,
+            self.streams.observation.standard_normal(p.trust.shape)
+            if live and formed
+            else self._no_draws,
+            agreement.agenda,
+            agreement.shares,
+            agreement.effort,
+            agreement.expected_value,
+            agreement.performance_risk,
+            agreement.demand_risk,
+            public_performance,
+            public_demand,
+            self._renegotiated,
+            a.relational_capital,
+            a.formalisation,
+            a.visibility,
+            self._variety_now(),
+            self._brokerage(),
+            manager.fee if manager is not None else 0.0,
             home,
+            partisanship,
             pull,
+            a.in_deadlock,
+            self.figures,
+            params["call_threshold"] * self._lowest_threshold,
+            manager.belief if manager is not None else self._no_belief,
+            self._manager_draws,
+            self._previous_trust,
+            a.renegotiation_called or month + 1 >= a.next_negotiation,
+            self._deadlocked,
+            month - self._last_shock <= params["shock_news"],
+            -1 if manager is None or manager.home is None else manager.home,
+            manager.position if manager is not None else 1.0,
+            manager.capacity if manager is not None else 0.0,
+            manager.mandate if manager is not None else 1.0,
+            manager.legitimacy if manager is not None else 0.0,
+            manager.lever_codes if manager is not None else self._no_levers,
+            manager is not None and manager.strategy == "routine",
+            self._alarms,
         )
-        environment.moved_to(state, kind, salience)
-        if kind is not None:
-            self._last_shock = month
-            self.log("shock", kind=kind)
-        if params["political_cycle"] > 0 and month % params["election_interval"] == 0:
-            self._election()
-        return outside
+        if read:
+            environment.moved_to(environment.state, self._shock_kind, self._salience)
+        if live:
+            a.relational_capital = relational_capital
+            a.visibility = 0.0
+            if formed:
+                self._renegotiated = False
+        if managed:
+            assert manager is not None  # only a manager manages
+            manager.mandate, manager.legitimacy = mandate, legitimacy
+            manager.capacity_left, self._previous_trust = capacity_left, trust_now
+        return managed
 
     def _negotiate(self, month: int, outside: np.ndarray) -> None:
         """Settle a joint agenda and a split of the value, or deadlock (one compiled round,
@@ -501,79 +637,6 @@ class AllianceModel(mesa.Model):
         if self.manager is None or self.manager.home is not None:
             return 0.0
         return self.params["hub_efficiency"] * (0.5 + 0.5 * self.manager.legitimacy)
-
-    def _live(self, outside: np.ndarray) -> float:
-        """Commitment, execution and assessment of the month: one compiled call (see
-        :mod:`sim.model.month`), then the records kept here. Returns the largest
-        disappointment of any partner."""
-        p, a, manager = self.partners, self.alliance, self.manager
-        agreement = a.agreement
-        formed = agreement is not None
-        if agreement is None:
-            agreement = self._no_agreement
-        public_performance, public_demand = self._public_risk_shares(agreement)
-        home, partisanship = -1, 0.0  # a partisan manager's home organisation and its pull
-        if manager is not None and manager.home is not None and manager.partisanship > 0:
-            home, partisanship = manager.home, manager.partisanship
-        a.relational_capital, worst = live_month(
-            self._rules,
-            formed,
-            p.trust,
-            p.intent,
-            p.contribution,
-            self._previous_contribution,
-            p.received,
-            self._mission,
-            p.payoff,
-            p.satisfaction,
-            p.aspiration,
-            p.disappointment,
-            p.cum_received,
-            p.cum_payoff,
-            p.cum_outside,
-            p.cum_mission,
-            p.active,
-            p.n_active,
-            p.capacity,
-            p.resource_profile,
-            p.goal_distance,
-            p.temptation,
-            p.aspiration_rate,
-            p.trust_build_rate,
-            self._trust_up,
-            self._trust_down,
-            self._weights,
-            self._goal_fit,
-            outside,
-            self.environment.context,
-            # What demand really is includes the forecast error nobody knew when the deal
-            # was made.
-            self.environment.market + self.demand_error,
-            self.streams.observation.standard_normal(p.trust.shape) if formed else self._no_draws,
-            agreement.agenda,
-            agreement.shares,
-            agreement.effort,
-            agreement.expected_value,
-            agreement.performance_risk,
-            agreement.demand_risk,
-            public_performance,
-            public_demand,
-            self._renegotiated,
-            a.relational_capital,
-            a.formalisation,
-            a.visibility,
-            self._variety_now(),
-            self._brokerage(),
-            manager.fee if manager is not None else 0.0,
-            home,
-            partisanship,
-            a.in_deadlock,
-            self.figures,
-        )
-        a.visibility = 0.0
-        if formed:
-            self._renegotiated = False
-        return worst
 
     def _judge(self, month: int, outside: np.ndarray, worst: float) -> None:
         """Voice and exit: who has had enough leaves, who is close calls for renegotiation; an
@@ -686,49 +749,6 @@ class AllianceModel(mesa.Model):
         self.refresh_goal_fit()
         self.alliance.renegotiation_called = self.alliance.formed
         self.log("election")
-
-    def _manage(self, month: int) -> None:
-        """The manager's month: its reading of the context, what it sees and its standing in one
-        compiled call (:func:`sim.model.month.managing`), then the levers it pulls."""
-        manager, p, a, params = self.manager, self.partners, self.alliance, self.params
-        assert manager is not None  # only a manager manages
-        agreement = a.agreement
-        (
-            manager.belief,
-            manager.mandate,
-            manager.legitimacy,
-            manager.capacity_left,
-            self._previous_trust,
-            order,
-        ) = managing(
-            self._rules,
-            manager.belief,
-            self.environment.context,
-            self.streams.manager.standard_normal(manager.belief.shape),
-            (agreement or self._no_agreement).agenda,
-            agreement is not None,
-            p.trust,
-            p.active,
-            p.n_active,
-            p.satisfaction,
-            self._weights,
-            self.figures,
-            self._previous_trust,
-            a.renegotiation_called or month + 1 >= a.next_negotiation,
-            self._deadlocked,
-            month - self._last_shock <= params["shock_news"],
-            -1 if manager.home is None else manager.home,
-            manager.position,
-            manager.partisanship,
-            manager.capacity,
-            manager.mandate,
-            manager.legitimacy,
-            manager.lever_codes,
-            manager.strategy == "routine",
-            self._alarms,
-        )
-        self._deadlocked = False
-        manager.pull(order)
 
     # --- helpers -------------------------------------------------------------------------
 
