@@ -10,7 +10,6 @@ import mesa
 import numpy as np
 
 from sim.config.vocabulary import INTERVENTIONS
-from sim.model.bargaining import tilted
 from sim.model.interventions import LEVERS, Intervention
 from sim.model.perception import scanned_reading, update_beliefs
 from sim.model.standing import fair_legitimacy
@@ -170,12 +169,6 @@ class AllianceManager(mesa.Agent):
         if self.home is None:
             return 0.0
         return self.model.params["partisan_pull"] * self.partisanship * self.mandate
-
-    def tilt(self, weights: np.ndarray) -> np.ndarray:
-        """Bargaining weights after a partisan manager has argued the home's case."""
-        if self.home is None or self.partisanship == 0.0:
-            return weights
-        return tilted(weights, self.home, self.home_pull)
 
     def perceive(self, context: np.ndarray, draws: np.ndarray) -> None:
         """A month's ordinary reading of the context, as noisy and late as a partner's."""
