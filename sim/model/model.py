@@ -103,6 +103,12 @@ class AllianceModel(mesa.Model):
     #: Set by ``mesa.Model.__init__``; declared here because Mesa ships no type information.
     running: bool
 
+    #: A month without an election or a negotiation runs all its stages in one compiled call
+    #: (see :meth:`step`); False runs every month stage by stage, as a month with an election,
+    #: a negotiation or an exit is run. Both tell the same story to the last bit
+    #: (tests/test_model.py); the switch exists for that check.
+    quiet_months_in_one_call: bool = True
+
     def __init__(
         self,
         scenario: str | Path | Scenario | Configuration = "pps_infrastructure",
@@ -308,7 +314,12 @@ class AllianceModel(mesa.Model):
         month, a, params = self.month, self.alliance, self.params
         self._chance(month)
         election = params["political_cycle"] > 0 and month % params["election_interval"] == 0
-        read_first = election or a.renegotiation_called or month >= a.next_negotiation
+        read_first = (
+            election
+            or a.renegotiation_called
+            or month >= a.next_negotiation
+            or not self.quiet_months_in_one_call
+        )
         if read_first:  # the context moves and is read before the election or the negotiation
             self._stages(month, read=True, live=False, manage=False)
             if election:
@@ -316,7 +327,10 @@ class AllianceModel(mesa.Model):
             if a.renegotiation_called or month >= a.next_negotiation:
                 self._negotiate(month, self._outside)
         managed = self._stages(
-            month, read=not read_first, live=True, manage=self.manager is not None
+            month,
+            read=not read_first,
+            live=True,
+            manage=self.manager is not None and self.quiet_months_in_one_call,
         )
         if not managed:
             self._judge(month, self._outside, self._worst)
