@@ -1,8 +1,13 @@
 """The report of a large sweep: figures from aggregated tables, and the shortcuts that make
 it fast give the numbers of the slow way."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -202,3 +207,67 @@ def test_an_event_free_reference_level_leaves_that_factor_without_ratios():
     ratios = dict(zip(exog.columns, np.exp(_direct_fit(elsewhere, exog).params), strict=True))
     for term in ("manager = independent (vs none)", "turbulence = 0.6 (vs 0.2)"):
         assert table.loc[term, "hazard_ratio"] == pytest.approx(ratios[term], rel=1e-9)
+
+
+_BUILD = """
+import json, sys
+from pathlib import Path
+from sim.analysis.report import _can_fork, make_report
+make_report(Path(sys.argv[1]), parallel=sys.argv[2] == "parallel")
+print(json.dumps({"forks": _can_fork(), "modules": sorted(sys.modules)}))
+"""
+
+
+def _report_in_new_process(folder, mode: str) -> dict:
+    """Build the report of ``folder`` in a new interpreter (as ``run_experiment.py report``
+    does, nothing imported before), the sections forked or not; what it could and loaded."""
+    project = Path(__file__).resolve().parent.parent
+    done = subprocess.run(
+        [sys.executable, "-c", _BUILD, str(folder), mode],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_sections_in_forked_processes_give_the_report_of_one_process(tmp_path):
+    """The survival and exploration sections run in forked processes when that is safe; the
+    page, every table and every PNG figure are then byte for byte those of the report built
+    in one process (SVG files differ between any two builds: matplotlib salts their ids at
+    random and dates them). Each report is built in a new interpreter, because importing the
+    EMA Workbench sets seaborn's palette for every figure drawn after it."""
+    path = tmp_path / "scale.toml"
+    path.write_text(EXPERIMENT)
+    source = tmp_path / "source"
+    run_experiment(load_experiment(path), out=source, workers=1, progress=False)
+    built = {}
+    for mode in ("serial", "parallel"):
+        folder = tmp_path / mode
+        folder.mkdir()
+        for name in ("runs.parquet", "manifest.json", "design.parquet"):
+            (folder / name).write_bytes((source / name).read_bytes())
+        built[mode] = _report_in_new_process(folder, mode)
+    if not built["parallel"]["forks"]:
+        pytest.skip("this platform or process cannot fork the report's sections")
+    files = sorted(
+        p.relative_to(tmp_path / "serial")
+        for p in (tmp_path / "serial").rglob("*")
+        if p.is_file() and p.suffix != ".svg"
+    )
+    assert any(f.suffix == ".png" for f in files) and any(f.suffix == ".csv" for f in files)
+    assert Path("report.html") in files and Path("figures/convergence.png") in files
+    for name in files:
+        assert (tmp_path / "serial" / name).read_bytes() == (
+            tmp_path / "parallel" / name
+        ).read_bytes(), name
+    svgs = {m: sorted(p.name for p in (tmp_path / m / "figures").glob("*.svg")) for m in built}
+    assert svgs["serial"] == svgs["parallel"]
+    # PRIM comes without the rest of the Workbench's analysis package (CART, logistic
+    # regression with statsmodels.api, feature scoring): the report uses none of them
+    modules = set(built["serial"]["modules"])
+    assert "ema_workbench.analysis.prim" in modules
+    assert not modules & {"ema_workbench.analysis.cart", "statsmodels.api"}
+    assert "ema_workbench.analysis.logistic_regression" not in modules

@@ -11,6 +11,11 @@ from __future__ import annotations
 import base64
 import html
 import json
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -174,8 +179,67 @@ def _binned(runs: pd.DataFrame, factor: str, bins: int = 4) -> pd.Series:
     return values.astype(str).where(values.notna(), "n/a")
 
 
-def build(folder: Path) -> Report:
-    """Compute every table and figure of the report for a results folder."""
+#: The report's two longest sections, the survival models and the exploratory analysis
+#: (together about 60% of the work), each run in a forked process of their own while this
+#: one computes the headline, the tables and the other figures (see :func:`_section_workers`);
+#: the scenario discovery follows in whichever is free first.
+SECTION_PROCESSES = 2
+
+
+class _Later:
+    """Runs a call when its result is first asked for: without other processes the sections
+    are made here, in the report's own order."""
+
+    def submit(self, make: Callable[..., Any], *args: Any, **kwargs: Any) -> _Deferred:
+        return _Deferred(lambda: make(*args, **kwargs))
+
+
+class _Deferred:
+    def __init__(self, call: Callable[[], Any]) -> None:
+        self._call = call
+
+    def result(self) -> Any:
+        return self._call()
+
+
+def _can_fork() -> bool:
+    """Whether the sections may run in forked processes: the platform forks, this process
+    runs no other Python thread (forking one that does can deadlock) and is not itself a
+    daemonic worker (which may not have children)."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and not multiprocessing.current_process().daemon
+    )
+
+
+@contextmanager
+def _section_workers(parallel: bool) -> Iterator[Any]:
+    """Forked processes to make sections in (``submit`` gives a future; forked, they start
+    with every module this process has loaded, and their sections come back pickled), or,
+    when ``parallel`` is off or forking is not safe, the same calls made here when their
+    result is asked for. Either way a section has the same tables and figures: each is a
+    function of the runs alone and writes files of its own."""
+    if parallel and SECTION_PROCESSES > 1 and _can_fork():
+        with ProcessPoolExecutor(
+            SECTION_PROCESSES, mp_context=multiprocessing.get_context("fork")
+        ) as pool:
+            yield pool
+    else:
+        yield _Later()
+
+
+def build(folder: Path, parallel: bool = True) -> Report:
+    """Compute every table and figure of the report for a results folder.
+
+    With ``parallel`` (and where forking is safe, see :func:`_section_workers`) the survival
+    and exploration sections run in processes of their own; the report is the same.
+    """
+    with _section_workers(parallel) as workers:
+        return _build(folder, workers)
+
+
+def _build(folder: Path, workers: Any) -> Report:
     runs, manifest, design, series = load_results(folder)
     experiment = manifest["experiment"]
     failed = int((runs["status"] != "ok").sum())
@@ -194,6 +258,35 @@ def build(folder: Path) -> Report:
         title=f"Experiment {experiment['name']}",
         setup=_setup(manifest, len(runs), failed),
         headline=[],
+    )
+    # the two longest sections and the scenario discovery start now (in other processes
+    # when they help) and are collected below, where the report shows them
+    survival_part = (
+        workers.submit(
+            sections.survival_section,
+            runs,
+            varied if not is_paired_design else [group],
+            group,
+            baseline,
+            horizon,
+            figure_dir,
+            strata=["future"] if is_paired_design else None,
+            modifiers=[
+                m
+                for m in (experiment.get("analysis") or {}).get("modifiers", [])
+                if m in varied and m != group
+            ],
+        )
+        if "end_cause" in runs and group in varied
+        else None
+    )
+    exploration_part = (
+        workers.submit(sections.exploration_section, runs, varied, horizon, figure_dir)
+        if varied
+        else None
+    )
+    discovery_part = (
+        workers.submit(_scenario_discovery, runs, factor_names, horizon) if factor_names else None
     )
     if is_paired(manifest):  # named designs on shared futures: the policy summary opens the report
         report.opening = policy_opening(folder, runs, manifest)
@@ -243,29 +336,14 @@ def build(folder: Path) -> Report:
         cells = aggregates.cell_means(binned, rows, columns)
         report.figures.append(figures.heatmaps(cells, rows, columns, figure_dir))
 
-    if "end_cause" in runs and group in varied:
-        report.parts.append(
-            sections.survival_section(
-                runs,
-                varied if not is_paired_design else [group],
-                group,
-                baseline,
-                horizon,
-                figure_dir,
-                strata=["future"] if is_paired_design else None,
-                modifiers=[
-                    m
-                    for m in (experiment.get("analysis") or {}).get("modifiers", [])
-                    if m in varied and m != group
-                ],
-            )
-        )
+    if survival_part is not None:
+        report.parts.append(survival_part.result())
     if is_paired_design:
         report.parts.append(
             sections.paired_section(runs, group, baseline, headline_outcomes, differences)
         )
-    if varied:
-        report.parts.append(sections.exploration_section(runs, varied, horizon, figure_dir))
+    if exploration_part is not None:
+        report.parts.append(exploration_part.result())
     if is_paired_design:
         report.parts.append(
             sections.convergence_section(runs, [group], horizon, figure_dir, by="future")
@@ -302,22 +380,8 @@ def build(folder: Path) -> Report:
                     "was positive."
                 )
 
-    if factor_names:
-        short = runs["duration"] < horizon / 2
-        low = runs["total_value"].astype(float) <= runs["total_value"].astype(float).quantile(0.25)
-        report.sections.append(
-            (
-                "Scenario discovery",
-                _discovery_html(
-                    [
-                        discover(
-                            runs, factor_names, short, f"short-lived (< {horizon // 2} months)"
-                        ),
-                        discover(runs, factor_names, low, "low value (bottom quarter)"),
-                    ]
-                ),
-            )
-        )
+    if discovery_part is not None:
+        report.sections.append(("Scenario discovery", discovery_part.result()))
 
     ranges = [f["name"] for f in experiment["factors"] if not f["levels"]]
     if ranges and runs[group].nunique() > 1:
@@ -534,6 +598,19 @@ def _switch_summary(effects: pd.DataFrame, problem: dict) -> pd.DataFrame:
     )
 
 
+def _scenario_discovery(runs: pd.DataFrame, factor_names: list[str], horizon: int) -> str:
+    """The scenario discovery section's HTML: decision-tree rules for short-lived and for
+    low-value runs."""
+    short = runs["duration"] < horizon / 2
+    low = runs["total_value"].astype(float) <= runs["total_value"].astype(float).quantile(0.25)
+    return _discovery_html(
+        [
+            discover(runs, factor_names, short, f"short-lived (< {horizon // 2} months)"),
+            discover(runs, factor_names, low, "low value (bottom quarter)"),
+        ]
+    )
+
+
 def _discovery_html(results: list[dict]) -> str:
     parts = []
     for r in results:
@@ -637,10 +714,10 @@ def write(report: Report, folder: Path) -> Path:
     return path
 
 
-def make_report(folder: Path) -> Path:
-    """Build and write the report of a results folder."""
+def make_report(folder: Path, parallel: bool = True) -> Path:
+    """Build and write the report of a results folder (``parallel``: see :func:`build`)."""
     with resamples_kept():  # intervals of samples of one size share their resamples
-        return write(build(folder), folder)
+        return write(build(folder, parallel), folder)
 
 
 _CSS = """
