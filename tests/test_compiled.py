@@ -40,10 +40,10 @@ RUNS = [
 OUTCOMES_OF = """
 import json, sys
 from sim import AllianceModel
-from sim.model.month import live_month
+from sim.model.month import month_stages
 runs = json.loads(sys.argv[1])
 print(json.dumps({
-    "compiled": hasattr(live_month, "signatures"),
+    "compiled": hasattr(month_stages, "signatures"),
     "outcomes": [AllianceModel(s, rng=seed, collect=False, **k).run() for s, k, seed in runs],
 }))
 """
@@ -97,13 +97,13 @@ def test_any_edit_to_the_model_starts_a_fresh_cache_of_compiled_code(tmp_path):
 
 def test_the_month_is_compiled():
     """A guard against a silent fallback: the month runs as machine code unless switched off."""
-    from sim.model.month import live_month
+    from sim.model.month import month_stages
 
     model = AllianceModel("pps_care", rng=0, collect=False, manager="independent")
     model.step()
     if os.environ.get("NUMBA_DISABLE_JIT") == "1":
         pytest.skip("compilation switched off in this environment")
-    assert live_month.signatures, "live_month was not compiled"
+    assert month_stages.signatures, "month_stages was not compiled"
 
 
 @settings(max_examples=300, deadline=None)

@@ -105,7 +105,7 @@ def compiled_code_cached() -> bool:
     run in a process compiles it, which takes a while); True when nothing is compiled."""
     if NUMBA_CONFIG.DISABLE_JIT:
         return True
-    return CACHE is not None and next(CACHE.rglob("month.live_month-*.nbi"), None) is not None
+    return CACHE is not None and next(CACHE.rglob("month.month_stages-*.nbi"), None) is not None
 
 
 def compiled[F: Callable[..., Any]](function: F) -> F:

@@ -49,7 +49,6 @@ from sim.model.risk import (
     performance_risk_weights,
 )
 from sim.model.trust import (
-    learning_rates,
     mean_trust,
 )
 from sim.model.value import (
@@ -171,15 +170,11 @@ class AllianceModel(mesa.Model):
         self._renegotiated = False
         self._weights = np.full(n, 1.0 / n)
         self._goal_fit = np.ones(n)
-        self._mission = np.zeros(n)
-        self._previous_contribution = np.zeros(n)
         self._previous_trust = self.mean_trust
         self._lowest_threshold = float(self.partners.exit_threshold.min())
-        # What stays fixed for a run, or for as long as an agreement or the membership stands,
-        # is worked out once: the learning rates of trust as used, the public side's part of
-        # each risk under the current agreement, the partners' variety of views.
-        self._trust_up = learning_rates(self.partners.trust_build_rate)
-        self._trust_down = learning_rates(self.partners.trust_break_rate)
+        # What stays fixed for as long as an agreement or the membership stands is worked out
+        # once: the public side's part of each risk under the current agreement, the partners'
+        # variety of views.
         self._public_risk: tuple[Agreement | None, float, float] = (None, 0.0, 0.0)
         self._variety: tuple[np.ndarray | None, float, float] = (None, 0.0, 0.0)
         self._rules = rules_of(p)
@@ -469,33 +464,15 @@ class AllianceModel(mesa.Model):
             params["balance_decay"],
             p.beliefs,
             p.power,
-            p.outside_base,
-            p.market_beta,
             self._weights,
             p.trust,
-            p.intent,
-            p.contribution,
-            self._previous_contribution,
-            p.received,
-            self._mission,
-            p.payoff,
-            p.satisfaction,
-            p.aspiration,
-            p.disappointment,
-            p.cum_received,
-            p.cum_payoff,
-            p.cum_outside,
-            p.cum_mission,
-            p.active,
+            p.ledger,
+            p.profile,
             p.n_active,
-            p.capacity,
             p.resource_profile,
             p.goal_distance,
-            p.temptation,
-            p.aspiration_rate,
-            p.trust_build_rate,
-            self._trust_up,
-            self._trust_down,
+            p.trust_up,
+            p.trust_down,
             self._goal_fit,
             formed,
             self.demand_error,

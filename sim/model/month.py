@@ -41,7 +41,29 @@ from sim.model.commitment import contribution_intent, enforced_contribution, opp
 from sim.model.compiled import compiled, summed
 from sim.model.environment import moved, softmax
 from sim.model.interventions import urgencies
-from sim.model.partners import outside_options
+from sim.model.partners import (
+    ACTIVE,
+    ASPIRATION,
+    ASPIRATION_RATE,
+    CAPACITY,
+    CONTRIBUTION,
+    CUM_MISSION,
+    CUM_OUTSIDE,
+    CUM_PAYOFF,
+    CUM_RECEIVED,
+    DISAPPOINTMENT,
+    INTENT,
+    MARKET_BETA,
+    MISSION,
+    OUTSIDE_BASE,
+    PAYOFF,
+    PREVIOUS_CONTRIBUTION,
+    RECEIVED,
+    SATISFACTION,
+    TEMPTATION,
+    TRUST_BUILD_RATE,
+    outside_options,
+)
 from sim.model.perception import update_beliefs
 from sim.model.risk import distribute, public_gap_parts
 from sim.model.standing import standing_after
@@ -130,34 +152,16 @@ def month_stages(
     outside: np.ndarray,
     power_balance: float,
     balance_decay: float,
-    # the partners: beliefs and weights filled in place, the rest as for live_month
+    # the partners (beliefs and weights filled in place; the ledger's rows updated in place)
     beliefs: np.ndarray,
     power: np.ndarray,
-    outside_base: np.ndarray,
-    market_beta: np.ndarray,
     weights: np.ndarray,
     trust: np.ndarray,
-    intent: np.ndarray,
-    contribution: np.ndarray,
-    previous_contribution: np.ndarray,
-    received: np.ndarray,
-    mission: np.ndarray,
-    payoff: np.ndarray,
-    satisfied: np.ndarray,
-    aspiration: np.ndarray,
-    disappointment: np.ndarray,
-    cum_received: np.ndarray,
-    cum_payoff: np.ndarray,
-    cum_outside: np.ndarray,
-    cum_mission: np.ndarray,
-    active: np.ndarray,
+    ledger: np.ndarray,
+    profile: np.ndarray,
     n_active: float,
-    capacity: np.ndarray,
     resource_profile: np.ndarray,
     goal_distance: np.ndarray,
-    temptation: np.ndarray,
-    aspiration_rate: np.ndarray,
-    trust_build_rate: np.ndarray,
     trust_up: np.ndarray,
     trust_down: np.ndarray,
     goal_fit: np.ndarray,
@@ -212,8 +216,15 @@ def month_stages(
 
     Returns ``(power_balance, relational_capital, worst_disappointment, managed, mandate,
     legitimacy, capacity_left, mean_trust, order)``: the figures of the stages run, the
-    inputs where a stage did not run (``order`` then empty).
+    inputs where a stage did not run (``order`` then empty). The partners' vectors are the
+    rows of their ``ledger`` and ``profile`` (see :data:`sim.model.partners.LEDGER`).
     """
+    active, satisfied = ledger[ACTIVE], ledger[SATISFACTION]
+    capacity, outside_base, market_beta = (
+        profile[CAPACITY],
+        profile[OUTSIDE_BASE],
+        profile[MARKET_BETA],
+    )
     worst = 0.0
     if read:
         moved_state, new_beliefs, new_salience, new_outside, power_balance, new_weights = reading(
@@ -250,27 +261,27 @@ def month_stages(
             rules,
             formed,
             trust,
-            intent,
-            contribution,
-            previous_contribution,
-            received,
-            mission,
-            payoff,
+            ledger[INTENT],
+            ledger[CONTRIBUTION],
+            ledger[PREVIOUS_CONTRIBUTION],
+            ledger[RECEIVED],
+            ledger[MISSION],
+            ledger[PAYOFF],
             satisfied,
-            aspiration,
-            disappointment,
-            cum_received,
-            cum_payoff,
-            cum_outside,
-            cum_mission,
+            ledger[ASPIRATION],
+            ledger[DISAPPOINTMENT],
+            ledger[CUM_RECEIVED],
+            ledger[CUM_PAYOFF],
+            ledger[CUM_OUTSIDE],
+            ledger[CUM_MISSION],
             active,
             n_active,
             capacity,
             resource_profile,
             goal_distance,
-            temptation,
-            aspiration_rate,
-            trust_build_rate,
+            profile[TEMPTATION],
+            profile[ASPIRATION_RATE],
+            profile[TRUST_BUILD_RATE],
             trust_up,
             trust_down,
             weights,

@@ -16,6 +16,7 @@ import numpy as np
 from sim.config.scenario import PartnerSpec
 from sim.config.vocabulary import MARKET_SENSITIVITY
 from sim.model.compiled import compiled
+from sim.model.trust import learning_rates
 
 
 def ideal_points(stance: np.ndarray, goal_diversity: float) -> np.ndarray:
@@ -81,9 +82,86 @@ def moved_toward(
     return ideals + share * (target - ideals), goal_distance * (1.0 - share)
 
 
+#: What a month updates for each partner, one row each of :attr:`Partners.ledger` (the
+#: compiled month takes the whole ledger as one array; its rows are read by these numbers).
+LEDGER: tuple[str, ...] = (
+    "active",
+    "intent",
+    "contribution",
+    "previous_contribution",
+    "received",
+    "mission",
+    "payoff",
+    "satisfaction",
+    "aspiration",
+    "disappointment",
+    "cum_received",
+    "cum_payoff",
+    "cum_outside",
+    "cum_mission",
+)
+(
+    ACTIVE,
+    INTENT,
+    CONTRIBUTION,
+    PREVIOUS_CONTRIBUTION,
+    RECEIVED,
+    MISSION,
+    PAYOFF,
+    SATISFACTION,
+    ASPIRATION,
+    DISAPPOINTMENT,
+    CUM_RECEIVED,
+    CUM_PAYOFF,
+    CUM_OUTSIDE,
+    CUM_MISSION,
+) = range(len(LEDGER))
+
+#: What stays fixed for each partner through a run and a month reads, one row each of
+#: :attr:`Partners.profile`.
+PROFILE: tuple[str, ...] = (
+    "capacity",
+    "outside_base",
+    "market_beta",
+    "temptation",
+    "aspiration_rate",
+    "trust_build_rate",
+)
+CAPACITY, OUTSIDE_BASE, MARKET_BETA, TEMPTATION, ASPIRATION_RATE, TRUST_BUILD_RATE = range(
+    len(PROFILE)
+)
+
+
+class _Row:
+    """A partner vector kept as row ``index`` of one of the partners' tables (``ledger`` or
+    ``profile``); setting it fills the row, so the table and the name always agree."""
+
+    def __init__(self, table: str, index: int, doc: str) -> None:
+        self.table, self.index, self.__doc__ = table, index, doc
+
+    def __get__(self, partners: Any, owner: Any = None) -> Any:
+        return self if partners is None else partners.__dict__[self.table][self.index]
+
+    def __set__(self, partners: Any, values: np.ndarray) -> None:
+        partners.__dict__[self.table][self.index] = values
+
+
+def _ledger_row(index: int, doc: str) -> Any:
+    return _Row("ledger", index, doc)
+
+
+def _profile_row(index: int, doc: str) -> Any:
+    return _Row("profile", index, doc)
+
+
 @dataclass
 class Partners:
-    """Everything the model tracks per partner. Inactive rows are partners that left."""
+    """Everything the model tracks per partner. Inactive rows are partners that left.
+
+    The vectors a month reads and updates are rows of two arrays, :attr:`ledger` (what
+    changes: :data:`LEDGER`) and :attr:`profile` (what does not: :data:`PROFILE`), so that
+    the compiled month takes each as one argument; each row is also an attribute by its name.
+    """
 
     names: tuple[str, ...]
     sectors: tuple[str, ...]
@@ -92,32 +170,42 @@ class Partners:
     salience: np.ndarray
     power: np.ndarray
     resource_profile: np.ndarray
-    capacity: np.ndarray
-    outside_base: np.ndarray
-    market_beta: np.ndarray
     trust: np.ndarray
     #: Where each partner believes joint value lies (a noisy, late reading of the context).
     beliefs: np.ndarray
-    #: Behavioural traits per partner (see :data:`TRAITS`).
+    #: Behavioural traits per partner that a month does not read (see :data:`TRAITS`).
     exit_threshold: np.ndarray
-    trust_build_rate: np.ndarray
     trust_break_rate: np.ndarray
-    temptation: np.ndarray
-    aspiration_rate: np.ndarray
-    #: 1.0 while the partner is in the alliance, 0.0 after it left (a weight, for speed).
-    active: np.ndarray
     goal_distance: np.ndarray
-    satisfaction: np.ndarray
-    aspiration: np.ndarray
-    disappointment: np.ndarray
-    intent: np.ndarray
-    contribution: np.ndarray
-    payoff: np.ndarray
-    received: np.ndarray
-    cum_received: np.ndarray
-    cum_payoff: np.ndarray
-    cum_outside: np.ndarray
-    cum_mission: np.ndarray
+    #: One row per name in :data:`LEDGER`, one column per partner.
+    ledger: np.ndarray
+    #: One row per name in :data:`PROFILE`, one column per partner.
+    profile: np.ndarray
+    #: Trust's learning rates as used (see :func:`sim.model.trust.learning_rates`).
+    trust_up: np.ndarray
+    trust_down: np.ndarray
+
+    #: 1.0 while the partner is in the alliance, 0.0 after it left (a weight, for speed).
+    active = _ledger_row(ACTIVE, "1.0 while the partner is in, 0.0 after it left.")
+    intent = _ledger_row(INTENT, "What the partner would like to contribute this month.")
+    contribution = _ledger_row(CONTRIBUTION, "What it contributes (a fraction of capacity).")
+    previous_contribution = _ledger_row(PREVIOUS_CONTRIBUTION, "Its contribution a month ago.")
+    received = _ledger_row(RECEIVED, "Its share of the value this month.")
+    mission = _ledger_row(MISSION, "The mission value it got this month.")
+    payoff = _ledger_row(PAYOFF, "Net value to it this month.")
+    satisfaction = _ledger_row(SATISFACTION, "Its satisfaction, in [0, 1].")
+    aspiration = _ledger_row(ASPIRATION, "The payoff it aspires to.")
+    disappointment = _ledger_row(DISAPPOINTMENT, "Its record of disappointment.")
+    cum_received = _ledger_row(CUM_RECEIVED, "Value received over the run.")
+    cum_payoff = _ledger_row(CUM_PAYOFF, "Payoff over the run.")
+    cum_outside = _ledger_row(CUM_OUTSIDE, "Outside options forgone over the run.")
+    cum_mission = _ledger_row(CUM_MISSION, "Mission value over the run.")
+    capacity = _profile_row(CAPACITY, "What it can contribute at most.")
+    outside_base = _profile_row(OUTSIDE_BASE, "Its outside option in a normal market.")
+    market_beta = _profile_row(MARKET_BETA, "How its outside option follows the market.")
+    temptation = _profile_row(TEMPTATION, "Its temptation to free-ride (a trait).")
+    aspiration_rate = _profile_row(ASPIRATION_RATE, "How fast its aspiration adapts (a trait).")
+    trust_build_rate = _profile_row(TRUST_BUILD_RATE, "How fast it builds trust (a trait).")
 
     @classmethod
     def from_specs(
@@ -135,7 +223,17 @@ class Partners:
         outside = np.array([s.outside_option for s in specs])
         trust = np.full((n, n), params["initial_trust"])
         np.fill_diagonal(trust, 1.0)
-        zeros = np.zeros(n)
+        traits = draw_traits(params, n, rng)
+        ledger = np.zeros((len(LEDGER), n))
+        ledger[ACTIVE] = 1.0
+        ledger[SATISFACTION] = 0.5
+        ledger[ASPIRATION] = outside
+        profile = np.empty((len(PROFILE), n))
+        profile[CAPACITY] = [s.capacity for s in specs]
+        profile[OUTSIDE_BASE] = outside
+        profile[MARKET_BETA] = [MARKET_SENSITIVITY[s.sector] for s in specs]
+        for name in ("temptation", "aspiration_rate", "trust_build_rate"):
+            profile[PROFILE.index(name)] = traits[name]
         return cls(
             names=tuple(s.name for s in specs),
             sectors=tuple(s.sector for s in specs),
@@ -144,25 +242,15 @@ class Partners:
             salience=np.array([s.salience for s in specs]),
             power=shaped_power(raw_power, params["power_asymmetry"], params["asymmetry_spread"]),
             resource_profile=raw_power / raw_power.sum(axis=1, keepdims=True),
-            capacity=np.array([s.capacity for s in specs]),
-            outside_base=outside,
-            market_beta=np.array([MARKET_SENSITIVITY[s.sector] for s in specs]),
             trust=trust,
             beliefs=beliefs,
-            **draw_traits(params, n, rng),
-            active=np.ones(n),
+            exit_threshold=traits["exit_threshold"],
+            trust_break_rate=traits["trust_break_rate"],
             goal_distance=goal_distances(ideals),
-            satisfaction=np.full(n, 0.5),
-            aspiration=outside.copy(),
-            disappointment=zeros.copy(),
-            intent=zeros.copy(),
-            contribution=zeros.copy(),
-            payoff=zeros.copy(),
-            received=zeros.copy(),
-            cum_received=zeros.copy(),
-            cum_payoff=zeros.copy(),
-            cum_outside=zeros.copy(),
-            cum_mission=zeros.copy(),
+            ledger=ledger,
+            profile=profile,
+            trust_up=learning_rates(traits["trust_build_rate"]),
+            trust_down=learning_rates(traits["trust_break_rate"]),
         )
 
     def __post_init__(self) -> None:
