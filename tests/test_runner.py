@@ -291,6 +291,31 @@ def test_progress_is_reported_as_runs_done_of_runs_planned(tmp_path):
     assert len(calls) > 2
 
 
+def test_a_sweep_with_a_progress_bar_leaves_no_thread_behind_so_its_report_can_fork(tmp_path):
+    # tqdm's monitor thread would outlive the sweep, and a process with another thread running
+    # builds the report that follows a sweep in one process (see sim.analysis.report.build).
+    experiment = write_experiment(tmp_path)
+    script = (
+        "import sys, threading\n"
+        "from pathlib import Path\n"
+        "from sim.sweeps.experiment import load_experiment\n"
+        "from sim.sweeps.runner import run_experiment\n"
+        "from sim.analysis.report import _can_fork\n"
+        "run_experiment(load_experiment(Path(sys.argv[1])), out=Path(sys.argv[2]), workers=2,"
+        " progress=True)\n"
+        "print(sorted(t.name for t in threading.enumerate()), _can_fork())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(experiment), str(tmp_path / "out")],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "['MainThread'] True"
+
+
 def test_a_cancelled_sweep_stops_early_says_so_and_resumes_to_the_same_table(tmp_path):
     import json
     import threading

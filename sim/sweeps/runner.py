@@ -590,7 +590,7 @@ def _run(
             manifest(experiment, design, started, "running", counts, argv, identity)
         )
         todo = (task for task in plan(experiment, design) if task.run_id not in done)
-        bar = tqdm(
+        bar = _Progress(
             total=planned,
             initial=len(done),
             unit="run",
@@ -746,6 +746,14 @@ def _signals_deferred() -> Iterator[None]:
         if not _deferring and _pending_signal is not None:
             signum, _pending_signal = _pending_signal, None
             raise Terminated(signum)
+
+
+class _Progress(tqdm):
+    """The sweep's progress bar, without tqdm's monitor thread (which would outlive the sweep):
+    the bar moves as runs finish, and a process with no other thread left can fork the
+    report's sections (:func:`sim.analysis.report.build`) when the report follows the sweep."""
+
+    monitor_interval = 0
 
 
 def disk_problem(folder: Path, exc: OSError) -> RunnerError:
