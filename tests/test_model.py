@@ -13,6 +13,7 @@ from sim import AllianceModel, ConfigError
 from sim.config.configuration import Configuration, configure
 from sim.config.knobs import CONSTANTS, KNOBS
 from sim.config.vocabulary import INTERVENTIONS
+from sim.model.model import NormalDraws
 from sim.model.outcomes import END_CAUSES, OUTCOMES
 from sim.model.partners import TRAITS
 from sim.model.value import variety
@@ -58,6 +59,12 @@ def test_a_quiet_month_in_one_call_tells_the_same_story_as_the_month_stage_by_st
     fused, staged = history(True), history(False)
     assert fused == staged  # every outcome and every event, to the last bit
     assert any(outcomes["exits"] or outcomes["renegotiations"] for outcomes, _ in fused)
+
+
+def test_normals_drawn_a_year_at_a_time_are_the_numbers_drawn_one_month_at_a_time():
+    monthly, yearly = np.random.default_rng(7), NormalDraws(np.random.default_rng(7), (3, 2))
+    for _ in range(30):  # across two block boundaries
+        assert np.array_equal(yearly.draw(), monthly.standard_normal((3, 2)))
 
 
 def test_different_seeds_give_different_runs():

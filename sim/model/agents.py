@@ -183,7 +183,7 @@ class AllianceManager(mesa.Agent):
         noise, rate = scanned_reading(
             p["perception_noise"], p["perception_rate"], p["scan_precision"], effect
         )
-        draws = self.model.streams.manager.standard_normal(self.belief.shape)
+        draws = self.model.manager_normals.draw()
         self.belief = update_beliefs(
             self.belief, self.model.environment.context, noise, rate, draws
         )

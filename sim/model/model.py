@@ -78,6 +78,29 @@ class Streams:
         return cls(*rng.spawn(6))
 
 
+class NormalDraws:
+    """Standard-normal numbers of one shape from one stream, drawn a year of months at a time:
+    the same numbers in the same order as one draw each time (numpy fills an array in order),
+    for a twelfth of the calls. Everything that draws this shape from the stream must draw
+    through this object, or the order would change."""
+
+    __slots__ = ("_stream", "_shape", "_block", "_next")
+
+    def __init__(self, stream: np.random.Generator, shape: tuple[int, ...], block: int = 12):
+        self._stream, self._shape = stream, shape
+        self._block = np.empty((block, *shape))
+        self._next = block  # drawn when first asked for
+
+    def draw(self) -> np.ndarray:
+        """The next draw (a view into the block: use it before the next call)."""
+        if self._next == len(self._block):
+            self._block = self._stream.standard_normal(self._block.shape)
+            self._next = 0
+        draws = self._block[self._next]
+        self._next += 1
+        return draws
+
+
 class AllianceModel(mesa.Model):
     """A multi-party alliance with an optional alliance manager, in a shifting context.
 
@@ -192,11 +215,13 @@ class AllianceModel(mesa.Model):
         self._no_draws = np.zeros((n, n))
         # The month's draws (see _chance) and what its stages fill in place.
         k = self.environment.n_issues
-        self._beliefs_shape = self.partners.beliefs.shape
-        self._belief_shape = (k,)
+        self._perception_normals = NormalDraws(self.streams.perception, self.partners.beliefs.shape)
+        self._observation_normals = NormalDraws(self.streams.observation, (n, n))
+        #: The manager's readings of the context: its monthly one and its scans.
+        self.manager_normals = NormalDraws(self.streams.manager, (k,))
         self._noise, self._shock = self.environment.draw_nothing()
         self._shock_kind: str | None = None
-        self._perception_draws = np.zeros(self._beliefs_shape)
+        self._perception_draws = np.zeros(self.partners.beliefs.shape)
         self._manager_draws = self._no_belief = np.zeros(k)
         self._no_levers = np.zeros(0, dtype=np.int64)
         self._salience = self.environment.power_salience.copy()
@@ -403,9 +428,9 @@ class AllianceModel(mesa.Model):
         if self._shock_kind is not None:
             self._last_shock = month
             self.log("shock", kind=self._shock_kind)
-        self._perception_draws = self.streams.perception.standard_normal(self._beliefs_shape)
+        self._perception_draws = self._perception_normals.draw()
         if self.manager is not None:
-            self._manager_draws = self.streams.manager.standard_normal(self._belief_shape)
+            self._manager_draws = self.manager_normals.draw()
 
     def _stages(self, month: int, read: bool, live: bool, manage: bool) -> bool:
         """Run the month's stages asked for in one compiled call
@@ -476,9 +501,7 @@ class AllianceModel(mesa.Model):
             self._goal_fit,
             formed,
             self.demand_error,
-            self.streams.observation.standard_normal(p.trust.shape)
-            if live and formed
-            else self._no_draws,
+            self._observation_normals.draw() if live and formed else self._no_draws,
             agreement.agenda,
             agreement.shares,
             agreement.effort,
