@@ -4,8 +4,10 @@ it fast give the numbers of the slow way."""
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -271,3 +273,45 @@ def test_sections_in_forked_processes_give_the_report_of_one_process(tmp_path):
     assert "ema_workbench.analysis.prim" in modules
     assert not modules & {"ema_workbench.analysis.cart", "statsmodels.api"}
     assert "ema_workbench.analysis.logistic_regression" not in modules
+
+
+@pytest.mark.parametrize("to_whom", ["group", "report"])
+def test_a_report_stopped_with_sigterm_ends_at_once_and_leaves_no_process_behind(tmp_path, to_whom):
+    """Stopping ``run_experiment.py report`` while its sections run in processes of their own
+    (SIGTERM to the whole process group, as a terminal or a job manager does, or to the
+    report's process alone) ends it within seconds, without a traceback, and no section
+    process outlives it."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the report forks its sections on Linux only")
+    path = tmp_path / "scale.toml"
+    path.write_text(EXPERIMENT)
+    folder = tmp_path / "results"
+    run_experiment(load_experiment(path), out=folder, workers=1, progress=False)
+    project = Path(__file__).resolve().parent.parent
+    report = subprocess.Popen(
+        [sys.executable, "run_experiment.py", "report", str(folder)],
+        cwd=project,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+    def sections() -> list[str]:
+        ps = ["ps", "-o", "pid=", "--ppid", str(report.pid)]
+        return subprocess.run(ps, capture_output=True, text=True).stdout.split()
+
+    deadline = time.monotonic() + 60
+    while not sections() and report.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    running = sections()
+    if not running:
+        pytest.skip("the report ended before its section processes could be seen")
+    if to_whom == "group":
+        os.killpg(report.pid, signal.SIGTERM)
+    else:
+        os.kill(report.pid, signal.SIGTERM)
+    out, _ = report.communicate(timeout=20)
+    assert report.returncode != 0 and "Traceback" not in out, out
+    time.sleep(1.0)  # a killed process is gone at once; one that dies with its parent, soon
+    assert [pid for pid in running if Path(f"/proc/{pid}").exists()] == []

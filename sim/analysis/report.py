@@ -12,6 +12,8 @@ import base64
 import html
 import json
 import multiprocessing
+import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -45,6 +47,7 @@ from sim.analysis.survival import (
     survival_table,
 )
 from sim.model.outcomes import OUTCOMES
+from sim.sweeps.worker import prepare_worker
 
 #: The outcomes of the summary and effects tables: the registry's headline outcomes
 #: (those with a number to average; ``bool`` counts as a share).
@@ -203,14 +206,24 @@ class _Deferred:
 
 
 def _can_fork() -> bool:
-    """Whether the sections may run in forked processes: the platform forks, this process
-    runs no other Python thread (forking one that does can deadlock) and is not itself a
-    daemonic worker (which may not have children)."""
+    """Whether the sections may run in forked processes: on Linux (elsewhere forking after
+    some libraries have loaded is unsafe, and Python does not fork by default), in a process
+    that runs no other Python thread (forking one that does can deadlock) and is not itself
+    a daemonic worker (which may not have children)."""
     return (
-        "fork" in multiprocessing.get_all_start_methods()
+        sys.platform.startswith("linux")
         and threading.active_count() == 1
         and not multiprocessing.current_process().daemon
     )
+
+
+def _start_section_process() -> None:
+    """A section process dies of a plain SIGTERM (it must not inherit the report's own handler,
+    which turns a stop signal into an exception to clean up after), leaves Ctrl-C to the
+    report's process, and dies with that process if it dies first (as the sweep's workers do,
+    see :func:`sim.sweeps.worker.prepare_worker`)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    prepare_worker()
 
 
 @contextmanager
@@ -219,14 +232,28 @@ def _section_workers(parallel: bool) -> Iterator[Any]:
     with every module this process has loaded, and their sections come back pickled), or,
     when ``parallel`` is off or forking is not safe, the same calls made here when their
     result is asked for. Either way a section has the same tables and figures: each is a
-    function of the runs alone and writes files of its own."""
-    if parallel and SECTION_PROCESSES > 1 and _can_fork():
-        with ProcessPoolExecutor(
-            SECTION_PROCESSES, mp_context=multiprocessing.get_context("fork")
-        ) as pool:
-            yield pool
-    else:
+    function of the runs alone and writes files of its own. If the report stops early (an
+    error, Ctrl-C, a stop signal), the sections still running are stopped at once."""
+    if not (parallel and SECTION_PROCESSES > 1 and _can_fork()):
         yield _Later()
+        return
+    pool = ProcessPoolExecutor(
+        SECTION_PROCESSES,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_section_process,
+    )
+    try:
+        yield pool
+    except BaseException:
+        # the executor keeps its processes in a private table (emptied by shutdown); without
+        # it, the processes finish their section and exit with the executor
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.kill()
+        raise
+    else:
+        pool.shutdown(wait=True)
 
 
 def build(folder: Path, parallel: bool = True) -> Report:

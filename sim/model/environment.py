@@ -146,7 +146,8 @@ class Environment:
 
     @property
     def context(self) -> np.ndarray:
-        """Where joint value lies now, in [0, 1] per issue."""
+        """Where joint value lies now, in [0, 1] per issue (a view of the state, which the
+        model's month moves in place: copy it to keep this month's)."""
         return self.state[: self.n_issues]
 
     @property
@@ -165,15 +166,11 @@ class Environment:
 
     @property
     def power_salience(self) -> np.ndarray:
-        """Current weight of each power base (sums to 1), computed once per month."""
+        """Current weight of each power base (sums to 1), computed once per month (in the
+        model, into the same array each month: copy it to keep this month's)."""
         if self._power_salience is None:
             self._power_salience = softmax(self.salience_logits)
         return self._power_salience
-
-    @power_salience.setter
-    def power_salience(self, salience: np.ndarray) -> None:
-        """Set by the month's reading (:func:`sim.model.month.reading`), which computes it."""
-        self._power_salience = salience
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""

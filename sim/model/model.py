@@ -222,7 +222,7 @@ class AllianceModel(mesa.Model):
         self._noise, self._shock = self.environment.draw_nothing()
         self._shock_kind: str | None = None
         self._perception_draws = np.zeros(self.partners.beliefs.shape)
-        self._manager_draws = self._no_belief = np.zeros(k)
+        self._manager_draws, self._no_belief = np.zeros(k), np.zeros(k)
         self._no_levers = np.zeros(0, dtype=np.int64)
         self._salience = self.environment.power_salience.copy()
         self._outside = self.partners.outside_options(self.environment.market)
@@ -394,8 +394,9 @@ class AllianceModel(mesa.Model):
 
     @property
     def weights(self) -> np.ndarray:
-        """This month's bargaining weights (effective power, balanced and tilted)."""
-        return self._weights
+        """This month's bargaining weights (effective power, balanced and tilted): a copy, since
+        the month updates its own in place."""
+        return self._weights.copy()
 
     def refresh_goal_fit(self) -> None:
         """Recompute how well the agreed agenda serves each partner (after agenda or goals change)."""

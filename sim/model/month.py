@@ -1,7 +1,8 @@
-"""The core of a month, compiled, in three calls: the context's move and everyone's reading
-of it (:func:`reading`); commitment, execution and assessment (:func:`live_month`), which
-also keeps the alliance's running figures (:data:`FIGURES`); and the alliance manager's
-reading, observation and choice of levers (:func:`managing`).
+"""The core of a month, compiled: its stages chained by :func:`month_stages`, one call for a
+quiet month: the context's move and everyone's reading of it (:func:`reading`); commitment,
+execution and assessment (:func:`live_month`), which also keeps the alliance's running
+figures (:data:`FIGURES`); and the alliance manager's reading, observation and choice of
+levers (:func:`managing`). A negotiation round is one call of its own (:func:`negotiation`).
 
 Ring & Van de Ven's (1994) cycle, from the moment the agreement stands to the partners'
 verdict on it: each partner decides what to put in, the joint effort creates value that
@@ -9,7 +10,7 @@ is shared under the agreement's risk allocation, and each partner weighs what it
 against its aspiration and its outside option, watches the others keep their promises
 (trust) and adds to the alliance's relational capital. The formulas are the mechanism
 modules' own (compiled where they are written, see :mod:`sim.model.compiled`); this module
-only chains them, so that a month costs three calls instead of some sixty.
+only chains them, so that a quiet month costs one call instead of some sixty.
 
 What happens rarely and changes the structure of the alliance (a negotiation, an exit, an
 election, the effect of an intervention) stays in :class:`~sim.model.model.AllianceModel`
@@ -524,7 +525,7 @@ def negotiation(
     consensus among them allows (drawn as ``settling``).
 
     Returns ``(agenda, goal_fit, intent, contribution, expected_value, shares, room,
-    settled, integrative)``; ``shares`` is meaningless without ``room``.
+    settled, integrative)``; without ``room``, ``shares`` is empty.
     """
     r = rules[0]
     follow = r["context_weight"]
@@ -576,7 +577,7 @@ def negotiation(
     )
     deal = nash_shares(reservation, weights, active)
     if deal is None:
-        return agenda, fit, intent, contribution, expected, weights, False, False, integrative
+        return agenda, fit, intent, contribution, expected, np.zeros(0), False, False, integrative
     chance = settle_chance(
         weights,
         int(n_active),

@@ -171,7 +171,8 @@ class Partners:
     power: np.ndarray
     resource_profile: np.ndarray
     trust: np.ndarray
-    #: Where each partner believes joint value lies (a noisy, late reading of the context).
+    #: Where each partner believes joint value lies (a noisy, late reading of the context;
+    #: the model's month updates it in place, as it does the ledger).
     beliefs: np.ndarray
     #: Behavioural traits per partner that a month does not read (see :data:`TRAITS`).
     exit_threshold: np.ndarray
