@@ -61,10 +61,11 @@ def test_a_quiet_month_in_one_call_tells_the_same_story_as_the_month_stage_by_st
     assert any(outcomes["exits"] or outcomes["renegotiations"] for outcomes, _ in fused)
 
 
-def test_normals_drawn_a_year_at_a_time_are_the_numbers_drawn_one_month_at_a_time():
-    monthly, yearly = np.random.default_rng(7), NormalDraws(np.random.default_rng(7), (3, 2))
-    for _ in range(30):  # across two block boundaries
-        assert np.array_equal(yearly.draw(), monthly.standard_normal((3, 2)))
+@pytest.mark.parametrize("shape", [(3, 2), (40, 40), (100, 100)])
+def test_normals_drawn_in_blocks_are_the_numbers_drawn_one_month_at_a_time(shape):
+    monthly, blocks = np.random.default_rng(7), NormalDraws(np.random.default_rng(7), shape)
+    for _ in range(30):  # across block boundaries (a block of 12, of 2, or single draws)
+        assert np.array_equal(blocks.draw(), monthly.standard_normal(shape))
 
 
 def test_different_seeds_give_different_runs():

@@ -18,6 +18,7 @@ number it uses comes from the run's :class:`~sim.config.configuration.Configurat
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,17 +80,24 @@ class Streams:
 
 
 class NormalDraws:
-    """Standard-normal numbers of one shape from one stream, drawn a year of months at a time:
-    the same numbers in the same order as one draw each time (numpy fills an array in order),
-    for a twelfth of the calls. Everything that draws this shape from the stream must draw
-    through this object, or the order would change."""
+    """Standard-normal numbers of one shape from one stream, drawn up to a year of months at a
+    time: the same numbers in the same order as one draw each time (numpy fills an array in
+    order), for a fraction of the calls. Everything that draws this shape from the stream must
+    draw through this object, or the order would change.
 
-    __slots__ = ("_stream", "_shape", "_block", "_next")
+    A block holds at most :attr:`MOST` numbers (at least one draw), so that a run that ends
+    early wastes little: for a hundred partners, a month's observation is ten thousand draws
+    and is drawn on its own."""
 
-    def __init__(self, stream: np.random.Generator, shape: tuple[int, ...], block: int = 12):
-        self._stream, self._shape = stream, shape
-        self._block = np.empty((block, *shape))
-        self._next = block  # drawn when first asked for
+    __slots__ = ("_stream", "_block", "_next")
+
+    #: The most numbers drawn in one block.
+    MOST = 4096
+
+    def __init__(self, stream: np.random.Generator, shape: tuple[int, ...], months: int = 12):
+        self._stream = stream
+        self._block = np.empty((max(1, min(months, self.MOST // max(math.prod(shape), 1))), *shape))
+        self._next = len(self._block)  # drawn when first asked for
 
     def draw(self) -> np.ndarray:
         """The next draw (a view into the block: use it before the next call)."""
