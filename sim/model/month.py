@@ -221,11 +221,7 @@ def month_stages(
     rows of their ``ledger`` and ``profile`` (see :data:`sim.model.partners.LEDGER`).
     """
     active, satisfied = ledger[ACTIVE], ledger[SATISFACTION]
-    capacity, outside_base, market_beta = (
-        profile[CAPACITY],
-        profile[OUTSIDE_BASE],
-        profile[MARKET_BETA],
-    )
+    outside_base, market_beta = profile[OUTSIDE_BASE], profile[MARKET_BETA]
     worst = 0.0
     if read:
         moved_state, new_beliefs, new_salience, new_outside, power_balance, new_weights = reading(
@@ -262,27 +258,11 @@ def month_stages(
             rules,
             formed,
             trust,
-            ledger[INTENT],
-            ledger[CONTRIBUTION],
-            ledger[PREVIOUS_CONTRIBUTION],
-            ledger[RECEIVED],
-            ledger[MISSION],
-            ledger[PAYOFF],
-            satisfied,
-            ledger[ASPIRATION],
-            ledger[DISAPPOINTMENT],
-            ledger[CUM_RECEIVED],
-            ledger[CUM_PAYOFF],
-            ledger[CUM_OUTSIDE],
-            ledger[CUM_MISSION],
-            active,
+            ledger,
+            profile,
             n_active,
-            capacity,
             resource_profile,
             goal_distance,
-            profile[TEMPTATION],
-            profile[ASPIRATION_RATE],
-            profile[TRUST_BUILD_RATE],
             trust_up,
             trust_down,
             weights,
@@ -626,30 +606,13 @@ def new_figures() -> np.ndarray:
 def live_month(
     rules: np.ndarray,
     formed: bool,
-    # the partners: their state, updated in place
+    # the partners: trust and the ledger's rows updated in place, the profile read
     trust: np.ndarray,
-    intent: np.ndarray,
-    contribution: np.ndarray,
-    previous_contribution: np.ndarray,
-    received: np.ndarray,
-    mission: np.ndarray,
-    payoff: np.ndarray,
-    satisfied: np.ndarray,
-    aspiration: np.ndarray,
-    disappointment: np.ndarray,
-    cum_received: np.ndarray,
-    cum_payoff: np.ndarray,
-    cum_outside: np.ndarray,
-    cum_mission: np.ndarray,
-    # the partners: who is in, and their fixed traits
-    active: np.ndarray,
+    ledger: np.ndarray,
+    profile: np.ndarray,
     n_active: float,
-    capacity: np.ndarray,
     resource_profile: np.ndarray,
     goal_distance: np.ndarray,
-    temptation: np.ndarray,
-    aspiration_rate: np.ndarray,
-    trust_build_rate: np.ndarray,
     trust_up: np.ndarray,
     trust_down: np.ndarray,
     # this month
@@ -691,6 +654,18 @@ def live_month(
     a deadlock.
     """
     r = rules[0]
+    intent, contribution, previous_contribution = (
+        ledger[INTENT],
+        ledger[CONTRIBUTION],
+        ledger[PREVIOUS_CONTRIBUTION],
+    )
+    received, mission, payoff = ledger[RECEIVED], ledger[MISSION], ledger[PAYOFF]
+    satisfied, aspiration = ledger[SATISFACTION], ledger[ASPIRATION]
+    disappointment, active = ledger[DISAPPOINTMENT], ledger[ACTIVE]
+    cum_received, cum_payoff = ledger[CUM_RECEIVED], ledger[CUM_PAYOFF]
+    cum_outside, cum_mission = ledger[CUM_OUTSIDE], ledger[CUM_MISSION]
+    capacity, temptation = profile[CAPACITY], profile[TEMPTATION]
+    aspiration_rate, trust_build_rate = profile[ASPIRATION_RATE], profile[TRUST_BUILD_RATE]
     value = potential = coordination = fit = friction = gap = renegotiation = 0.0
     opportunism_level = 0.0
     previous_contribution[:] = contribution
