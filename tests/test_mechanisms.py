@@ -25,7 +25,7 @@ from sim.model.bargaining import tilted
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import SHOCKS, Environment
 from sim.model.interventions import LEVERS, Observation, alarms_of, capacity_costs, urgencies
-from sim.model.month import managing, new_figures, rules_of
+from sim.model.month import Figure, Rule, managing, new_figures, rules_of
 from sim.model.outcomes import gini
 from sim.model.partners import (
     TRAITS,
@@ -623,7 +623,7 @@ def manager_month(routine: bool = False, levers=INTERVENTIONS, **seen):
     """The compiled manager's month for four partners with an agreement, seeing ``seen``; the
     lever names it would try, in order, and its standing afterwards."""
     rules = rules_of(params())
-    rules[0]["perception_rate"] = 0.0  # its own reading leaves its belief where it is
+    rules[Rule.perception_rate] = 0.0  # its own reading leaves its belief where it is
     n, k = 4, 3
     looks = {**QUIET, **seen}
     trust = np.full((n, n), looks["mean_trust"])
@@ -636,7 +636,7 @@ def manager_month(routine: bool = False, levers=INTERVENTIONS, **seen):
     weights[0] = looks["dominance"] / n
     previous = looks["mean_trust"] + (0.1 if looks["trust_fell"] else 0.0)
     figures = new_figures()
-    figures[0]["conflict"], figures[0]["opportunism"] = looks["conflict"], looks["opportunism"]
+    figures[Figure.conflict], figures[Figure.opportunism] = looks["conflict"], looks["opportunism"]
     *_, order = managing(
         rules,
         belief,

@@ -63,8 +63,6 @@ class Workplace(Protocol):
     @property
     def weights(self) -> np.ndarray: ...
 
-    def refresh_goal_fit(self) -> None: ...
-
 
 def _scan_adapt(place: Workplace, effect: float) -> None:
     manager, alliance = place.manager, place.alliance
@@ -92,7 +90,6 @@ def _align_ambition(place: Workplace, effect: float) -> None:
     agreement = place.alliance.agreement
     if agreement is not None:
         place.partners.move_ideals_toward(agreement.agenda, place.params["alignment_rate"] * effect)
-        place.refresh_goal_fit()
 
 
 def _balance_power(place: Workplace, effect: float) -> None:

@@ -37,11 +37,10 @@ from sim.model.assessment import (
 )
 from sim.model.bargaining import (
     effective_power,
-    goal_fit,
 )
 from sim.model.environment import Environment
 from sim.model.interventions import alarms_of
-from sim.model.month import month_stages, negotiation, new_figures, rules_of
+from sim.model.month import Figure, month_stages, negotiation, new_figures, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
@@ -51,9 +50,6 @@ from sim.model.risk import (
 )
 from sim.model.trust import (
     mean_trust,
-)
-from sim.model.value import (
-    variety,
 )
 
 
@@ -200,14 +196,11 @@ class AllianceModel(mesa.Model):
         self._deadlocked = False
         self._renegotiated = False
         self._weights = np.full(n, 1.0 / n)
-        self._goal_fit = np.ones(n)
         self._previous_trust = self.mean_trust
         self._lowest_threshold = float(self.partners.exit_threshold.min())
-        # What stays fixed for as long as an agreement or the membership stands is worked out
-        # once: the public side's part of each risk under the current agreement, the partners'
-        # variety of views.
+        # What stays fixed for as long as an agreement stands is worked out once: the public
+        # side's part of each risk under it.
         self._public_risk: tuple[Agreement | None, float, float] = (None, 0.0, 0.0)
-        self._variety: tuple[np.ndarray | None, float, float] = (None, 0.0, 0.0)
         self._rules = rules_of(p)
         self._alarms = alarms_of(p)
         #: Stand-ins passed to the compiled month before the first agreement (it ignores them).
@@ -281,52 +274,55 @@ class AllianceModel(mesa.Model):
     @property
     def value(self) -> float:
         """Value the alliance created in the last month (net of its costs)."""
-        return float(self.figures[0]["value"])
+        return float(self.figures[Figure.value])
 
     @property
     def total_value(self) -> float:
         """Value created over the run so far."""
-        return float(self.figures[0]["total_value"])
+        return float(self.figures[Figure.total_value])
 
     @property
     def potential(self) -> float:
         """What the partners' pooled resources could create (last month of an agreement)."""
-        return float(self.figures[0]["potential"])
+        return float(self.figures[Figure.potential])
 
     @property
     def coordination(self) -> float:
         """What working together cost (last month of an agreement)."""
-        return float(self.figures[0]["coordination"])
+        return float(self.figures[Figure.coordination])
 
     @property
     def context_fit(self) -> float:
         """How well the agenda fitted where value lay (last month of an agreement; 1 before)."""
-        return float(self.figures[0]["context_fit"])
+        return float(self.figures[Figure.context_fit])
 
     @property
     def conflict(self) -> float:
         """Goal distance times distrust among the partners (last month of an agreement)."""
-        return float(self.figures[0]["conflict"])
+        return float(self.figures[Figure.conflict])
 
     @property
     def public_costs(self) -> dict[str, float]:
         """What the public partners paid for the gaps they carry (an accounting, see risk.py)."""
-        f = self.figures[0]
-        return {"gap": float(f["public_gap"]), "renegotiation": float(f["public_renegotiation"])}
+        f = self.figures
+        return {
+            "gap": float(f[Figure.public_gap]),
+            "renegotiation": float(f[Figure.public_renegotiation]),
+        }
 
     @property
     def totals(self) -> dict[str, float]:
         """Sums over the months with an agreement (``months_formed`` of them) behind the run's
         averages, and the months spent in deadlock."""
-        f = self.figures[0]
+        f = self.figures
         return {
-            "potential": float(f["sum_potential"]),
-            "coordination": float(f["sum_coordination"]),
-            "opportunism": float(f["sum_opportunism"]),
-            "mission": float(f["sum_mission"]),
-            "months_formed": float(f["months_formed"]),
-            "context_fit": float(f["sum_context_fit"]),
-            "deadlock_months": float(f["deadlock_months"]),
+            "potential": float(f[Figure.sum_potential]),
+            "coordination": float(f[Figure.sum_coordination]),
+            "opportunism": float(f[Figure.sum_opportunism]),
+            "mission": float(f[Figure.sum_mission]),
+            "months_formed": float(f[Figure.months_formed]),
+            "context_fit": float(f[Figure.sum_context_fit]),
+            "deadlock_months": float(f[Figure.deadlock_months]),
         }
 
     def step(self) -> None:
@@ -405,14 +401,6 @@ class AllianceModel(mesa.Model):
         """This month's bargaining weights (effective power, balanced and tilted): a copy, since
         the month updates its own in place."""
         return self._weights.copy()
-
-    def refresh_goal_fit(self) -> None:
-        """Recompute how well the agreed agenda serves each partner (after agenda or goals change)."""
-        p, agreement = self.partners, self.alliance.agreement
-        if agreement is not None:
-            self._goal_fit = goal_fit(
-                agreement.agenda, p.ideals, p.salience, self.params["misfit_scale"]
-            )
 
     def log(self, what: str, **details: Any) -> None:
         """Record an event of this month (agreements, deadlocks, calls, interventions, exits)."""
@@ -507,7 +495,8 @@ class AllianceModel(mesa.Model):
             p.goal_distance,
             p.trust_up,
             p.trust_down,
-            self._goal_fit,
+            p.ideals,
+            p.salience,
             formed,
             self.demand_error,
             self._observation_normals.draw() if live and formed else self._no_draws,
@@ -523,7 +512,6 @@ class AllianceModel(mesa.Model):
             a.relational_capital,
             a.formalisation,
             a.visibility,
-            self._variety_now(),
             self._brokerage(),
             manager.fee if manager is not None else 0.0,
             home,
@@ -575,33 +563,30 @@ class AllianceModel(mesa.Model):
             chance.random(),
             chance.standard_normal(len(p)),
         )
-        agenda, fit, p.intent, contribution, expected, shares, room, settled, integrative = (
-            negotiation(
-                self._rules,
-                p.ideals,
-                p.salience,
-                self._weights,
-                joint_map,
-                lucky,
-                settling,
-                estimates,
-                a.mediation,
-                outside,
-                self.environment.market,
-                p.trust,
-                p.active,
-                p.n_active,
-                p.satisfaction,
-                p.temptation,
-                p.capacity,
-                p.resource_profile,
-                p.goal_distance,
-                self._variety_now(),
-                a.relational_capital,
-                a.formalisation,
-                self._brokerage(),
-                self.manager.fee if self.manager is not None else 0.0,
-            )
+        agenda, p.intent, contribution, expected, shares, room, settled, integrative = negotiation(
+            self._rules,
+            p.ideals,
+            p.salience,
+            self._weights,
+            joint_map,
+            lucky,
+            settling,
+            estimates,
+            a.mediation,
+            outside,
+            self.environment.market,
+            p.trust,
+            p.active,
+            p.n_active,
+            p.satisfaction,
+            p.temptation,
+            p.capacity,
+            p.resource_profile,
+            p.goal_distance,
+            a.relational_capital,
+            a.formalisation,
+            self._brokerage(),
+            self.manager.fee if self.manager is not None else 0.0,
         )
         if not settled:
             a.deadlocks += 1
@@ -623,7 +608,6 @@ class AllianceModel(mesa.Model):
                 agenda, shares, contribution, month, expected, performance, demand
             )
             a.next_negotiation = month + params["agreement_length"]
-            self._goal_fit = fit  # how well the agreed agenda serves each partner's goals
             if renegotiating:
                 a.renegotiations += 1
                 self._renegotiated = True
@@ -633,15 +617,6 @@ class AllianceModel(mesa.Model):
         a.renegotiation_called = False
         a.mediation = 0.0
         a.proposal = None
-
-    def _variety_now(self) -> float:
-        """The partners' variety of views, recomputed only when goals or membership changed."""
-        p = self.partners
-        distance, n_active, level = self._variety
-        if distance is not p.goal_distance or n_active != p.n_active:
-            level = variety(p.goal_distance, p.active, p.n_active)
-            self._variety = (p.goal_distance, p.n_active, level)
-        return level
 
     def _public_risk_shares(self, agreement: Agreement) -> tuple[float, float]:
         """The public partners' part of the performance and of the demand gap under ``agreement``."""
@@ -769,7 +744,6 @@ class AllianceModel(mesa.Model):
         ideals = p.ideals.copy()
         ideals[self._public] += shift
         p.set_ideals(ideals)
-        self.refresh_goal_fit()
         self.alliance.renegotiation_called = self.alliance.formed
         self.log("election")
 

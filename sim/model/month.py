@@ -20,6 +20,7 @@ and the manager's levers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import auto
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ from sim.model.bargaining import (
     tilted,
 )
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
-from sim.model.compiled import compiled, summed
+from sim.model.compiled import Slot, compiled, summed
 from sim.model.environment import moved, softmax
 from sim.model.interventions import urgencies
 from sim.model.partners import (
@@ -84,6 +85,7 @@ from sim.model.value import (
     coordination_cost,
     demand_effect,
     gross_value,
+    mean_over_pairs,
     potential_value,
     resource_bundle,
 )
@@ -165,7 +167,8 @@ def month_stages(
     goal_distance: np.ndarray,
     trust_up: np.ndarray,
     trust_down: np.ndarray,
-    goal_fit: np.ndarray,
+    ideals: np.ndarray,
+    issue_salience: np.ndarray,
     # the month's work under the agreement
     formed: bool,
     demand_error: float,
@@ -182,7 +185,6 @@ def month_stages(
     relational_capital: float,
     formalisation: float,
     visibility: float,
-    variety_level: float,
     brokerage: float,
     manager_fee: float,
     home: int,
@@ -234,8 +236,8 @@ def month_stages(
             shock,
             log_salience_home,
             beliefs,
-            rules[0]["perception_noise"],
-            rules[0]["perception_rate"],
+            rules[Rule.perception_noise],
+            rules[Rule.perception_rate],
             perception_draws,
             power,
             active,
@@ -253,6 +255,11 @@ def month_stages(
         outside[:] = new_outside
         weights[:] = new_weights
     if live:
+        # How well the agreed agenda serves each partner's goals as they stand now (not read
+        # before the first agreement, when any vector of the partners' length will do).
+        fit = weights
+        if formed:
+            fit = goal_fit(agenda, ideals, issue_salience, rules[Rule.misfit_scale])
         # What demand really is includes the forecast error nobody knew when the deal was made.
         relational_capital, worst = live_month(
             rules,
@@ -266,7 +273,7 @@ def month_stages(
             trust_up,
             trust_down,
             weights,
-            goal_fit,
+            fit,
             outside,
             state[:n_issues],
             state[-1] + demand_error,
@@ -283,7 +290,6 @@ def month_stages(
             relational_capital,
             formalisation,
             visibility,
-            variety_level,
             brokerage,
             manager_fee,
             home,
@@ -335,59 +341,62 @@ def month_stages(
     )
 
 
-#: The parameters a month reads, fixed for a run (names as in the parameter table).
-RULES: tuple[str, ...] = (
-    "satisfaction_pull",
-    "goal_fit_pull",
-    "relational_pull",
-    "goal_fit_reference",
-    "resentment",
-    "contract_floor",
-    "fit_bandwidth",
-    "complementarity",
-    "productivity",
-    "diversity_gain",
-    "relational_gain",
-    "innovation_loss",
-    "coordination_cost",
-    "conflict_weight",
-    "monitoring_cost",
-    "demand_sensitivity",
-    "renegotiation_cost",
-    "mission_weight",
-    "contribution_cost",
-    "satisfaction_scale",
-    "disappointment_memory",
-    "crowding_out",
-    "observation_noise",
-    "visibility_gain",
-    "repair_boost",
-    "capital_growth",
-    "capital_decay",
-    "dominance_distrust",
-    "partisan_suspicion",
-    "perception_noise",
-    "perception_rate",
-    "legitimacy_rate",
-    "partisan_distrust",
-    "mandate_rate",
-    "native_penalty",
-    "unbacked_capacity",
-    "context_weight",
-    "misfit_scale",
-    "expectation_noise",
-    "settle_chance",
-    "steering",
-    "mediation_settle",
-)
-_RULES_RECORD = np.dtype([(name, np.float64) for name in RULES])
+class Rule(Slot):
+    """The parameters a month reads, fixed for a run (names as in the parameter table): the
+    positions of a run's rules in the array the compiled month reads (:func:`rules_of`)."""
+
+    satisfaction_pull = auto()
+    goal_fit_pull = auto()
+    relational_pull = auto()
+    goal_fit_reference = auto()
+    resentment = auto()
+    contract_floor = auto()
+    fit_bandwidth = auto()
+    complementarity = auto()
+    productivity = auto()
+    diversity_gain = auto()
+    relational_gain = auto()
+    innovation_loss = auto()
+    coordination_cost = auto()
+    conflict_weight = auto()
+    monitoring_cost = auto()
+    demand_sensitivity = auto()
+    renegotiation_cost = auto()
+    mission_weight = auto()
+    contribution_cost = auto()
+    satisfaction_scale = auto()
+    disappointment_memory = auto()
+    crowding_out = auto()
+    observation_noise = auto()
+    visibility_gain = auto()
+    repair_boost = auto()
+    capital_growth = auto()
+    capital_decay = auto()
+    dominance_distrust = auto()
+    partisan_suspicion = auto()
+    perception_noise = auto()
+    perception_rate = auto()
+    legitimacy_rate = auto()
+    partisan_distrust = auto()
+    mandate_rate = auto()
+    native_penalty = auto()
+    unbacked_capacity = auto()
+    context_weight = auto()
+    misfit_scale = auto()
+    expectation_noise = auto()
+    settle_chance = auto()
+    steering = auto()
+    mediation_settle = auto()
+
+
+#: The rules' names, in their order.
+RULES: tuple[str, ...] = tuple(Rule.__members__)
 
 
 def rules_of(params: Mapping[str, Any]) -> np.ndarray:
-    """A run's rules as the compiled month reads them: one record with a field per name in
-    :data:`RULES`, read as ``rules[0]["name"]`` (a record passes into compiled code at the
-    cost of one array, and reads the same way when the code runs as Python)."""
-    return np.array([tuple(float(params[name]) for name in RULES)], dtype=_RULES_RECORD)
+    """A run's rules as the compiled month reads them: one number per :class:`Rule`, read as
+    ``rules[Rule.name]``."""
+    return np.array([float(params[name]) for name in RULES])
 
 
 @compiled
@@ -429,8 +438,10 @@ def managing(
 
     Returns ``(belief, mandate, legitimacy, capacity_left, mean_trust, order)``.
     """
-    r = rules[0]
-    belief = update_beliefs(belief, context, r["perception_noise"], r["perception_rate"], draws)
+    r = rules
+    belief = update_beliefs(
+        belief, context, r[Rule.perception_noise], r[Rule.perception_rate], draws
+    )
     trust_now = mean_trust(trust, active, n_active)
     if formed:  # before the first deal there is no record to judge the manager by
         mandate, legitimacy = standing_after(
@@ -441,12 +452,12 @@ def managing(
             partisanship,
             mandate,
             legitimacy,
-            r["legitimacy_rate"],
-            r["partisan_distrust"],
-            r["mandate_rate"],
-            r["native_penalty"],
+            r[Rule.legitimacy_rate],
+            r[Rule.partisan_distrust],
+            r[Rule.mandate_rate],
+            r[Rule.native_penalty],
         )
-    floor = r["unbacked_capacity"]
+    floor = r[Rule.unbacked_capacity]
     capacity_left = capacity * (floor + (1.0 - floor) * mandate)
     if routine:
         return belief, mandate, legitimacy, capacity_left, trust_now, levers.copy()
@@ -454,12 +465,12 @@ def managing(
         negotiation_due,
         deadlocked,
         shock_seen,
-        context_fit(agenda, belief, r["fit_bandwidth"]) if formed else 1.0,
+        context_fit(agenda, belief, r[Rule.fit_bandwidth]) if formed else 1.0,
         trust_now,
         trust_now < previous_trust - 0.005,
-        figures[0]["conflict"],
+        figures[Figure.conflict],
         float(weights.max() * n_active),
-        figures[0]["opportunism"],
+        figures[Figure.opportunism],
         alarms,
     )[levers]
     ringing = np.flatnonzero(pressing > 0.0)
@@ -488,12 +499,11 @@ def negotiation(
     capacity: np.ndarray,
     resource_profile: np.ndarray,
     goal_distance: np.ndarray,
-    variety_level: float,
     relational_capital: float,
     formalisation: float,
     brokerage: float,
     manager_fee: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, bool, bool, bool]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.ndarray, bool, bool, bool]:
     """One round of negotiation over a joint agenda and the split of the value.
 
     Unaided, the partners split the difference between their ideals, pulled toward their
@@ -504,11 +514,11 @@ def negotiation(
     each reservation is the deal, if there is room for one, and it settles with the chance
     consensus among them allows (drawn as ``settling``).
 
-    Returns ``(agenda, goal_fit, intent, contribution, expected_value, shares, room,
-    settled, integrative)``; without ``room``, ``shares`` is empty.
+    Returns ``(agenda, intent, contribution, expected_value, shares, room, settled,
+    integrative)``; without ``room``, ``shares`` is empty.
     """
-    r = rules[0]
-    follow = r["context_weight"]
+    r = rules
+    follow = r[Rule.context_weight]
     agenda = (1.0 - follow) * split_the_difference(ideals, weights) + follow * joint_map
     integrative = lucky < mediation
     if integrative:  # the mediator improves on the unaided deal for every partner, and for
@@ -519,7 +529,7 @@ def negotiation(
         cares[:n], cares[n] = salience, 1.0 / k
         pulls[:n], pulls[n] = (1.0 - follow) * weights, follow
         agenda = mediated_agenda(parties, cares, pulls, agenda)
-    fit = goal_fit(agenda, ideals, salience, r["misfit_scale"])
+    fit = goal_fit(agenda, ideals, salience, r[Rule.misfit_scale])
     intent, contribution = commitment(
         rules,
         trust,
@@ -544,61 +554,64 @@ def negotiation(
         capacity,
         resource_profile,
         goal_distance,
-        variety_level,
         relational_capital,
         formalisation,
         brokerage,
         manager_fee,
     )[0]
-    perceived = expected * (1.0 + r["expectation_noise"] * estimates)
-    costs = r["contribution_cost"] * contribution * capacity
+    perceived = expected * (1.0 + r[Rule.expectation_noise] * estimates)
+    costs = r[Rule.contribution_cost] * contribution * capacity
     reservation = reservation_shares(
-        outside, costs, mission_value(fit, expected, n_active, r["mission_weight"]), perceived
+        outside, costs, mission_value(fit, expected, n_active, r[Rule.mission_weight]), perceived
     )
     deal = nash_shares(reservation, weights, active)
     if deal is None:
-        return agenda, fit, intent, contribution, expected, np.zeros(0), False, False, integrative
+        return agenda, intent, contribution, expected, np.zeros(0), False, False, integrative
     chance = settle_chance(
         weights,
         int(n_active),
-        r["settle_chance"],
-        r["steering"],
-        r["mediation_settle"] * mediation,
+        r[Rule.settle_chance],
+        r[Rule.steering],
+        r[Rule.mediation_settle] * mediation,
         brokerage,
     )
-    return agenda, fit, intent, contribution, expected, deal, True, settling < chance, integrative
+    return agenda, intent, contribution, expected, deal, True, settling < chance, integrative
 
 
-#: The alliance's figures that the compiled month keeps up to date: the last month's (``value``
-#: and, from the last month of an agreement, ``potential`` to ``opportunism``) and the run's
-#: totals (``total_value``, the public side's costs, months formed and in deadlock, and the
-#: sums over months formed behind the run's averages).
-FIGURES: tuple[str, ...] = (
-    "value",
-    "potential",
-    "coordination",
-    "context_fit",
-    "conflict",
-    "opportunism",
-    "total_value",
-    "public_gap",
-    "public_renegotiation",
-    "months_formed",
-    "deadlock_months",
-    "sum_potential",
-    "sum_coordination",
-    "sum_mission",
-    "sum_context_fit",
-    "sum_opportunism",
-)
-_FIGURES_RECORD = np.dtype([(name, np.float64) for name in FIGURES])
+class Figure(Slot):
+    """The alliance's figures that the compiled month keeps up to date: the last month's
+    (``value`` and, from the last month of an agreement, ``potential`` to ``opportunism``) and
+    the run's totals (``total_value``, the public side's costs, months formed and in deadlock,
+    and the sums over months formed behind the run's averages); their positions in a run's
+    array of figures (:func:`new_figures`)."""
+
+    value = auto()
+    potential = auto()
+    coordination = auto()
+    context_fit = auto()
+    conflict = auto()
+    opportunism = auto()
+    total_value = auto()
+    public_gap = auto()
+    public_renegotiation = auto()
+    months_formed = auto()
+    deadlock_months = auto()
+    sum_potential = auto()
+    sum_coordination = auto()
+    sum_mission = auto()
+    sum_context_fit = auto()
+    sum_opportunism = auto()
+
+
+#: The figures' names, in their order.
+FIGURES: tuple[str, ...] = tuple(Figure.__members__)
 
 
 def new_figures() -> np.ndarray:
-    """A run's figures before its first month: one record with a field per name in
-    :data:`FIGURES`, all zero but the agenda's fit (1 until there is an agenda)."""
-    figures = np.zeros(1, dtype=_FIGURES_RECORD)
-    figures[0]["context_fit"] = 1.0
+    """A run's figures before its first month: one number per :class:`Figure`, all zero but
+    the agenda's fit (1 until there is an agenda), read as ``figures[Figure.name]``."""
+    figures = np.zeros(len(FIGURES))
+    figures[Figure.context_fit] = 1.0
     return figures
 
 
@@ -636,7 +649,6 @@ def live_month(
     relational_capital: float,
     formalisation: float,
     visibility: float,
-    variety_level: float,
     brokerage: float,
     manager_fee: float,
     home: int,
@@ -653,7 +665,7 @@ def live_month(
     much it pulls for it; ``in_deadlock`` whether the partners wait to negotiate again after
     a deadlock.
     """
-    r = rules[0]
+    r = rules
     intent, contribution, previous_contribution = (
         ledger[INTENT],
         ledger[CONTRIBUTION],
@@ -696,7 +708,6 @@ def live_month(
             capacity,
             resource_profile,
             goal_distance,
-            variety_level,
             relational_capital,
             formalisation,
             brokerage,
@@ -704,22 +715,22 @@ def live_month(
         )
         loss = 0.0
         if renegotiated:  # the transaction cost of reopening the deal
-            loss = r["renegotiation_cost"] * max(value, 0.0)
+            loss = r[Rule.renegotiation_cost] * max(value, 0.0)
             value -= loss
             base -= loss
         received[:] = distribute(shares, expected_value, base, value, performance_risk, demand_risk)
         gap, renegotiation = public_gap_parts(
             public_performance, public_demand, expected_value, base, value, loss
         )
-        mission[:] = mission_value(goal_fit, value, n_active, r["mission_weight"]) * active
+        mission[:] = mission_value(goal_fit, value, n_active, r[Rule.mission_weight]) * active
     else:
         contribution[:] = 0.0
         received[:] = 0.0
         mission[:] = 0.0
-    payoff[:] = received + mission - r["contribution_cost"] * contribution * capacity
+    payoff[:] = received + mission - r[Rule.contribution_cost] * contribution * capacity
 
     # Assessment: satisfaction against aspiration, the record of disappointment, trust.
-    satisfied[:] = satisfaction(payoff, aspiration, outside, r["satisfaction_scale"])
+    satisfied[:] = satisfaction(payoff, aspiration, outside, r[Rule.satisfaction_scale])
     aspiration[:] = update_aspiration(aspiration, payoff, outside, aspiration_rate)
     cum_received += received
     cum_payoff += payoff * active
@@ -727,7 +738,7 @@ def live_month(
     cum_mission += mission
     if formed:
         disappointment[:] = accumulate_disappointment(
-            disappointment, payoff, outside, r["disappointment_memory"]
+            disappointment, payoff, outside, r[Rule.disappointment_memory]
         )
         trust[:, :] = _trust_after(
             rules,
@@ -748,24 +759,28 @@ def live_month(
         )
         cooperation = float(contribution.sum() / n_active)
         relational_capital = build_relational_capital(
-            relational_capital, cooperation, friction, r["capital_growth"], r["capital_decay"]
+            relational_capital, cooperation, friction, r[Rule.capital_growth], r[Rule.capital_decay]
         )
-        opportunism_level = opportunism(contribution, active, r["contract_floor"])
-    f = figures[0]
-    f["value"] = value
-    f["total_value"] += value
-    f["deadlock_months"] += in_deadlock
+        opportunism_level = opportunism(contribution, active, r[Rule.contract_floor])
+    f = figures
+    f[Figure.value] = value
+    f[Figure.total_value] += value
+    f[Figure.deadlock_months] += in_deadlock
     if formed:
-        f["potential"], f["coordination"] = potential, coordination
-        f["context_fit"], f["conflict"], f["opportunism"] = fit, friction, opportunism_level
-        f["public_gap"] += gap
-        f["public_renegotiation"] += renegotiation
-        f["months_formed"] += 1.0
-        f["sum_potential"] += potential
-        f["sum_coordination"] += coordination
-        f["sum_mission"] += summed(mission)
-        f["sum_context_fit"] += fit
-        f["sum_opportunism"] += opportunism_level
+        f[Figure.potential], f[Figure.coordination] = potential, coordination
+        f[Figure.context_fit], f[Figure.conflict], f[Figure.opportunism] = (
+            fit,
+            friction,
+            opportunism_level,
+        )
+        f[Figure.public_gap] += gap
+        f[Figure.public_renegotiation] += renegotiation
+        f[Figure.months_formed] += 1.0
+        f[Figure.sum_potential] += potential
+        f[Figure.sum_coordination] += coordination
+        f[Figure.sum_mission] += summed(mission)
+        f[Figure.sum_context_fit] += fit
+        f[Figure.sum_opportunism] += opportunism_level
     return relational_capital, disappointment.max()
 
 
@@ -785,20 +800,20 @@ def commitment(
     """What each partner would like to put in and what it puts in (fractions of capacity):
     conditional cooperation, lifted to the contract's floor. A month's commitment and a
     negotiation's expectation of it."""
-    r = rules[0]
+    r = rules
     intent = contribution_intent(
         mean_trust_in_others(trust, active, n_active),
         satisfaction_now,
         goal_fit,
         relational_capital,
         temptation,
-        resentment(weights, active, r["resentment"]),
-        r["satisfaction_pull"],
-        r["goal_fit_pull"],
-        r["relational_pull"],
-        r["goal_fit_reference"],
+        resentment(weights, active, r[Rule.resentment]),
+        r[Rule.satisfaction_pull],
+        r[Rule.goal_fit_pull],
+        r[Rule.relational_pull],
+        r[Rule.goal_fit_reference],
     )
-    return intent, enforced_contribution(intent, formalisation, r["contract_floor"]) * active
+    return intent, enforced_contribution(intent, formalisation, r[Rule.contract_floor]) * active
 
 
 @compiled
@@ -814,7 +829,6 @@ def net_value(
     capacity: np.ndarray,
     resource_profile: np.ndarray,
     goal_distance: np.ndarray,
-    variety_level: float,
     relational_capital: float,
     formalisation: float,
     brokerage: float,
@@ -825,30 +839,31 @@ def net_value(
     the potential, the coordination cost, the agenda's fit and the conflict. Execution
     passes the true context and demand; a negotiation's expectation the partners' joint map
     and the market as they know it."""
-    r = rules[0]
-    fit = context_fit(agenda, context, r["fit_bandwidth"])
+    r = rules
+    fit = context_fit(agenda, context, r[Rule.fit_bandwidth])
     friction = conflict_among(goal_distance, trust, active, n_active)
-    bundle = resource_bundle(contribution * capacity, resource_profile, r["complementarity"])
-    potential = potential_value(bundle, variety_level, r["productivity"], r["diversity_gain"])
+    bundle = resource_bundle(contribution * capacity, resource_profile, r[Rule.complementarity])
+    variety_level = mean_over_pairs(goal_distance, active, n_active)  # the variety of views
+    potential = potential_value(bundle, variety_level, r[Rule.productivity], r[Rule.diversity_gain])
     gross = gross_value(
         potential,
         fit,
         relational_capital,
         formalisation,
-        r["relational_gain"],
-        r["innovation_loss"],
+        r[Rule.relational_gain],
+        r[Rule.innovation_loss],
     )
     coordination = coordination_cost(
         int(n_active),
         friction,
-        r["coordination_cost"],
+        r[Rule.coordination_cost],
         formalisation,
-        r["conflict_weight"],
-        r["monitoring_cost"],
+        r[Rule.conflict_weight],
+        r[Rule.monitoring_cost],
         brokerage,
     )
     base = gross - coordination - manager_fee
-    value = base + demand_effect(gross, demand, r["demand_sensitivity"])
+    value = base + demand_effect(gross, demand, r[Rule.demand_sensitivity])
     return value, base, potential, coordination, fit, friction
 
 
@@ -873,9 +888,9 @@ def _trust_after(
     """Trust follows how far each partner was seen to keep its promised effort, counting the
     willing part of it (what the contract enforced is put down to the contract), seen through
     noise that trust building reduces; partisan managers and dominant partners arouse suspicion."""
-    r = rules[0]
-    willing = contribution - r["crowding_out"] * (contribution - intent)
-    noise = r["observation_noise"] * (1.0 - r["visibility_gain"] * visibility)
+    r = rules
+    willing = contribution - r[Rule.crowding_out] * (contribution - intent)
+    noise = r[Rule.observation_noise] * (1.0 - r[Rule.visibility_gain] * visibility)
     seen = observed_cooperation(kept_promise(willing, effort), noise, draws)
     if visibility > 0:  # repaired rates, capped as trust.learning_rates caps every rate
         trust = approach(
@@ -883,7 +898,7 @@ def _trust_after(
             seen,
             np.minimum(
                 repair_rates(
-                    build_rate, improved(contribution, previous), r["repair_boost"] * visibility
+                    build_rate, improved(contribution, previous), r[Rule.repair_boost] * visibility
                 ),
                 1.0,
             ),
@@ -892,7 +907,7 @@ def _trust_after(
     else:
         trust = approach(trust, seen, up, down)
     excess = np.maximum(weights * n_active - 1.0, 0.0) / max(n_active - 1.0, 1.0)
-    suspicion = r["dominance_distrust"] * excess
+    suspicion = r[Rule.dominance_distrust] * excess
     if home >= 0 and partisanship > 0:
-        suspicion[home] += r["partisan_suspicion"] * partisanship
+        suspicion[home] += r[Rule.partisan_suspicion] * partisanship
     return erode_trust(trust, suspicion, 1.0)

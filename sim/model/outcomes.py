@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from sim.config.vocabulary import INTERVENTIONS, SECTORS
+from sim.model.month import Figure
 
 #: Why a run ended, in the order a reader meets them.
 END_CAUSES: tuple[str, ...] = ("censored", "never_formed", "below_quorum", "essential_left")
@@ -55,8 +56,8 @@ class Outcome:
 
 def _per_month(m: Any, key: str) -> float:
     """The mean of a month's ``key`` over the months with an agreement (0 when there were none)."""
-    figures = m.figures[0]
-    return float(figures[f"sum_{key}"]) / max(float(figures["months_formed"]), 1.0)
+    figures = m.figures
+    return float(figures[Figure[f"sum_{key}"]]) / max(float(figures[Figure.months_formed]), 1.0)
 
 
 def _others(m: Any) -> np.ndarray:
@@ -173,7 +174,7 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome(
             "deadlock_months",
             "months spent waiting to retry after a deadlock",
-            lambda m: int(m.figures[0]["deadlock_months"]),
+            lambda m: int(m.figures[Figure.deadlock_months]),
             int,
         ),
         Outcome(
