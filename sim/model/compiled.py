@@ -135,6 +135,21 @@ class Slot(IntEnum):
         return count
 
 
+class Row:
+    """A vector kept as row ``index`` of an object's ``table`` (an array that compiled code
+    takes whole); reading the attribute gives the row, setting it fills the row, so the table
+    and the name always agree."""
+
+    def __init__(self, table: str, index: int, doc: str) -> None:
+        self.table, self.index, self.__doc__ = table, index, doc
+
+    def __get__(self, owner_object: Any, owner: Any = None) -> Any:
+        return self if owner_object is None else owner_object.__dict__[self.table][self.index]
+
+    def __set__(self, owner_object: Any, values: np.ndarray | float) -> None:
+        owner_object.__dict__[self.table][self.index] = values
+
+
 @compiled
 def summed(values: np.ndarray) -> float:
     """The sum of a vector as numpy's ``sum`` computes it, so that a total moved into compiled

@@ -15,7 +15,7 @@ from typing import Any, overload
 import numpy as np
 
 from sim.config.vocabulary import POWER_BASES
-from sim.model.compiled import compiled
+from sim.model.compiled import Row, compiled
 
 #: Kinds of shock: the power base each favours and its push on the market index.
 SHOCKS: dict[str, tuple[str, float]] = {
@@ -25,6 +25,12 @@ SHOCKS: dict[str, tuple[str, float]] = {
     "legitimacy": ("network", -0.2),
 }
 _SHOCK_KINDS = tuple(SHOCKS)
+
+#: The context's vectors, one row each of :attr:`Environment.table` (the compiled month takes
+#: the whole table as one array; its rows are read by these numbers): the state, where it
+#: reverts to, how fast, how much it drifts, and this month's noise and shock.
+TABLE: tuple[str, ...] = ("state", "home", "reversion", "drift", "noise", "shock")
+STATE, HOME, REVERSION, DRIFT, NOISE, SHOCK = range(len(TABLE))
 
 
 @overload
@@ -124,9 +130,10 @@ class Environment:
         self.shocks = 0
         self.context_shock = params["context_shock"]
         self.salience_shock = params["salience_shock"]
-        self.home = np.concatenate([context, np.zeros(len(POWER_BASES) + 1)])
-        self.state = self.home.copy()
         n_bases = len(POWER_BASES)
+        self.table = np.zeros((len(TABLE), k + n_bases + 1))
+        self.home = np.concatenate([context, np.zeros(n_bases + 1)])
+        self.state = self.home
         self.reversion = np.array(
             [params["context_reversion"]] * k
             + [params["salience_reversion"]] * n_bases
@@ -141,8 +148,19 @@ class Environment:
         self.log_salience_home = np.log(salience / salience.sum() + 1e-9)
         self.shock_probability = turbulence * params["shock_rate"] / 12.0
         self._power_salience: np.ndarray | None = None
-        #: The push of a month without a shock.
-        self._calm = np.zeros(self.state.size)
+        self._shocked = False  # whether the shock row holds a shock (else it is all zero)
+
+    state = Row(
+        "table",
+        STATE,
+        "The state: where joint value lies, the power bases' "
+        "log-salience shifts and the market index.",
+    )
+    home = Row("table", HOME, "The long-run level the state reverts to.")
+    reversion = Row("table", REVERSION, "How fast each entry of the state reverts, per month.")
+    drift = Row("table", DRIFT, "The standard deviation of each entry's monthly drift.")
+    noise = Row("table", NOISE, "This month's standard-normal noise of the drift.")
+    shock = Row("table", SHOCK, "This month's push of a shock on the state (zero when none).")
 
     @property
     def context(self) -> np.ndarray:
@@ -174,30 +192,39 @@ class Environment:
 
     def advance(self, rng: np.random.Generator) -> str | None:
         """Move the context one month; return the kind of shock that hit, if any."""
-        noise, shock, kind = self.draw(rng)
+        kind = self.draw(rng)
         self.moved_to(
-            moved(self.state, self.home, self.reversion, self.drift, noise, self.n_issues, shock),
+            moved(
+                self.state,
+                self.home,
+                self.reversion,
+                self.drift,
+                self.noise,
+                self.n_issues,
+                self.shock,
+            ),
             kind,
         )
         return kind
 
-    def draw(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, str | None]:
-        """This month's chance: the drift's standard-normal noise, and the push of a shock on
-        the state (zero when none hits) with its kind."""
-        noise = rng.standard_normal(self.state.size)
+    def draw(self, rng: np.random.Generator) -> str | None:
+        """This month's chance, into :attr:`noise` and :attr:`shock`: the drift's
+        standard-normal noise, and the push of a shock on the state (zero when none hits).
+        Returns the kind of shock, if one hit."""
+        rng.standard_normal(out=self.noise)
         if rng.random() >= self.shock_probability:
-            return noise, self._calm, None
+            if self._shocked:
+                self.shock = 0.0
+                self._shocked = False
+            return None
         kind = _SHOCK_KINDS[rng.integers(len(_SHOCK_KINDS))]
         base, market_push = SHOCKS[kind]
         shock = np.zeros(self.state.size)
         shock[: self.n_issues] = rng.normal(0.0, self.context_shock, self.n_issues)
         shock[self.n_issues + POWER_BASES.index(base)] = self.salience_shock
         shock[-1] = market_push
-        return noise, shock, kind
-
-    def draw_nothing(self) -> tuple[np.ndarray, np.ndarray]:
-        """A month without chance: no noise and no shock (the arrays :meth:`draw` returns)."""
-        return np.zeros(self.state.size), self._calm
+        self.shock, self._shocked = shock, True
+        return kind
 
     def moved_to(
         self, state: np.ndarray, kind: str | None, power_salience: np.ndarray | None = None

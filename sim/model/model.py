@@ -220,7 +220,6 @@ class AllianceModel(mesa.Model):
         self._observation_normals = NormalDraws(self.streams.observation, (n, n))
         #: The manager's readings of the context: its monthly one and its scans.
         self.manager_normals = NormalDraws(self.streams.manager, (k,))
-        self._noise, self._shock = self.environment.draw_nothing()
         self._shock_kind: str | None = None
         self._perception_draws = np.zeros(self.partners.beliefs.shape)
         self._manager_draws, self._no_belief = np.zeros(k), np.zeros(k)
@@ -268,8 +267,9 @@ class AllianceModel(mesa.Model):
 
     @property
     def month(self) -> int:
-        """Months simulated so far (one step is one month)."""
-        return int(self.time)
+        """Months simulated so far (one step is one month: Mesa's count of steps, a plain
+        number, where its clock ``time`` is a signal that is slower to read)."""
+        return self.steps
 
     @property
     def value(self) -> float:
@@ -420,8 +420,7 @@ class AllianceModel(mesa.Model):
         """The month's draws for the stages to come, each from its own stream: the context's
         move and its shock (logged now, the first event of the month), the partners' and the
         manager's readings. (The observation of contributions is drawn when the work is.)"""
-        environment = self.environment
-        self._noise, self._shock, self._shock_kind = environment.draw(self.streams.context)
+        self._shock_kind = self.environment.draw(self.streams.context)
         if self._shock_kind is not None:
             self._last_shock = month
             self.log("shock", kind=self._shock_kind)
@@ -471,13 +470,8 @@ class AllianceModel(mesa.Model):
             read,
             live,
             manage,
-            environment.state,
-            environment.home,
-            environment.reversion,
-            environment.drift,
-            self._noise,
+            environment.table,
             environment.n_issues,
-            self._shock,
             environment.log_salience_home,
             self._perception_draws,
             self._salience,

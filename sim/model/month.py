@@ -41,7 +41,7 @@ from sim.model.bargaining import (
 )
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.compiled import Slot, compiled, summed
-from sim.model.environment import moved, softmax
+from sim.model.environment import DRIFT, HOME, NOISE, REVERSION, SHOCK, STATE, moved, softmax
 from sim.model.interventions import urgencies
 from sim.model.partners import (
     ACTIVE,
@@ -141,14 +141,10 @@ def month_stages(
     read: bool,
     live: bool,
     manage: bool,
-    # the context and the partners' reading of it (state, salience and outside filled in place)
-    state: np.ndarray,
-    long_run: np.ndarray,
-    reversion: np.ndarray,
-    drift: np.ndarray,
-    noise: np.ndarray,
+    # the context (its table's state moved in place) and the partners' reading of it (salience
+    # and outside filled in place)
+    context_table: np.ndarray,
     n_issues: int,
-    shock: np.ndarray,
     log_salience_home: np.ndarray,
     perception_draws: np.ndarray,
     salience: np.ndarray,
@@ -220,20 +216,22 @@ def month_stages(
     Returns ``(power_balance, relational_capital, worst_disappointment, managed, mandate,
     legitimacy, capacity_left, mean_trust, order)``: the figures of the stages run, the
     inputs where a stage did not run (``order`` then empty). The partners' vectors are the
-    rows of their ``ledger`` and ``profile`` (see :data:`sim.model.partners.LEDGER`).
+    rows of their ``ledger`` and ``profile`` (see :data:`sim.model.partners.LEDGER`), the
+    context's those of its ``context_table`` (see :data:`sim.model.environment.TABLE`).
     """
     active, satisfied = ledger[ACTIVE], ledger[SATISFACTION]
     outside_base, market_beta = profile[OUTSIDE_BASE], profile[MARKET_BETA]
+    state = context_table[STATE]
     worst = 0.0
     if read:
         moved_state, new_beliefs, new_salience, new_outside, power_balance, new_weights = reading(
             state,
-            long_run,
-            reversion,
-            drift,
-            noise,
+            context_table[HOME],
+            context_table[REVERSION],
+            context_table[DRIFT],
+            context_table[NOISE],
             n_issues,
-            shock,
+            context_table[SHOCK],
             log_salience_home,
             beliefs,
             rules[Rule.perception_noise],

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.config.scenario import PartnerSpec
 from sim.config.vocabulary import MARKET_SENSITIVITY
-from sim.model.compiled import compiled
+from sim.model.compiled import Row, compiled
 from sim.model.trust import learning_rates
 
 
@@ -132,26 +132,12 @@ CAPACITY, OUTSIDE_BASE, MARKET_BETA, TEMPTATION, ASPIRATION_RATE, TRUST_BUILD_RA
 )
 
 
-class _Row:
-    """A partner vector kept as row ``index`` of one of the partners' tables (``ledger`` or
-    ``profile``); setting it fills the row, so the table and the name always agree."""
-
-    def __init__(self, table: str, index: int, doc: str) -> None:
-        self.table, self.index, self.__doc__ = table, index, doc
-
-    def __get__(self, partners: Any, owner: Any = None) -> Any:
-        return self if partners is None else partners.__dict__[self.table][self.index]
-
-    def __set__(self, partners: Any, values: np.ndarray) -> None:
-        partners.__dict__[self.table][self.index] = values
-
-
 def _ledger_row(index: int, doc: str) -> Any:
-    return _Row("ledger", index, doc)
+    return Row("ledger", index, doc)
 
 
 def _profile_row(index: int, doc: str) -> Any:
-    return _Row("profile", index, doc)
+    return Row("profile", index, doc)
 
 
 @dataclass
