@@ -67,6 +67,28 @@ def test_results_are_identical_for_one_worker_two_workers_and_dask(tmp_path):
     assert list(table["run_id"]) == list(range(9))
 
 
+def test_a_worker_configures_each_design_point_once_and_its_runs_match_the_model_run_directly(
+    tmp_path, monkeypatch
+):
+    import sim.config.configuration as configuration
+    from sim.sweeps import worker
+
+    resolved = []
+    configure = configuration.configure
+    monkeypatch.setattr(
+        configuration, "configure", lambda *a, **k: resolved.append(k) or configure(*a, **k)
+    )
+    monkeypatch.setattr(worker, "_configurations", {})
+    table = pd.read_parquet(run_small(tmp_path, "once", workers=1))
+    assert len(resolved) == table["point_id"].nunique() == 3  # 9 runs, 3 design points
+    experiment = load_experiment(write_experiment(tmp_path))
+    tasks = {t.run_id: t for t in runner.plan(experiment, runner.design_points(experiment))}
+    for row in table.itertuples():
+        task = tasks[row.run_id]
+        alone = AllianceModel(task.scenario, rng=task.seed, collect=False, **task.knobs).run()
+        assert row.total_value == alone["total_value"] and row.duration == alone["duration"]
+
+
 def test_runs_table_has_ids_seeds_factors_and_outcomes(tmp_path):
     table = pd.read_parquet(run_small(tmp_path, "cols", workers=1))
     for column in (

@@ -4,8 +4,8 @@ Everything a run needs to know before it starts is resolved here, once: the
 scenario (read from its file once per process), every knob and constant with
 its value checked against its range, and the rules that tie the two together
 (``n_partners`` only for scenarios that generate their partners). The model
-takes a :class:`Configuration` and never reads a file; a sweep resolves one per
-design point and ships it to its workers.
+takes a :class:`Configuration` and never reads a file; a sweep's worker resolves one
+per design point and builds every run of that point from it.
 """
 
 from __future__ import annotations

@@ -15,23 +15,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.compiled import compiled
+from sim.model.compiled import compiled, summed
 
 
+@compiled
 def _within(shares: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Shares renormalised within ``group`` (zero outside it)."""
+    """Shares renormalised within ``group`` (a 0/1 weight per partner; zero outside it)."""
     inside = shares * group
-    total = inside.sum()
+    total = summed(inside)
     return inside / total if total > 0 else inside
+
+
+@compiled
+def _split(shares: np.ndarray, private: np.ndarray, allocation: float) -> np.ndarray:
+    """:func:`performance_risk_weights` with an ``allocation`` (``private`` as 0/1 weights)."""
+    public = 1.0 - private
+    if not (shares * private).any() or not (shares * public).any():
+        return shares / summed(shares)
+    return allocation * _within(shares, private) + (1.0 - allocation) * _within(shares, public)
 
 
 def performance_risk_weights(
     shares: np.ndarray, private: np.ndarray, allocation: float | None
 ) -> np.ndarray:
     """How the performance gap is split: by shares, or ``allocation`` of it on private partners."""
-    if allocation is None or not (shares * private).any() or not (shares * ~private).any():
+    if allocation is None:
         return shares / shares.sum()
-    return allocation * _within(shares, private) + (1.0 - allocation) * _within(shares, ~private)
+    return _split(shares, private.astype(float), float(allocation))
 
 
 def demand_risk_weights(
@@ -44,8 +54,16 @@ def demand_risk_weights(
     """How the demand gap is split: with the public side (availability payment), the private
     side (user fees), or like performance risk (shared)."""
     bearer = {"availability": public, "user_fees": private}.get(mechanism)
-    if bearer is None or not (shares * bearer).any():
+    if bearer is None:
         return performance
+    return _borne_by(shares, bearer.astype(float), performance)
+
+
+@compiled
+def _borne_by(shares: np.ndarray, bearer: np.ndarray, otherwise: np.ndarray) -> np.ndarray:
+    """Shares renormalised within ``bearer`` (0/1 weights), or ``otherwise`` if it holds none."""
+    if not (shares * bearer).any():
+        return otherwise
     return _within(shares, bearer)
 
 

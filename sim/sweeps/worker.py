@@ -15,12 +15,19 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+if TYPE_CHECKING:
+    from sim.config.configuration import Configuration
+
 #: Seconds between a worker's checks that its runner is still alive.
 PARENT_POLL = 0.5
+#: The most design points whose configuration a worker keeps (a factorial sweep has a few
+#: dozen; a Sobol or Latin hypercube design has a point per run, so keeping them would only
+#: grow the worker).
+KEPT_CONFIGURATIONS = 256
 _PR_SET_PDEATHSIG = 1
 
 
@@ -51,7 +58,7 @@ def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
     from sim.model.model import AllianceModel  # loaded once, by the first run of a worker
 
     try:
-        model = AllianceModel(task.scenario, rng=task.seed, collect=task.timeseries, **task.knobs)
+        model = AllianceModel(configuration(task), rng=task.seed, collect=task.timeseries)
         outcomes = model.run()
     except Exception as exc:  # noqa: BLE001 - a failed run must not stop the sweep
         last = traceback.extract_tb(exc.__traceback__)[-1]
@@ -69,6 +76,25 @@ def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
         series = model.datacollector.get_model_vars_dataframe().rename_axis("step").reset_index()
         series.insert(0, "run_id", task.run_id)
     return row, series
+
+
+def configuration(task: RunTask) -> Configuration:
+    """The validated configuration of ``task``'s design point: resolved for the first of its
+    runs that this worker gets and reused for the others (the same scenario and knobs give
+    the same configuration; it is read-only)."""
+    key = (task.scenario, repr(sorted(task.knobs.items())))
+    kept = _configurations.get(key)
+    if kept is None:
+        from sim.config.configuration import configure
+
+        kept = configure(task.scenario, **task.knobs)
+        if len(_configurations) >= KEPT_CONFIGURATIONS:
+            _configurations.clear()
+        _configurations[key] = kept
+    return kept
+
+
+_configurations: dict[tuple[str, str], Configuration] = {}
 
 
 def execute_batch(tasks: list[RunTask]) -> list[tuple[dict[str, Any], pd.DataFrame | None]]:
