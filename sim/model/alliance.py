@@ -9,7 +9,7 @@ the manager's pending work for the next negotiation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -25,9 +25,10 @@ def build_relational_capital(
     return min(max(grown - decay * conflict_level * capital, 0.0), 1.0)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Agreement:
-    """What the partners last agreed: the joint agenda and the split of the value."""
+    """What the partners last agreed: the joint agenda and the split of the value (fixed once
+    agreed: a partner's exit gives a new agreement, :meth:`without`)."""
 
     agenda: np.ndarray
     shares: np.ndarray
@@ -37,6 +38,13 @@ class Agreement:
     expected_value: float
     performance_risk: np.ndarray
     demand_risk: np.ndarray
+    #: The per-partner terms as one array, a row each (see :data:`TERMS`), which the
+    #: compiled month takes whole.
+    terms: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        terms = np.stack([self.shares, self.effort, self.performance_risk, self.demand_risk])
+        object.__setattr__(self, "terms", terms)
 
     def without(self, leaver: int) -> Agreement:
         """The deal as it stands after ``leaver`` left: its share of the value and of each risk
@@ -57,6 +65,11 @@ class Agreement:
             performance_risk=rescaled(self.performance_risk),
             demand_risk=rescaled(self.demand_risk),
         )
+
+
+#: The rows of :attr:`Agreement.terms`.
+TERMS: tuple[str, ...] = ("shares", "effort", "performance_risk", "demand_risk")
+SHARES, EFFORT, PERFORMANCE_RISK, DEMAND_RISK = range(len(TERMS))
 
 
 @dataclass

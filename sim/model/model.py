@@ -413,7 +413,11 @@ class AllianceModel(mesa.Model):
         context = self.environment.context
         draws = stream.standard_normal((n, context.size))
         return update_beliefs(
-            np.tile(context, (n, 1)), context, self.params["perception_noise"], 1.0, draws
+            np.repeat(context[None], n, axis=0),
+            context,
+            self.params["perception_noise"],
+            1.0,
+            draws,
         )
 
     def _chance(self, month: int) -> None:
@@ -495,11 +499,8 @@ class AllianceModel(mesa.Model):
             self.demand_error,
             self._observation_normals.draw() if live and formed else self._no_draws,
             agreement.agenda,
-            agreement.shares,
-            agreement.effort,
+            agreement.terms,
             agreement.expected_value,
-            agreement.performance_risk,
-            agreement.demand_risk,
             public_performance,
             public_demand,
             self._renegotiated,

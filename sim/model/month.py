@@ -25,7 +25,13 @@ from typing import Any
 
 import numpy as np
 
-from sim.model.alliance import build_relational_capital
+from sim.model.alliance import (
+    DEMAND_RISK,
+    EFFORT,
+    PERFORMANCE_RISK,
+    SHARES,
+    build_relational_capital,
+)
 from sim.model.assessment import accumulate_disappointment, satisfaction, update_aspiration
 from sim.model.bargaining import (
     balanced_weights,
@@ -170,11 +176,8 @@ def month_stages(
     demand_error: float,
     observation_draws: np.ndarray,
     agenda: np.ndarray,
-    shares: np.ndarray,
-    effort: np.ndarray,
+    terms: np.ndarray,
     expected_value: float,
-    performance_risk: np.ndarray,
-    demand_risk: np.ndarray,
     public_performance: float,
     public_demand: float,
     renegotiated: bool,
@@ -277,11 +280,11 @@ def month_stages(
             state[-1] + demand_error,
             observation_draws,
             agenda,
-            shares,
-            effort,
+            terms[SHARES],
+            terms[EFFORT],
             expected_value,
-            performance_risk,
-            demand_risk,
+            terms[PERFORMANCE_RISK],
+            terms[DEMAND_RISK],
             public_performance,
             public_demand,
             renegotiated,
