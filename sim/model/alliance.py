@@ -43,8 +43,8 @@ class Agreement:
     terms: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        terms = np.stack([self.shares, self.effort, self.performance_risk, self.demand_risk])
-        object.__setattr__(self, "terms", terms)
+        terms = [self.shares, self.effort, self.performance_risk, self.demand_risk]
+        object.__setattr__(self, "terms", np.array(terms, dtype=float))
 
     def without(self, leaver: int) -> Agreement:
         """The deal as it stands after ``leaver`` left: its share of the value and of each risk
