@@ -24,8 +24,9 @@ from sim.model.assessment import (
 from sim.model.bargaining import tilted
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
 from sim.model.environment import SHOCKS, Environment
+from sim.model.figures import Figure, new_figures
 from sim.model.interventions import LEVERS, Observation, alarms_of, capacity_costs, urgencies
-from sim.model.month import Figure, Rule, managing, new_figures, rules_of
+from sim.model.month import Rule, managing, rules_of
 from sim.model.outcomes import gini
 from sim.model.partners import (
     TRAITS,

@@ -26,7 +26,6 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from enum import IntEnum
 from pathlib import Path
 from typing import Any, cast
 
@@ -122,17 +121,6 @@ def compiled[F: Callable[..., Any]](function: F) -> F:
         return cast(F, njit(cache=True)(function))
     finally:
         NUMBA_CONFIG.CACHE_DIR = previous
-
-
-class Slot(IntEnum):
-    """Named positions in a float array that compiled code takes whole, numbered from 0 in
-    the order they are written (``name = auto()``). numba reads a member as a constant index,
-    so ``figures[Figure.value]`` costs what ``figures[0]`` does; an array of named fields (a
-    numpy record) reads the same way but takes numba microseconds to recognise on every call."""
-
-    @staticmethod
-    def _generate_next_value_(name: str, start: int, count: int, last_values: list[Any]) -> int:
-        return count
 
 
 class Row:

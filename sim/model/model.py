@@ -39,8 +39,9 @@ from sim.model.bargaining import (
     effective_power,
 )
 from sim.model.environment import Environment
+from sim.model.figures import Figure, new_figures
 from sim.model.interventions import alarms_of
-from sim.model.month import Figure, month_stages, negotiation, new_figures, rules_of
+from sim.model.month import month_stages, negotiation, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
 from sim.model.perception import update_beliefs
@@ -183,7 +184,7 @@ class AllianceModel(mesa.Model):
                 self._first_reading(1, self.streams.manager)[0],
             )
 
-        #: The alliance's running figures, kept by the compiled month (see :data:`FIGURES`).
+        #: The alliance's running figures, kept by the compiled month (see :class:`~sim.model.figures.Figure`).
         self.figures = new_figures()
         self.exits = 0
         self.dissolved = False
@@ -195,7 +196,10 @@ class AllianceModel(mesa.Model):
         self._last_shock = -(10**6)
         self._deadlocked = False
         self._renegotiated = False
-        self._weights = np.full(n, 1.0 / n)
+        #: This month's bargaining weights and outside options (the partners' ledger rows,
+        #: which the compiled month fills in place).
+        self._weights = self.partners.weight
+        self._weights[:] = 1.0 / n
         self._previous_trust = self.mean_trust
         self._lowest_threshold = float(self.partners.exit_threshold.min())
         # What stays fixed for as long as an agreement stands is worked out once: the public
@@ -225,7 +229,8 @@ class AllianceModel(mesa.Model):
         self._manager_draws, self._no_belief = np.zeros(k), np.zeros(k)
         self._no_levers = np.zeros(0, dtype=np.int64)
         self._salience = self.environment.power_salience.copy()
-        self._outside = self.partners.outside_options(self.environment.market)
+        self._outside = self.partners.outside_option
+        self._outside[:] = self.partners.outside_options(self.environment.market)
         self._worst = 0.0
         self._order = self._no_levers
         self.datacollector = self._make_collector() if collect else None
@@ -479,12 +484,10 @@ class AllianceModel(mesa.Model):
             environment.log_salience_home,
             self._perception_draws,
             self._salience,
-            self._outside,
             a.power_balance,
             params["balance_decay"],
-            p.beliefs,
+            p.issues,
             p.power,
-            self._weights,
             p.trust,
             p.ledger,
             p.profile,
@@ -493,8 +496,6 @@ class AllianceModel(mesa.Model):
             p.goal_distance,
             p.trust_up,
             p.trust_down,
-            p.ideals,
-            p.salience,
             formed,
             self.demand_error,
             self._observation_normals.draw() if live and formed else self._no_draws,

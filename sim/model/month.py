@@ -1,7 +1,7 @@
 """The core of a month, compiled: its stages chained by :func:`month_stages`, one call for a
 quiet month: the context's move and everyone's reading of it (:func:`reading`); commitment,
 execution and assessment (:func:`live_month`), which also keeps the alliance's running
-figures (:data:`FIGURES`); and the alliance manager's reading, observation and choice of
+figures (:class:`~sim.model.figures.Figure`); and the alliance manager's reading, observation and choice of
 levers (:func:`managing`). A negotiation round is one call of its own (:func:`negotiation`).
 
 Ring & Van de Ven's (1994) cycle, from the moment the agreement stands to the partners'
@@ -46,13 +46,15 @@ from sim.model.bargaining import (
     tilted,
 )
 from sim.model.commitment import contribution_intent, enforced_contribution, opportunism, resentment
-from sim.model.compiled import Slot, compiled, summed
+from sim.model.compiled import compiled, summed
 from sim.model.environment import DRIFT, HOME, NOISE, REVERSION, SHOCK, STATE, moved, softmax
+from sim.model.figures import Figure
 from sim.model.interventions import urgencies
 from sim.model.partners import (
     ACTIVE,
     ASPIRATION,
     ASPIRATION_RATE,
+    BELIEFS,
     CAPACITY,
     CONTRIBUTION,
     CUM_MISSION,
@@ -60,20 +62,25 @@ from sim.model.partners import (
     CUM_PAYOFF,
     CUM_RECEIVED,
     DISAPPOINTMENT,
+    IDEALS,
     INTENT,
     MARKET_BETA,
     MISSION,
     OUTSIDE_BASE,
+    OUTSIDE_OPTION,
     PAYOFF,
     PREVIOUS_CONTRIBUTION,
     RECEIVED,
+    SALIENCE,
     SATISFACTION,
     TEMPTATION,
     TRUST_BUILD_RATE,
+    WEIGHT,
     outside_options,
 )
 from sim.model.perception import update_beliefs
 from sim.model.risk import distribute, public_gap_parts
+from sim.model.slots import Slot
 from sim.model.standing import standing_after
 from sim.model.trust import (
     approach,
@@ -154,13 +161,12 @@ def month_stages(
     log_salience_home: np.ndarray,
     perception_draws: np.ndarray,
     salience: np.ndarray,
-    outside: np.ndarray,
     power_balance: float,
     balance_decay: float,
-    # the partners (beliefs and weights filled in place; the ledger's rows updated in place)
-    beliefs: np.ndarray,
+    # the partners (their beliefs, a layer of their issues, filled in place; the ledger's rows,
+    # their weights and outside options among them, updated in place)
+    issues: np.ndarray,
     power: np.ndarray,
-    weights: np.ndarray,
     trust: np.ndarray,
     ledger: np.ndarray,
     profile: np.ndarray,
@@ -169,8 +175,6 @@ def month_stages(
     goal_distance: np.ndarray,
     trust_up: np.ndarray,
     trust_down: np.ndarray,
-    ideals: np.ndarray,
-    issue_salience: np.ndarray,
     # the month's work under the agreement
     formed: bool,
     demand_error: float,
@@ -220,9 +224,12 @@ def month_stages(
     legitimacy, capacity_left, mean_trust, order)``: the figures of the stages run, the
     inputs where a stage did not run (``order`` then empty). The partners' vectors are the
     rows of their ``ledger`` and ``profile`` (see :data:`sim.model.partners.LEDGER`), the
-    context's those of its ``context_table`` (see :data:`sim.model.environment.TABLE`).
+    context's those of its ``context_table`` (see :data:`sim.model.environment.TABLE`), the
+    partners' points in issue space the layers of their ``issues``.
     """
     active, satisfied = ledger[ACTIVE], ledger[SATISFACTION]
+    weights, outside = ledger[WEIGHT], ledger[OUTSIDE_OPTION]
+    beliefs, ideals, issue_salience = issues[BELIEFS], issues[IDEALS], issues[SALIENCE]
     outside_base, market_beta = profile[OUTSIDE_BASE], profile[MARKET_BETA]
     state = context_table[STATE]
     worst = 0.0
@@ -579,43 +586,6 @@ def negotiation(
     return agenda, intent, contribution, expected, deal, True, settling < chance, integrative
 
 
-class Figure(Slot):
-    """The alliance's figures that the compiled month keeps up to date: the last month's
-    (``value`` and, from the last month of an agreement, ``potential`` to ``opportunism``) and
-    the run's totals (``total_value``, the public side's costs, months formed and in deadlock,
-    and the sums over months formed behind the run's averages); their positions in a run's
-    array of figures (:func:`new_figures`)."""
-
-    value = auto()
-    potential = auto()
-    coordination = auto()
-    context_fit = auto()
-    conflict = auto()
-    opportunism = auto()
-    total_value = auto()
-    public_gap = auto()
-    public_renegotiation = auto()
-    months_formed = auto()
-    deadlock_months = auto()
-    sum_potential = auto()
-    sum_coordination = auto()
-    sum_mission = auto()
-    sum_context_fit = auto()
-    sum_opportunism = auto()
-
-
-#: The figures' names, in their order.
-FIGURES: tuple[str, ...] = tuple(Figure.__members__)
-
-
-def new_figures() -> np.ndarray:
-    """A run's figures before its first month: one number per :class:`Figure`, all zero but
-    the agenda's fit (1 until there is an agenda), read as ``figures[Figure.name]``."""
-    figures = np.zeros(len(FIGURES))
-    figures[Figure.context_fit] = 1.0
-    return figures
-
-
 @compiled
 def live_month(
     rules: np.ndarray,
@@ -658,7 +628,7 @@ def live_month(
     figures: np.ndarray,
 ) -> tuple[float, float]:
     """One month from commitment to assessment: the partners' state arrays and the alliance's
-    ``figures`` (see :data:`FIGURES`) are updated in place; returns the relational capital
+    ``figures`` (see :class:`~sim.model.figures.Figure`) are updated in place; returns the relational capital
     after the month and the largest disappointment of any partner (who is near voice or exit).
 
     ``demand`` is the market as it really is (forecast error included); ``home`` is the

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from sim.config.vocabulary import INTERVENTIONS, SECTORS
-from sim.model.month import Figure
+from sim.model.figures import Figure
 
 #: Why a run ended, in the order a reader meets them.
 END_CAUSES: tuple[str, ...] = ("censored", "never_formed", "below_quorum", "essential_left")

@@ -99,6 +99,8 @@ LEDGER: tuple[str, ...] = (
     "cum_payoff",
     "cum_outside",
     "cum_mission",
+    "weight",
+    "outside_option",
 )
 (
     ACTIVE,
@@ -115,7 +117,15 @@ LEDGER: tuple[str, ...] = (
     CUM_PAYOFF,
     CUM_OUTSIDE,
     CUM_MISSION,
+    WEIGHT,
+    OUTSIDE_OPTION,
 ) = range(len(LEDGER))
+
+#: The partners' points in issue space, one layer (partner by issue) each of
+#: :attr:`Partners.issues`: their ideal points, the salience of each issue to them, and their
+#: beliefs about where joint value lies.
+ISSUES: tuple[str, ...] = ("ideals", "salience", "beliefs")
+IDEALS, SALIENCE, BELIEFS = range(len(ISSUES))
 
 #: What stays fixed for each partner through a run and a month reads, one row each of
 #: :attr:`Partners.profile`.
@@ -145,21 +155,20 @@ class Partners:
     """Everything the model tracks per partner. Inactive rows are partners that left.
 
     The vectors a month reads and updates are rows of two arrays, :attr:`ledger` (what
-    changes: :data:`LEDGER`) and :attr:`profile` (what does not: :data:`PROFILE`), so that
-    the compiled month takes each as one argument; each row is also an attribute by its name.
+    changes: :data:`LEDGER`) and :attr:`profile` (what does not: :data:`PROFILE`), and
+    their points in issue space the layers of a third, :attr:`issues` (:data:`ISSUES`), so
+    that the compiled month takes each as one argument; each row or layer is also an
+    attribute by its name.
     """
 
     names: tuple[str, ...]
     sectors: tuple[str, ...]
     essential: np.ndarray
-    ideals: np.ndarray
-    salience: np.ndarray
     power: np.ndarray
     resource_profile: np.ndarray
     trust: np.ndarray
-    #: Where each partner believes joint value lies (a noisy, late reading of the context;
-    #: the model's month updates it in place, as it does the ledger).
-    beliefs: np.ndarray
+    #: One layer (partner by issue) per name in :data:`ISSUES`.
+    issues: np.ndarray
     #: Behavioural traits per partner that a month does not read (see :data:`TRAITS`).
     exit_threshold: np.ndarray
     trust_break_rate: np.ndarray
@@ -172,6 +181,16 @@ class Partners:
     trust_up: np.ndarray
     trust_down: np.ndarray
 
+    ideals = Row("issues", IDEALS, "Each partner's ideal point in issue space, in [0, 1].")
+    salience = Row(
+        "issues", SALIENCE, "How much each issue matters to each partner (rows sum to 1)."
+    )
+    beliefs = Row(
+        "issues",
+        BELIEFS,
+        "Where each partner believes joint value lies (a noisy, late reading of the context; "
+        "the model's month updates it in place, as it does the ledger).",
+    )
     #: 1.0 while the partner is in the alliance, 0.0 after it left (a weight, for speed).
     active = _ledger_row(ACTIVE, "1.0 while the partner is in, 0.0 after it left.")
     intent = _ledger_row(INTENT, "What the partner would like to contribute this month.")
@@ -187,6 +206,10 @@ class Partners:
     cum_payoff = _ledger_row(CUM_PAYOFF, "Payoff over the run.")
     cum_outside = _ledger_row(CUM_OUTSIDE, "Outside options forgone over the run.")
     cum_mission = _ledger_row(CUM_MISSION, "Mission value over the run.")
+    weight = _ledger_row(
+        WEIGHT, "Its bargaining weight this month (effective power, balanced and tilted)."
+    )
+    outside_option = _ledger_row(OUTSIDE_OPTION, "What it would get elsewhere this month.")
     capacity = _profile_row(CAPACITY, "What it can contribute at most.")
     outside_base = _profile_row(OUTSIDE_BASE, "Its outside option in a normal market.")
     market_beta = _profile_row(MARKET_BETA, "How its outside option follows the market.")
@@ -225,12 +248,10 @@ class Partners:
             names=tuple(s.name for s in specs),
             sectors=tuple(s.sector for s in specs),
             essential=np.array([s.essential for s in specs]),
-            ideals=ideals,
-            salience=np.array([s.salience for s in specs]),
+            issues=np.array([ideals, [s.salience for s in specs], beliefs], dtype=float),
             power=shaped_power(raw_power, params["power_asymmetry"], params["asymmetry_spread"]),
             resource_profile=raw_power / raw_power.sum(axis=1, keepdims=True),
             trust=trust,
-            beliefs=beliefs,
             exit_threshold=traits["exit_threshold"],
             trust_break_rate=traits["trust_break_rate"],
             goal_distance=goal_distances(ideals),
@@ -274,5 +295,6 @@ class Partners:
 
     def set_ideals(self, ideals: np.ndarray) -> None:
         """Replace ideal points (alignment, elections) and keep goal distances consistent."""
-        self.ideals = np.minimum(np.maximum(ideals, 0.0), 1.0)
-        self.goal_distance = goal_distances(self.ideals)
+        clipped = np.minimum(np.maximum(ideals, 0.0), 1.0)
+        self.ideals = clipped
+        self.goal_distance = goal_distances(clipped)
