@@ -227,10 +227,15 @@ class Environment:
         return kind
 
     def moved_to(
-        self, state: np.ndarray, kind: str | None, power_salience: np.ndarray | None = None
+        self,
+        state: np.ndarray | None,
+        kind: str | None,
+        power_salience: np.ndarray | None = None,
     ) -> None:
-        """Take the state a month's move has led to (see :func:`moved`), the shock that hit and,
-        when it was computed with the move, the power bases' salience."""
-        self.state = state
+        """Take the state a month's move has led to (see :func:`moved`; None when the month
+        moved it in place), the shock that hit and, when it was computed with the move, the
+        power bases' salience."""
+        if state is not None:
+            self.state = state
         self._power_salience = power_salience
         self.shocks += kind is not None

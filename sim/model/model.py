@@ -40,7 +40,6 @@ from sim.model.bargaining import (
 )
 from sim.model.environment import Environment
 from sim.model.figures import Figure, new_figures
-from sim.model.interventions import alarms_of
 from sim.model.month import month_stages, negotiation, rules_of
 from sim.model.outcomes import OUTCOMES
 from sim.model.partners import Partners
@@ -206,7 +205,6 @@ class AllianceModel(mesa.Model):
         # side's part of each risk under it.
         self._public_risk: tuple[Agreement | None, float, float] = (None, 0.0, 0.0)
         self._rules = rules_of(p)
-        self._alarms = alarms_of(p)
         #: Stand-ins passed to the compiled month before the first agreement (it ignores them).
         self._no_agreement = Agreement(
             self.environment.context.copy(),
@@ -487,15 +485,11 @@ class AllianceModel(mesa.Model):
             a.power_balance,
             params["balance_decay"],
             p.issues,
-            p.power,
-            p.trust,
+            p.bases,
+            p.relations,
             p.ledger,
             p.profile,
             p.n_active,
-            p.resource_profile,
-            p.goal_distance,
-            p.trust_up,
-            p.trust_down,
             formed,
             self.demand_error,
             self._observation_normals.draw() if live and formed else self._no_draws,
@@ -529,10 +523,9 @@ class AllianceModel(mesa.Model):
             manager.legitimacy if manager is not None else 0.0,
             manager.lever_codes if manager is not None else self._no_levers,
             manager is not None and manager.strategy == "routine",
-            self._alarms,
         )
         if read:
-            environment.moved_to(environment.state, self._shock_kind, self._salience)
+            environment.moved_to(None, self._shock_kind, self._salience)
         if live:
             a.relational_capital = relational_capital
             a.visibility = 0.0

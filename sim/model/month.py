@@ -49,7 +49,7 @@ from sim.model.commitment import contribution_intent, enforced_contribution, opp
 from sim.model.compiled import compiled, summed
 from sim.model.environment import DRIFT, HOME, NOISE, REVERSION, SHOCK, STATE, moved, softmax
 from sim.model.figures import Figure
-from sim.model.interventions import urgencies
+from sim.model.interventions import ALARMS, urgencies
 from sim.model.partners import (
     ACTIVE,
     ASPIRATION,
@@ -62,6 +62,7 @@ from sim.model.partners import (
     CUM_PAYOFF,
     CUM_RECEIVED,
     DISAPPOINTMENT,
+    GOAL_DISTANCE,
     IDEALS,
     INTENT,
     MARKET_BETA,
@@ -69,12 +70,17 @@ from sim.model.partners import (
     OUTSIDE_BASE,
     OUTSIDE_OPTION,
     PAYOFF,
+    POWER,
     PREVIOUS_CONTRIBUTION,
     RECEIVED,
+    RESOURCE_PROFILE,
     SALIENCE,
     SATISFACTION,
     TEMPTATION,
+    TRUST,
     TRUST_BUILD_RATE,
+    TRUST_DOWN,
+    TRUST_UP,
     WEIGHT,
     outside_options,
 )
@@ -166,15 +172,11 @@ def month_stages(
     # the partners (their beliefs, a layer of their issues, filled in place; the ledger's rows,
     # their weights and outside options among them, updated in place)
     issues: np.ndarray,
-    power: np.ndarray,
-    trust: np.ndarray,
+    bases: np.ndarray,
+    relations: np.ndarray,
     ledger: np.ndarray,
     profile: np.ndarray,
     n_active: float,
-    resource_profile: np.ndarray,
-    goal_distance: np.ndarray,
-    trust_up: np.ndarray,
-    trust_down: np.ndarray,
     # the month's work under the agreement
     formed: bool,
     demand_error: float,
@@ -211,7 +213,6 @@ def month_stages(
     legitimacy: float,
     levers: np.ndarray,
     routine: bool,
-    alarms: np.ndarray,
 ) -> tuple[float, float, float, bool, float, float, float, float, np.ndarray]:
     """The stages of a month in one call: ``read`` (:func:`reading`: the context moves and
     the partners take it in), ``live`` (:func:`live_month`: commitment, execution and
@@ -230,6 +231,9 @@ def month_stages(
     active, satisfied = ledger[ACTIVE], ledger[SATISFACTION]
     weights, outside = ledger[WEIGHT], ledger[OUTSIDE_OPTION]
     beliefs, ideals, issue_salience = issues[BELIEFS], issues[IDEALS], issues[SALIENCE]
+    power, resource_profile = bases[POWER], bases[RESOURCE_PROFILE]
+    trust, goal_distance = relations[TRUST], relations[GOAL_DISTANCE]
+    trust_up, trust_down = relations[TRUST_UP], relations[TRUST_DOWN]
     outside_base, market_beta = profile[OUTSIDE_BASE], profile[MARKET_BETA]
     state = context_table[STATE]
     worst = 0.0
@@ -333,7 +337,7 @@ def month_stages(
             legitimacy,
             levers,
             routine,
-            alarms,
+            rules[ALARM_RULES_START:ALARM_RULES_STOP],
         )
         belief[:] = new_belief
     return (
@@ -395,10 +399,19 @@ class Rule(Slot):
     settle_chance = auto()
     steering = auto()
     mediation_settle = auto()
+    # the levers' alarms, in the order of interventions.ALARMS (read as one slice)
+    drift_alert = auto()
+    trust_alarm = auto()
+    conflict_alarm = auto()
+    dominance_alarm = auto()
+    opportunism_alarm = auto()
 
 
 #: The rules' names, in their order.
 RULES: tuple[str, ...] = tuple(Rule.__members__)
+#: Where the levers' alarms sit among the rules (a slice, in the order of ALARMS).
+ALARM_RULES_START, ALARM_RULES_STOP = int(Rule.drift_alert), int(Rule.opportunism_alarm) + 1
+assert RULES[ALARM_RULES_START:ALARM_RULES_STOP] == ALARMS, "the alarms must follow ALARMS"
 
 
 def rules_of(params: Mapping[str, Any]) -> np.ndarray:

@@ -127,6 +127,18 @@ LEDGER: tuple[str, ...] = (
 ISSUES: tuple[str, ...] = ("ideals", "salience", "beliefs")
 IDEALS, SALIENCE, BELIEFS = range(len(ISSUES))
 
+#: Each partner's relation to each other partner, one layer (partner by partner) each of
+#: :attr:`Partners.relations`: trust, the distance between their goals, and trust's learning
+#: rates as used (see :func:`sim.model.trust.learning_rates`; the same rate along a row).
+RELATIONS: tuple[str, ...] = ("trust", "goal_distance", "trust_up", "trust_down")
+TRUST, GOAL_DISTANCE, TRUST_UP, TRUST_DOWN = range(len(RELATIONS))
+
+#: Each partner's holdings of the power bases, one layer (partner by base) each of
+#: :attr:`Partners.bases`: its power in each, and which kind of resource it brings (its power
+#: bases as shares of its total).
+BASES: tuple[str, ...] = ("power", "resource_profile")
+POWER, RESOURCE_PROFILE = range(len(BASES))
+
 #: What stays fixed for each partner through a run and a month reads, one row each of
 #: :attr:`Partners.profile`.
 PROFILE: tuple[str, ...] = (
@@ -155,32 +167,40 @@ class Partners:
     """Everything the model tracks per partner. Inactive rows are partners that left.
 
     The vectors a month reads and updates are rows of two arrays, :attr:`ledger` (what
-    changes: :data:`LEDGER`) and :attr:`profile` (what does not: :data:`PROFILE`), and
-    their points in issue space the layers of a third, :attr:`issues` (:data:`ISSUES`), so
-    that the compiled month takes each as one argument; each row or layer is also an
-    attribute by its name.
+    changes: :data:`LEDGER`) and :attr:`profile` (what does not: :data:`PROFILE`); their
+    points in issue space, their relations to one another and their power bases are the
+    layers of three more, :attr:`issues`, :attr:`relations` and :attr:`bases` (:data:`ISSUES`,
+    :data:`RELATIONS`, :data:`BASES`), so that the compiled month takes each as one argument;
+    each row or layer is also an attribute by its name.
     """
 
     names: tuple[str, ...]
     sectors: tuple[str, ...]
     essential: np.ndarray
-    power: np.ndarray
-    resource_profile: np.ndarray
-    trust: np.ndarray
+    #: One layer (partner by base) per name in :data:`BASES`.
+    bases: np.ndarray
+    #: One layer (partner by partner) per name in :data:`RELATIONS`.
+    relations: np.ndarray
     #: One layer (partner by issue) per name in :data:`ISSUES`.
     issues: np.ndarray
     #: Behavioural traits per partner that a month does not read (see :data:`TRAITS`).
     exit_threshold: np.ndarray
     trust_break_rate: np.ndarray
-    goal_distance: np.ndarray
     #: One row per name in :data:`LEDGER`, one column per partner.
     ledger: np.ndarray
     #: One row per name in :data:`PROFILE`, one column per partner.
     profile: np.ndarray
-    #: Trust's learning rates as used (see :func:`sim.model.trust.learning_rates`).
-    trust_up: np.ndarray
-    trust_down: np.ndarray
 
+    power = Row("bases", POWER, "Each partner's power in each base.")
+    resource_profile = Row(
+        "bases", RESOURCE_PROFILE, "Which kind of resource each partner brings (sums to 1)."
+    )
+    trust = Row("relations", TRUST, "Each partner's trust (row) in each other (column), in [0, 1].")
+    goal_distance = Row(
+        "relations", GOAL_DISTANCE, "Root-mean-square distance between two partners' ideals."
+    )
+    trust_up = Row("relations", TRUST_UP, "How fast each partner (row) builds trust.")
+    trust_down = Row("relations", TRUST_DOWN, "How fast each partner (row) loses trust.")
     ideals = Row("issues", IDEALS, "Each partner's ideal point in issue space, in [0, 1].")
     salience = Row(
         "issues", SALIENCE, "How much each issue matters to each partner (rows sum to 1)."
@@ -249,16 +269,24 @@ class Partners:
             sectors=tuple(s.sector for s in specs),
             essential=np.array([s.essential for s in specs]),
             issues=np.array([ideals, [s.salience for s in specs], beliefs], dtype=float),
-            power=shaped_power(raw_power, params["power_asymmetry"], params["asymmetry_spread"]),
-            resource_profile=raw_power / raw_power.sum(axis=1, keepdims=True),
-            trust=trust,
+            bases=np.array(
+                [
+                    shaped_power(raw_power, params["power_asymmetry"], params["asymmetry_spread"]),
+                    raw_power / raw_power.sum(axis=1, keepdims=True),
+                ]
+            ),
+            relations=np.array(
+                [
+                    trust,
+                    goal_distances(ideals),
+                    np.broadcast_to(learning_rates(traits["trust_build_rate"]), (n, n)),
+                    np.broadcast_to(learning_rates(traits["trust_break_rate"]), (n, n)),
+                ]
+            ),
             exit_threshold=traits["exit_threshold"],
             trust_break_rate=traits["trust_break_rate"],
-            goal_distance=goal_distances(ideals),
             ledger=ledger,
             profile=profile,
-            trust_up=learning_rates(traits["trust_build_rate"]),
-            trust_down=learning_rates(traits["trust_break_rate"]),
         )
 
     def __post_init__(self) -> None:
