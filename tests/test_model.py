@@ -1,6 +1,7 @@
 """The model as a whole: public interface, configuration, reproducibility, the manager's levers
 and the claims of MODEL.md."""
 
+import copy
 import itertools
 import math
 import pickle
@@ -31,6 +32,21 @@ def test_same_seed_gives_identical_outcomes_and_events():
     assert a.datacollector.get_model_vars_dataframe().equals(
         b.datacollector.get_model_vars_dataframe()
     )
+
+
+@pytest.mark.parametrize("scenario", ["pps_infrastructure", "regional_network", "pps_care"])
+@pytest.mark.parametrize("manager", ["none", "lead_partner", "independent"])
+def test_a_model_copied_or_pickled_mid_run_goes_on_as_the_original_does(scenario, manager):
+    original = AllianceModel(scenario, rng=1, collect=False, manager=manager)
+    for _ in range(40):
+        original.step()
+    copies = [copy.deepcopy(original), pickle.loads(pickle.dumps(original))]
+    for model in [original, *copies]:
+        while model.running:
+            model.step()
+    for twin in copies:
+        assert twin.outcomes() == original.outcomes()
+        assert repr(twin.events) == repr(original.events)
 
 
 @pytest.mark.parametrize(

@@ -195,10 +195,7 @@ class AllianceModel(mesa.Model):
         self._last_shock = -(10**6)
         self._deadlocked = False
         self._renegotiated = False
-        #: This month's bargaining weights and outside options (the partners' ledger rows,
-        #: which the compiled month fills in place).
-        self._weights = self.partners.weight
-        self._weights[:] = 1.0 / n
+        self.partners.weight = 1.0 / n  # bargaining weights before the first reading
         self._previous_trust = self.mean_trust
         self._lowest_threshold = float(self.partners.exit_threshold.min())
         # What stays fixed for as long as an agreement stands is worked out once: the public
@@ -227,8 +224,7 @@ class AllianceModel(mesa.Model):
         self._manager_draws, self._no_belief = np.zeros(k), np.zeros(k)
         self._no_levers = np.zeros(0, dtype=np.int64)
         self._salience = self.environment.power_salience.copy()
-        self._outside = self.partners.outside_option
-        self._outside[:] = self.partners.outside_options(self.environment.market)
+        self.partners.outside_option = self.partners.outside_options(self.environment.market)
         self._worst = 0.0
         self._order = self._no_levers
         self.datacollector = self._make_collector() if collect else None
@@ -352,7 +348,7 @@ class AllianceModel(mesa.Model):
             if election:
                 self._election()
             if a.renegotiation_called or month >= a.next_negotiation:
-                self._negotiate(month, self._outside)
+                self._negotiate(month, self.partners.outside_option)
         managed = self._stages(
             month,
             read=not read_first,
@@ -360,7 +356,7 @@ class AllianceModel(mesa.Model):
             manage=self.manager is not None and self.quiet_months_in_one_call,
         )
         if not managed:
-            self._judge(month, self._outside, self._worst)
+            self._judge(month, self.partners.outside_option, self._worst)
         self.duration = month
         if self.running and self.manager is not None and not managed:
             self._stages(month, read=False, live=False, manage=True)
@@ -403,7 +399,7 @@ class AllianceModel(mesa.Model):
     def weights(self) -> np.ndarray:
         """This month's bargaining weights (effective power, balanced and tilted): a copy, since
         the month updates its own in place."""
-        return self._weights.copy()
+        return self.partners.weight.copy()
 
     def log(self, what: str, **details: Any) -> None:
         """Record an event of this month (agreements, deadlocks, calls, interventions, exits)."""
@@ -541,7 +537,8 @@ class AllianceModel(mesa.Model):
         """Settle a joint agenda and a split of the value, or deadlock (one compiled round,
         :func:`sim.model.month.negotiation`; the records are kept here)."""
         p, a, params = self.partners, self.alliance, self.params
-        joint_map = self._weights @ p.beliefs
+        weights = p.weight
+        joint_map = weights @ p.beliefs
         if a.proposal is not None and self.manager is not None:
             adopted = self.manager.legitimacy
             joint_map = (1.0 - adopted) * joint_map + adopted * a.proposal
@@ -556,7 +553,7 @@ class AllianceModel(mesa.Model):
             self._rules,
             p.ideals,
             p.salience,
-            self._weights,
+            weights,
             joint_map,
             lucky,
             settling,
