@@ -230,10 +230,7 @@ def month_stages(
     """
     active, satisfied = ledger[ACTIVE], ledger[SATISFACTION]
     weights, outside = ledger[WEIGHT], ledger[OUTSIDE_OPTION]
-    beliefs, ideals, issue_salience = issues[BELIEFS], issues[IDEALS], issues[SALIENCE]
-    power, resource_profile = bases[POWER], bases[RESOURCE_PROFILE]
-    trust, goal_distance = relations[TRUST], relations[GOAL_DISTANCE]
-    trust_up, trust_down = relations[TRUST_UP], relations[TRUST_DOWN]
+    beliefs, power, trust = issues[BELIEFS], bases[POWER], relations[TRUST]
     outside_base, market_beta = profile[OUTSIDE_BASE], profile[MARKET_BETA]
     state = context_table[STATE]
     worst = 0.0
@@ -267,35 +264,22 @@ def month_stages(
         outside[:] = new_outside
         weights[:] = new_weights
     if live:
-        # How well the agreed agenda serves each partner's goals as they stand now (not read
-        # before the first agreement, when any vector of the partners' length will do).
-        fit = weights
-        if formed:
-            fit = goal_fit(agenda, ideals, issue_salience, rules[Rule.misfit_scale])
         # What demand really is includes the forecast error nobody knew when the deal was made.
         relational_capital, worst = live_month(
             rules,
             formed,
-            trust,
+            issues,
+            relations,
+            bases,
             ledger,
             profile,
             n_active,
-            resource_profile,
-            goal_distance,
-            trust_up,
-            trust_down,
-            weights,
-            fit,
-            outside,
             state[:n_issues],
             state[-1] + demand_error,
             observation_draws,
             agenda,
-            terms[SHARES],
-            terms[EFFORT],
+            terms,
             expected_value,
-            terms[PERFORMANCE_RISK],
-            terms[DEMAND_RISK],
             public_performance,
             public_demand,
             renegotiated,
@@ -603,29 +587,22 @@ def negotiation(
 def live_month(
     rules: np.ndarray,
     formed: bool,
-    # the partners: trust and the ledger's rows updated in place, the profile read
-    trust: np.ndarray,
+    # the partners: their trust (a layer of their relations) and the ledger's rows updated in
+    # place, the rest read (this month's bargaining weights and outside options among the rows)
+    issues: np.ndarray,
+    relations: np.ndarray,
+    bases: np.ndarray,
     ledger: np.ndarray,
     profile: np.ndarray,
     n_active: float,
-    resource_profile: np.ndarray,
-    goal_distance: np.ndarray,
-    trust_up: np.ndarray,
-    trust_down: np.ndarray,
     # this month
-    weights: np.ndarray,
-    goal_fit: np.ndarray,
-    outside: np.ndarray,
     context: np.ndarray,
     demand: float,
     observation_draws: np.ndarray,
     # the agreement (ignored before the first one)
     agenda: np.ndarray,
-    shares: np.ndarray,
-    effort: np.ndarray,
+    terms: np.ndarray,
     expected_value: float,
-    performance_risk: np.ndarray,
-    demand_risk: np.ndarray,
     public_performance: float,
     public_demand: float,
     renegotiated: bool,
@@ -650,6 +627,11 @@ def live_month(
     a deadlock.
     """
     r = rules
+    trust, goal_distance = relations[TRUST], relations[GOAL_DISTANCE]
+    trust_up, trust_down = relations[TRUST_UP], relations[TRUST_DOWN]
+    shares, effort = terms[SHARES], terms[EFFORT]
+    performance_risk, demand_risk = terms[PERFORMANCE_RISK], terms[DEMAND_RISK]
+    weights, outside = ledger[WEIGHT], ledger[OUTSIDE_OPTION]
     intent, contribution, previous_contribution = (
         ledger[INTENT],
         ledger[CONTRIBUTION],
@@ -666,6 +648,8 @@ def live_month(
     opportunism_level = 0.0
     previous_contribution[:] = contribution
     if formed:
+        # How well the agreed agenda serves each partner's goals as they stand now.
+        served = goal_fit(agenda, issues[IDEALS], issues[SALIENCE], r[Rule.misfit_scale])
         # Commitment: conditional cooperation, lifted to the contract's floor.
         intent[:], contribution[:] = commitment(
             rules,
@@ -673,7 +657,7 @@ def live_month(
             active,
             n_active,
             satisfied,
-            goal_fit,
+            served,
             relational_capital,
             temptation,
             weights,
@@ -690,7 +674,7 @@ def live_month(
             active,
             n_active,
             capacity,
-            resource_profile,
+            bases[RESOURCE_PROFILE],
             goal_distance,
             relational_capital,
             formalisation,
@@ -706,7 +690,7 @@ def live_month(
         gap, renegotiation = public_gap_parts(
             public_performance, public_demand, expected_value, base, value, loss
         )
-        mission[:] = mission_value(goal_fit, value, n_active, r[Rule.mission_weight]) * active
+        mission[:] = mission_value(served, value, n_active, r[Rule.mission_weight]) * active
     else:
         contribution[:] = 0.0
         received[:] = 0.0
