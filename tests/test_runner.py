@@ -89,6 +89,27 @@ def test_a_worker_configures_each_design_point_once_and_its_runs_match_the_model
         assert row.total_value == alone["total_value"] and row.duration == alone["duration"]
 
 
+def test_a_long_lived_worker_runs_the_scenario_file_as_it_is_now(tmp_path, monkeypatch):
+    """A Dask worker outlives a sweep: an edit of a scenario file between two sweeps must
+    reach its runs, which must equal the edited scenario run directly."""
+    from sim.sweeps import worker
+
+    monkeypatch.setattr(worker, "_configurations", {})
+    scenario = tmp_path / "rough.toml"
+    scenario.write_text('extends = "pps_care"\n[knobs]\nturbulence = 0.1\n')
+    task = worker.RunTask(0, 0, 0, 7, str(scenario), {"manager": "independent"}, {})
+    assert worker.configuration(task).params["turbulence"] == 0.1
+    assert worker.configuration(task) is worker.configuration(task)  # reused while unchanged
+
+    before = scenario.stat().st_mtime_ns
+    scenario.write_text('extends = "pps_care"\n[knobs]\nturbulence = 0.9\n')
+    os.utime(scenario, ns=(before + 10**9, before + 10**9))  # saved a second later
+    assert worker.configuration(task).params["turbulence"] == 0.9
+    row, _ = worker.execute(task)
+    alone = AllianceModel(str(scenario), rng=7, collect=False, manager="independent").run()
+    assert (row["duration"], row["total_value"]) == (alone["duration"], alone["total_value"])
+
+
 def test_runs_table_has_ids_seeds_factors_and_outcomes(tmp_path):
     table = pd.read_parquet(run_small(tmp_path, "cols", workers=1))
     for column in (

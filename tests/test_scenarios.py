@@ -1,12 +1,14 @@
 """The scenario library: every collaboration form of the source article, runnable and distinct,
 and the PPS design levers acting through the model's mechanisms."""
 
+import os
 from functools import cache
 
 import numpy as np
 import pytest
 
 from sim import AllianceModel, available_scenarios, load_scenario
+from sim.config.validation import ConfigError
 from sim.model.outcomes import OUTCOMES
 from sim.model.risk import distribute, performance_risk_weights
 
@@ -64,6 +66,37 @@ def test_a_five_line_variant_extends_a_scenario(tmp_path):
     assert scenario.knobs["formalisation"] == base.knobs["formalisation"]
     assert AllianceModel(str(variant), rng=1).params["turbulence"] == 0.8
     assert AllianceModel(str(variant), rng=1).config.name == "rough_times"
+
+
+def test_an_edited_scenario_file_is_read_again_and_an_unchanged_one_is_not(tmp_path):
+    """A long-lived process (a Dask worker, the dashboard) must see an edit of a scenario or
+    of the file it extends, without parsing an unchanged file again for every model."""
+    parent, variant = tmp_path / "parent.toml", tmp_path / "variant.toml"
+    parent.write_text('extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.3\n')
+    variant.write_text('extends = "parent.toml"\n[knobs]\nformalisation = 0.2\n')
+    first = load_scenario(variant)
+    assert load_scenario(variant) is first
+    assert (first.knobs["turbulence"], first.knobs["formalisation"]) == (0.3, 0.2)
+
+    edit(variant, 'extends = "parent.toml"\n[knobs]\nformalisation = 0.9\n')
+    edited = load_scenario(variant)
+    assert (edited.knobs["turbulence"], edited.knobs["formalisation"]) == (0.3, 0.9)
+
+    edit(parent, 'extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.7\n')
+    assert load_scenario(variant).knobs["turbulence"] == 0.7
+    assert AllianceModel(str(variant), rng=1).params["turbulence"] == 0.7
+
+    parent.unlink()
+    with pytest.raises(ConfigError, match="extends"):
+        load_scenario(variant)
+
+
+def edit(path, text):
+    """Rewrite a file as an editor would, a second later than its last change (a file's
+    time of change is only as fine as the kernel's clock tick, and a test is faster)."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(before + 10**9, before + 10**9))
 
 
 def test_risk_allocation_decides_who_absorbs_a_disappointing_month():

@@ -9,6 +9,7 @@ tables merge key by key, arrays (such as ``[[partners]]``) replace whole.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -206,10 +207,44 @@ def _builtin_file(name: str) -> Path:
     return (SCENARIO_DIR / f"{name}.toml").resolve()
 
 
-@lru_cache(maxsize=64)
 def _load_cached(path: Path) -> Scenario:
-    data = _merged(path, seen=())
-    return _parse(Table(data, _display(path)), default_name=path.stem)
+    """The scenario in ``path``, parsed once and parsed again when it or a file it extends
+    changes on disk. A long-lived process (a Dask worker, the dashboard) thus sees an edited
+    scenario file, while a model built by name thousands of times only checks the files'
+    stamps (a ``stat`` each)."""
+    kept = _scenarios.get(path)
+    if kept is not None and kept[1] == _stamps(kept[0]):
+        return kept[2]
+    read: list[tuple[Path, _Stamp]] = []
+    data = _merged(path, seen=(), read=read)
+    scenario = _parse(Table(data, _display(path)), default_name=path.stem)
+    if len(_scenarios) >= KEPT_SCENARIOS:
+        _scenarios.clear()
+    files, stamps = zip(*read, strict=True)
+    _scenarios[path] = (files, stamps, scenario)
+    return scenario
+
+
+#: The most scenario files kept parsed at once.
+KEPT_SCENARIOS = 64
+
+_Stamp = tuple[int, int, int] | None
+_scenarios: dict[Path, tuple[tuple[Path, ...], tuple[_Stamp, ...], Scenario]] = {}
+
+
+def _stamps(files: Iterable[Path]) -> tuple[_Stamp, ...]:
+    return tuple(_stamp(file) for file in files)
+
+
+def _stamp(file: Path) -> _Stamp:
+    """What tells that a file changed: its inode (an editor that saves by renaming makes a
+    new one), size and time of last change; None when it is gone, which differs from every
+    stamp, so that the file is read again and the error raised there."""
+    try:
+        status = os.stat(file)
+    except OSError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def _display(path: Path) -> str:
@@ -219,8 +254,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    """The file's data with its ``extends`` chain merged in (child wins)."""
+def _merged(path: Path, seen: tuple[Path, ...], read: list[tuple[Path, _Stamp]]) -> dict[str, Any]:
+    """The file's data with its ``extends`` chain merged in (child wins); every file of the
+    chain is added to ``read`` with its stamp from before it was read."""
     if path in seen:
         raise ConfigError(_display(path), "extends", "circular extends chain")
     if not path.exists():
@@ -235,6 +271,7 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
             "",
             "file not found; known scenarios: " + ", ".join(available_scenarios()),
         )
+    read.append((path, _stamp(path)))
     data = load_toml(path)
     parent = data.pop("extends", None)
     if parent is None:
@@ -242,7 +279,7 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     if not isinstance(parent, str):
         raise ConfigError(_display(path), "extends", f"expected a scenario name, got {parent!r}")
     # A name means scenarios/NAME.toml; a path is relative to the extending file.
-    base = _merged(scenario_path(parent, path.parent).resolve(), seen + (path,))
+    base = _merged(scenario_path(parent, path.parent).resolve(), seen + (path,), read)
     base.pop("name", None)
     return _deep_merge(base, data)
 

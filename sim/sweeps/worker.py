@@ -81,13 +81,16 @@ def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
 def configuration(task: RunTask) -> Configuration:
     """The validated configuration of ``task``'s design point: resolved for the first of its
     runs that this worker gets and reused for the others (the same scenario and knobs give
-    the same configuration; it is read-only)."""
+    the same configuration; it is read-only), until the scenario's file changes on disk (a
+    long-lived Dask worker serves one sweep after another)."""
+    from sim.config.configuration import configure
+    from sim.config.scenario import load_scenario
+
+    scenario = load_scenario(task.scenario)  # parsed again only if its file changed
     key = (task.scenario, repr(sorted(task.knobs.items())))
     kept = _configurations.get(key)
-    if kept is None:
-        from sim.config.configuration import configure
-
-        kept = configure(task.scenario, **task.knobs)
+    if kept is None or kept.scenario is not scenario:
+        kept = configure(scenario, **task.knobs)
         if len(_configurations) >= KEPT_CONFIGURATIONS:
             _configurations.clear()
         _configurations[key] = kept
