@@ -8,6 +8,7 @@ import pickle
 
 import mesa
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim import AllianceModel, ConfigError
@@ -47,6 +48,30 @@ def test_a_model_copied_or_pickled_mid_run_goes_on_as_the_original_does(scenario
     for twin in copies:
         assert twin.outcomes() == original.outcomes()
         assert repr(twin.events) == repr(original.events)
+
+
+def test_a_collecting_model_pickled_mid_run_keeps_the_same_series():
+    """A model that records its months (the dashboard's, a notebook's) can be checkpointed
+    too: the copy's series and outcomes are the original's."""
+    from sim.model.agents import Organisation
+
+    original = AllianceModel("pps_care", rng=1, manager="independent")
+    for _ in range(20):
+        original.step()
+    copies = [copy.deepcopy(original), pickle.loads(pickle.dumps(original))]
+    for model in [original, *copies]:
+        model.run()
+    recorded = original.datacollector
+    assert len(recorded.get_model_vars_dataframe()) > 20
+    for twin in copies:
+        assert twin.outcomes() == original.outcomes()
+        pd.testing.assert_frame_equal(
+            twin.datacollector.get_model_vars_dataframe(), recorded.get_model_vars_dataframe()
+        )
+        pd.testing.assert_frame_equal(
+            twin.datacollector.get_agenttype_vars_dataframe(Organisation),
+            recorded.get_agenttype_vars_dataframe(Organisation),
+        )
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -747,27 +748,53 @@ class AllianceModel(mesa.Model):
             model_reporters={
                 "value": "value",
                 "mean_trust": "mean_trust",
-                "relational_capital": lambda m: m.alliance.relational_capital,
-                "mean_satisfaction": lambda m: float(
-                    m.partners.satisfaction[m.partners.members].mean()
-                ),
-                "power_concentration": lambda m: float((m.effective_power**2).sum()),
+                "relational_capital": _relational_capital,
+                "mean_satisfaction": _mean_satisfaction,
+                "power_concentration": _power_concentration,
                 "context_fit": "context_fit",
-                "formalisation": lambda m: m.alliance.formalisation,
-                "active_partners": lambda m: int(m.partners.active.sum()),
+                "formalisation": _formalisation,
+                "active_partners": _active_partners,
             },
             agenttype_reporters={
                 Organisation: {
-                    "effective_power": "effective_power",
-                    "satisfaction": "satisfaction",
-                    "trust_in_others": "trust_in_others",
-                    "payoff": "payoff",
-                    "contribution": "contribution",
-                    "outside_option": "outside_option",
-                    "active": "active",
+                    name: attrgetter(name)
+                    for name in (
+                        "effective_power",
+                        "satisfaction",
+                        "trust_in_others",
+                        "payoff",
+                        "contribution",
+                        "outside_option",
+                        "active",
+                    )
                 },
             },
         )
+
+
+# The collector's reporters are named functions and attribute getters, not lambdas (nor
+# attribute names, which Mesa wraps in closures of its own), so that a collecting model can
+# be pickled or copied (a checkpoint, a process pool) like any other.
+
+
+def _relational_capital(model: AllianceModel) -> float:
+    return model.alliance.relational_capital
+
+
+def _mean_satisfaction(model: AllianceModel) -> float:
+    return float(model.partners.satisfaction[model.partners.members].mean())
+
+
+def _power_concentration(model: AllianceModel) -> float:
+    return float((model.effective_power**2).sum())
+
+
+def _formalisation(model: AllianceModel) -> float:
+    return model.alliance.formalisation
+
+
+def _active_partners(model: AllianceModel) -> int:
+    return int(model.partners.active.sum())
 
 
 def load_compiled_code() -> None:
