@@ -195,9 +195,24 @@ def load_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> 
         ConfigError: naming the file and the key, for any invalid content; a file that is not
             a regular file of at most a megabyte (a device, a FIFO) is refused unread.
     """
-    if isinstance(name_or_path, str) and name_or_path in available_scenarios():
+    if isinstance(name_or_path, str) and _is_builtin(name_or_path):
         return _load_cached(_builtin_file(name_or_path))
     return _load_cached(scenario_path(name_or_path, relative_to).resolve())
+
+
+def _is_builtin(name: str) -> bool:
+    """Whether ``name`` is one of :func:`available_scenarios`, asked of its one file rather
+    than of the folder's listing (a sweep asks for every run), and once: a built-in file
+    removed afterwards is reported missing when it is read."""
+    if name in _builtin_names:
+        return True
+    if is_path_like(name) or not os.path.isfile(SCENARIO_DIR / f"{name}.toml"):
+        return False
+    _builtin_names.add(name)
+    return True
+
+
+_builtin_names: set[str] = set()
 
 
 @lru_cache(maxsize=64)
@@ -221,7 +236,7 @@ def _load_cached(path: Path) -> Scenario:
     if len(_scenarios) >= KEPT_SCENARIOS:
         _scenarios.clear()
     files, stamps = zip(*read, strict=True)
-    _scenarios[path] = (files, stamps, scenario)
+    _scenarios[path] = (tuple(map(str, files)), stamps, scenario)
     return scenario
 
 
@@ -229,14 +244,14 @@ def _load_cached(path: Path) -> Scenario:
 KEPT_SCENARIOS = 64
 
 _Stamp = tuple[int, int, int] | None
-_scenarios: dict[Path, tuple[tuple[Path, ...], tuple[_Stamp, ...], Scenario]] = {}
+_scenarios: dict[Path, tuple[tuple[str, ...], tuple[_Stamp, ...], Scenario]] = {}
 
 
-def _stamps(files: Iterable[Path]) -> tuple[_Stamp, ...]:
+def _stamps(files: Iterable[str]) -> tuple[_Stamp, ...]:
     return tuple(_stamp(file) for file in files)
 
 
-def _stamp(file: Path) -> _Stamp:
+def _stamp(file: Path | str) -> _Stamp:
     """What tells that a file changed: its inode (an editor that saves by renaming makes a
     new one), size and time of last change; None when it is gone, which differs from every
     stamp, so that the file is read again and the error raised there."""
