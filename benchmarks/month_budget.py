@@ -1,0 +1,247 @@
+"""A month's time budget, in units of an empty Mesa step: what issue 15's ratio is made of.
+
+``bench_step.py`` prints months per second as a share of an empty Mesa model's step rate
+(target 0.25: a month, construction included, may cost four empty steps). This prints
+what the month costs now, part by part, measured in the same process on the same runs
+(``regional_network``, 8 partners by default, default knobs, a responsive independent
+manager, no data collection, construction included):
+
+- Mesa's step (its events and clock), as it costs in this loop: the same runs stepped
+  with and without Mesa's scheduler (the same code costs more here than in the empty
+  model's tight loop, whose step is the ratio's unit);
+- building the model, spread over the months of its run;
+- the month's parts in the model: its random draws, the compiled month (split into what
+  numba charges to take its arguments and return its results, and the compiled work), a
+  negotiation, the partners' verdict (voice and exit) and the manager's levers;
+- the rest, by difference: the step's own Python (deciding which stages run, gathering
+  the compiled month's arguments, taking its results), and timing noise.
+
+The parts are timed by wrapping the functions (none of them calls another); the wrappers'
+own cost, the wrapped runs' time less the same runs' time unwrapped, is shared out evenly
+over the wrapped calls and taken off. The compiled month's price of taking arguments is
+the time of a quiet month's own call repeated with every stage switched off.
+
+    python benchmarks/month_budget.py [--runs 400] [--partners 8] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import statistics
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import mesa
+
+import sim.model.model as model_module
+from sim import AllianceModel
+from sim.model.agents import AllianceManager
+
+#: Issue 15's target: months per second as a share of the empty Mesa model's step rate.
+TARGET_RATIO = 0.25
+
+
+class EmptyModel(mesa.Model):
+    def step(self) -> None:
+        pass
+
+
+def empty_step_seconds(steps: int = 100_000) -> float:
+    """The best of five timings of an empty Mesa model's step."""
+    best = float("inf")
+    for _ in range(5):
+        model = EmptyModel(rng=0)
+        start = time.perf_counter()
+        for _ in range(steps):
+            model.step()
+        best = min(best, (time.perf_counter() - start) / steps)
+    return best
+
+
+def simulate(runs: int, n_partners: int, scheduler: bool = True) -> tuple[int, float, float]:
+    """Whole runs as bench_step makes them: (months, seconds building, seconds stepping).
+
+    Without Mesa's ``scheduler`` the same months are stepped as Mesa's step would step them
+    (its count of steps, then the model's own step), without its events and clock: the
+    difference is what Mesa's step costs in this loop."""
+    months, building, stepping = 0, 0.0, 0.0
+    for seed in range(runs):
+        start = time.perf_counter()
+        model = AllianceModel(
+            "regional_network",
+            rng=seed,
+            collect=False,
+            n_partners=n_partners,
+            manager="independent",
+        )
+        built = time.perf_counter()
+        if scheduler:
+            while model.running:
+                model.step()
+        else:
+            own_step = model._user_step  # Mesa's name for the model's step it wraps
+            while model.running:
+                model.steps += 1
+                own_step()
+        building += built - start
+        stepping += time.perf_counter() - built
+        months += model.steps
+    return months, building, stepping
+
+
+class Stopwatch:
+    """Wraps functions so that their calls are counted and timed (inclusive)."""
+
+    def __init__(self) -> None:
+        self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.calls: Counter[str] = Counter()
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+        seconds, calls = self.seconds, self.calls
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                seconds[label] += time.perf_counter() - start
+                calls[label] += 1
+
+        self._undo.append((owner, name, original))
+        setattr(owner, name, timed)
+
+    def restore(self) -> None:
+        for owner, name, original in reversed(self._undo):
+            setattr(owner, name, original)
+        self._undo.clear()
+
+
+def argument_price(n_partners: int) -> float:
+    """Seconds numba charges the compiled month to take its arguments and return its
+    results: a quiet month's own call repeated with every stage switched off."""
+    captured: list[tuple] = []
+    month_stages: Callable[..., Any] = model_module.month_stages
+
+    def capture(*args: Any) -> Any:
+        if args[1] and args[2] and args[3]:  # read, live and manage: a quiet month
+            captured.append(copy.deepcopy(args))
+        return month_stages(*args)
+
+    setattr(model_module, "month_stages", capture)  # noqa: B010 (patched for the measurement)
+    try:
+        seed = 0
+        while not captured:
+            AllianceModel(
+                "regional_network",
+                rng=seed,
+                collect=False,
+                n_partners=n_partners,
+                manager="independent",
+            ).run()
+            seed += 1
+    finally:
+        setattr(model_module, "month_stages", month_stages)  # noqa: B010
+    args = list(captured[-1])
+    args[1] = args[2] = args[3] = False
+    calls, best = 20_000, float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(calls):
+            month_stages(*args)
+        best = min(best, (time.perf_counter() - start) / calls)
+    return best
+
+
+#: The parts timed by wrapping: none calls another, so that their times add up.
+LEAVES = [
+    (model_module.AllianceModel, "_chance", "draws"),
+    (model_module, "month_stages", "compiled"),
+    (model_module.AllianceModel, "_negotiate", "negotiation"),
+    (model_module.AllianceModel, "_judge", "verdict"),
+    (AllianceManager, "pull", "levers"),
+]
+
+
+def budget(runs: int, n_partners: int) -> tuple[list[tuple[str, float]], float, float]:
+    """One measurement: the parts of a month (label, seconds), a month's seconds, and the
+    empty Mesa step's seconds."""
+    empty = empty_step_seconds()
+    months, building, stepping = simulate(runs, n_partners)
+    per_month = (building + stepping) / months
+    unscheduled_months, _, unscheduled = simulate(runs, n_partners, scheduler=False)
+    assert unscheduled_months == months, "stepped without the scheduler, the same runs"
+
+    watch = Stopwatch()
+    for owner, name, label in LEAVES:
+        watch.wrap(owner, name, label)
+    try:
+        wrapped_months, _, wrapped_stepping = simulate(runs, n_partners)
+    finally:
+        watch.restore()
+    assert wrapped_months == months, "the wrapped runs must be the same runs"
+    overhead = max(wrapped_stepping - stepping, 0.0) / sum(watch.calls.values())
+    passing = argument_price(n_partners)
+
+    def part(label: str) -> float:
+        """Seconds per month in a wrapped part, its wrapper's cost taken off."""
+        return (watch.seconds[label] - overhead * watch.calls[label]) / months
+
+    compiled_calls = watch.calls["compiled"] / months
+    rows = [
+        ("Mesa's step, in this loop", (stepping - unscheduled) / months),
+        ("building the model, per month of its run", building / months),
+        ("the month's random draws", part("draws")),
+        ("compiled month: taking arguments, returning", passing * compiled_calls),
+        ("compiled month: the work", part("compiled") - passing * compiled_calls),
+        ("a negotiation (per month)", part("negotiation")),
+        ("the partners' verdict (per month)", part("verdict")),
+        ("the manager's levers", part("levers")),
+    ]
+    rows.append(("the rest: the step's own Python", per_month - sum(s for _, s in rows)))
+    return rows, per_month, empty
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=400, help="whole runs per measurement")
+    parser.add_argument("--partners", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=3, help="measurements (medians shown)")
+    args = parser.parse_args()
+
+    simulate(20, args.partners)  # load the compiled code, warm the caches
+    measured = [budget(args.runs, args.partners) for _ in range(args.repeats)]
+    labels = [label for label, _ in measured[0][0]]
+    months = [m for _, m, _ in measured]
+    steps = [e for _, _, e in measured]
+    per_month, empty = statistics.median(months), statistics.median(steps)
+    print(
+        f"{args.runs} runs of regional_network, {args.partners} partners, independent manager, "
+        f"median of {args.repeats} measurements (range in brackets); empty Mesa step "
+        f"{1e6 * empty:.2f} µs (the unit of the ratio)"
+    )
+    print(f"\n{'part of a month':<44} {'µs':>19} {'empty steps':>12} {'share':>6}")
+    for i, label in enumerate(labels):
+        values = [rows[i][1] for rows, _, _ in measured]
+        shares = [rows[i][1] / m for rows, m, _ in measured]
+        seconds = statistics.median(values)
+        spread = f"({1e6 * min(values):.1f}-{1e6 * max(values):.1f})"
+        print(
+            f"{label:<44} {1e6 * seconds:>7.2f} {spread:>11} {seconds / empty:>12.2f} "
+            f"{statistics.median(shares):>6.1%}"
+        )
+    spread = f"({1e6 * min(months):.1f}-{1e6 * max(months):.1f})"
+    print(f"{'a month':<44} {1e6 * per_month:>7.2f} {spread:>11} {per_month / empty:>12.2f}")
+    print(
+        f"\nratio {empty / per_month:.3f} (target {TARGET_RATIO}: a month may cost "
+        f"{1 / TARGET_RATIO:.0f} empty steps, {1e6 * empty / TARGET_RATIO:.1f} µs; it costs "
+        f"{per_month / empty:.1f})"
+    )
+
+
+if __name__ == "__main__":
+    main()
