@@ -31,14 +31,20 @@ class EmptyModel(mesa.Model):
         pass
 
 
+def benchmark_model(seed: int, n_partners: int, manager: str = "independent") -> AllianceModel:
+    """The model this benchmark runs (and month_budget.py and profile_month.py take apart):
+    ``regional_network`` at its default knobs, without data collection."""
+    return AllianceModel(
+        "regional_network", rng=seed, collect=False, n_partners=n_partners, manager=manager
+    )
+
+
 def months_per_second(n_partners: int, manager: str, seconds: float) -> float:
     """Months simulated per second over whole runs, construction included, for about ``seconds``."""
     months, seed = 0, 0
     start = time.perf_counter()
     while time.perf_counter() - start < seconds:
-        model = AllianceModel(
-            "regional_network", rng=seed, collect=False, n_partners=n_partners, manager=manager
-        )
+        model = benchmark_model(seed, n_partners, manager)
         while model.running:
             model.step()
         months += model.steps

@@ -35,9 +35,9 @@ from collections.abc import Callable
 from typing import Any
 
 import mesa
+from bench_step import benchmark_model
 
 import sim.model.model as model_module
-from sim import AllianceModel
 from sim.model.agents import AllianceManager
 
 #: Issue 15's target: months per second as a share of the empty Mesa model's step rate.
@@ -70,13 +70,7 @@ def simulate(runs: int, n_partners: int, scheduler: bool = True) -> tuple[int, f
     months, building, stepping = 0, 0.0, 0.0
     for seed in range(runs):
         start = time.perf_counter()
-        model = AllianceModel(
-            "regional_network",
-            rng=seed,
-            collect=False,
-            n_partners=n_partners,
-            manager="independent",
-        )
+        model = benchmark_model(seed, n_partners)
         built = time.perf_counter()
         if scheduler:
             while model.running:
@@ -136,13 +130,7 @@ def argument_price(n_partners: int) -> float:
     try:
         seed = 0
         while not captured:
-            AllianceModel(
-                "regional_network",
-                rng=seed,
-                collect=False,
-                n_partners=n_partners,
-                manager="independent",
-            ).run()
+            benchmark_model(seed, n_partners).run()
             seed += 1
     finally:
         setattr(model_module, "month_stages", month_stages)  # noqa: B010

@@ -17,20 +17,14 @@ import pstats
 from collections import defaultdict
 from pathlib import Path
 
-from sim import AllianceModel
+from bench_step import benchmark_model
 
 
 def simulate(runs: int, n_partners: int) -> int:
     """Whole runs of the benchmark's model; the number of months simulated."""
     months = 0
     for seed in range(runs):
-        model = AllianceModel(
-            "regional_network",
-            rng=seed,
-            collect=False,
-            n_partners=n_partners,
-            manager="independent",
-        )
+        model = benchmark_model(seed, n_partners)
         while model.running:
             model.step()
         months += model.steps
