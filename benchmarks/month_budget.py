@@ -16,10 +16,12 @@ manager, no data collection, construction included):
 - the rest, by difference: the step's own Python (deciding which stages run, gathering
   the compiled month's arguments, taking its results), and timing noise.
 
-The parts are timed by wrapping the functions (none of them calls another); the wrappers'
-own cost, the wrapped runs' time less the same runs' time unwrapped, is shared out evenly
-over the wrapped calls and taken off. The compiled month's price of taking arguments is
-the time of a quiet month's own call repeated with every stage switched off.
+The parts are timed by wrapping the functions (none of them calls another); what a
+wrapper adds to the time it records (its reading of a function that does nothing) is taken
+off each call. Each run is stepped twice, with and without Mesa's scheduler, in alternating
+order. The compiled month's price of taking arguments is the time of a quiet month's own
+call repeated with every stage switched off. A part that comes out below zero (a
+difference of timings, when the machine's speed moved) is named in a warning.
 
     python benchmarks/month_budget.py [--runs 400] [--partners 8] [--repeats 3]
 """
@@ -61,29 +63,42 @@ def empty_step_seconds(steps: int = 100_000) -> float:
     return best
 
 
-def simulate(runs: int, n_partners: int, scheduler: bool = True) -> tuple[int, float, float]:
-    """Whole runs as bench_step makes them: (months, seconds building, seconds stepping).
-
-    Without Mesa's ``scheduler`` the same months are stepped as Mesa's step would step them
-    (its count of steps, then the model's own step), without its events and clock: the
-    difference is what Mesa's step costs in this loop."""
-    months, building, stepping = 0, 0.0, 0.0
+def simulate(runs: int, n_partners: int) -> tuple[int, float, float, float]:
+    """Whole runs as bench_step makes them, each run twice, built alike: once stepped by
+    Mesa's step and once, as that step would step it (Mesa's count of steps, then the
+    model's own step), without Mesa's events and clock, in alternating order so that the
+    machine's drift falls on both alike. Returns (months of a run of each kind, seconds
+    building, seconds stepping with Mesa's scheduler, seconds stepping without)."""
+    months, building, scheduled, unscheduled = 0, 0.0, 0.0, 0.0
     for seed in range(runs):
-        start = time.perf_counter()
+        for through_mesa in (seed % 2 == 0, seed % 2 == 1):
+            start = time.perf_counter()
+            model = benchmark_model(seed, n_partners)
+            built = time.perf_counter()
+            if through_mesa:
+                while model.running:
+                    model.step()
+                scheduled += time.perf_counter() - built
+                building += built - start
+                months += model.steps
+            else:
+                own_step = model._user_step  # Mesa's name for the model's step it wraps
+                while model.running:
+                    model.steps += 1
+                    own_step()
+                unscheduled += time.perf_counter() - built
+    return months, building, scheduled, unscheduled
+
+
+def wrapped_runs(runs: int, n_partners: int) -> int:
+    """The same runs stepped by Mesa, for the stopwatch; returns their months."""
+    months = 0
+    for seed in range(runs):
         model = benchmark_model(seed, n_partners)
-        built = time.perf_counter()
-        if scheduler:
-            while model.running:
-                model.step()
-        else:
-            own_step = model._user_step  # Mesa's name for the model's step it wraps
-            while model.running:
-                model.steps += 1
-                own_step()
-        building += built - start
-        stepping += time.perf_counter() - built
+        while model.running:
+            model.step()
         months += model.steps
-    return months, building, stepping
+    return months
 
 
 class Stopwatch:
@@ -113,6 +128,30 @@ class Stopwatch:
         for owner, name, original in reversed(self._undo):
             setattr(owner, name, original)
         self._undo.clear()
+
+
+def timed_overhead(calls: int = 200_000) -> float:
+    """What a wrapped call adds to the time its stopwatch records (seconds): the stopwatch's
+    reading of a function that does nothing, less that function's own call."""
+
+    class Probe:
+        def nothing(self, first: Any, second: Any) -> None:
+            pass
+
+    probe, best_bare, best_timed = Probe(), float("inf"), float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(calls):
+            probe.nothing(1, 2)
+        best_bare = min(best_bare, (time.perf_counter() - start) / calls)
+    for _ in range(5):
+        watch = Stopwatch()
+        watch.wrap(probe, "nothing", "probe")
+        for _ in range(calls):
+            probe.nothing(1, 2)
+        watch.restore()
+        best_timed = min(best_timed, watch.seconds["probe"] / calls)
+    return max(best_timed - best_bare, 0.0)
 
 
 def argument_price(n_partners: int) -> float:
@@ -159,24 +198,22 @@ def budget(runs: int, n_partners: int) -> tuple[list[tuple[str, float]], float, 
     """One measurement: the parts of a month (label, seconds), a month's seconds, and the
     empty Mesa step's seconds."""
     empty = empty_step_seconds()
-    months, building, stepping = simulate(runs, n_partners)
+    months, building, stepping, unscheduled = simulate(runs, n_partners)
     per_month = (building + stepping) / months
-    unscheduled_months, _, unscheduled = simulate(runs, n_partners, scheduler=False)
-    assert unscheduled_months == months, "stepped without the scheduler, the same runs"
 
     watch = Stopwatch()
     for owner, name, label in LEAVES:
         watch.wrap(owner, name, label)
     try:
-        wrapped_months, _, wrapped_stepping = simulate(runs, n_partners)
+        wrapped_months = wrapped_runs(runs, n_partners)
     finally:
         watch.restore()
     assert wrapped_months == months, "the wrapped runs must be the same runs"
-    overhead = max(wrapped_stepping - stepping, 0.0) / sum(watch.calls.values())
+    overhead = timed_overhead()
     passing = argument_price(n_partners)
 
     def part(label: str) -> float:
-        """Seconds per month in a wrapped part, its wrapper's cost taken off."""
+        """Seconds per month in a wrapped part, less what its stopwatch adds."""
         return (watch.seconds[label] - overhead * watch.calls[label]) / months
 
     compiled_calls = watch.calls["compiled"] / months
@@ -201,7 +238,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="measurements (medians shown)")
     args = parser.parse_args()
 
-    simulate(20, args.partners)  # load the compiled code, warm the caches
+    simulate(10, args.partners)  # load the compiled code, warm the caches
     measured = [budget(args.runs, args.partners) for _ in range(args.repeats)]
     labels = [label for label, _ in measured[0][0]]
     months = [m for _, m, _ in measured]
@@ -224,6 +261,12 @@ def main() -> None:
         )
     spread = f"({1e6 * min(months):.1f}-{1e6 * max(months):.1f})"
     print(f"{'a month':<44} {1e6 * per_month:>7.2f} {spread:>11} {per_month / empty:>12.2f}")
+    negative = sorted({label for rows, _, _ in measured for label, s in rows if s < 0})
+    if negative:
+        print(
+            "\nwarning: below zero in some measurement (the machine's speed moved between the "
+            f"timings it is a difference of; run again, or with more --runs): {', '.join(negative)}"
+        )
     print(
         f"\nratio {empty / per_month:.3f} (target {TARGET_RATIO}: a month may cost "
         f"{1 / TARGET_RATIO:.0f} empty steps, {1e6 * empty / TARGET_RATIO:.1f} µs; it costs "

@@ -1,6 +1,7 @@
 """The experiment runner: reproducible whatever the workers, resumable, honest about failures."""
 
 import concurrent.futures as cf
+import json
 import os
 import signal
 import subprocess
@@ -89,25 +90,80 @@ def test_a_worker_configures_each_design_point_once_and_its_runs_match_the_model
         assert row.total_value == alone["total_value"] and row.duration == alone["duration"]
 
 
-def test_a_long_lived_worker_runs_the_scenario_file_as_it_is_now(tmp_path, monkeypatch):
-    """A Dask worker outlives a sweep: an edit of a scenario file between two sweeps must
-    reach its runs, which must equal the edited scenario run directly."""
+def edit(path: Path, text: str) -> None:
+    """Rewrite a file as an editor would, a second later than its last change."""
+    before = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+ROUGH = 'extends = "pps_infrastructure"\n[knobs]\nturbulence = {}\n'
+
+
+def test_a_scenario_edited_during_a_sweep_does_not_reach_its_runs_or_its_manifest(tmp_path):
+    """A sweep runs its scenarios as they were when it started, and its manifest says so."""
+    scenario = tmp_path / "rough.toml"
+    scenario.write_text(ROUGH.format(0.1))
+    text = SMALL.replace('scenario = "pps_infrastructure"', 'scenario = "rough.toml"')
+    experiment = load_experiment(write_experiment(tmp_path, text))
+    tables = {}
+    for workers, backend in ((1, "local"), (2, "local"), (2, "dask")):
+        edited = []
+
+        def edit_at_start(done: int, planned: int, edited=edited) -> None:
+            if not edited:  # the sweep has started: its workers are up, no run has run
+                edit(scenario, ROUGH.format(0.9))
+                edited.append(done)
+
+        out = tmp_path / f"edited-{workers}-{backend}"
+        run_experiment(
+            experiment, out=out, workers=workers, backend=backend, progress=edit_at_start
+        )
+        assert edited == [0]
+        tables[workers, backend] = pd.read_parquet(out / "runs.parquet")
+        recorded = json.loads((out / "manifest.json").read_text())["experiment"]
+        assert recorded["resolved_scenarios"][str(scenario)]["knobs"]["turbulence"] == 0.1
+        edit(scenario, ROUGH.format(0.1))
+    run_experiment(experiment, out=tmp_path / "unedited", progress=False)
+    unedited = pd.read_parquet(tmp_path / "unedited" / "runs.parquet")
+    assert (unedited["status"] == "ok").all()
+    for table in tables.values():  # the same runs; the files' bytes depend on their chunks
+        pd.testing.assert_frame_equal(table, unedited)
+
+
+def test_a_long_lived_worker_runs_each_sweep_with_its_own_reading_of_a_scenario(
+    tmp_path, monkeypatch
+):
+    """A Dask worker outlives a sweep: an edit between two sweeps reaches the second; a
+    worker that meets a file edited after its sweep began fails the run, saying why."""
+    from sim.config.scenario import load_scenario
     from sim.sweeps import worker
+    from sim.sweeps.experiment import scenario_digest
 
     monkeypatch.setattr(worker, "_configurations", {})
+    monkeypatch.setattr(worker, "_pinned", {})  # a worker that was not forked from the runner
     scenario = tmp_path / "rough.toml"
-    scenario.write_text('extends = "pps_care"\n[knobs]\nturbulence = 0.1\n')
-    task = worker.RunTask(0, 0, 0, 7, str(scenario), {"manager": "independent"}, {})
-    assert worker.configuration(task).params["turbulence"] == 0.1
-    assert worker.configuration(task) is worker.configuration(task)  # reused while unchanged
+    scenario.write_text(ROUGH.format(0.1))
 
-    before = scenario.stat().st_mtime_ns
-    scenario.write_text('extends = "pps_care"\n[knobs]\nturbulence = 0.9\n')
-    os.utime(scenario, ns=(before + 10**9, before + 10**9))  # saved a second later
-    assert worker.configuration(task).params["turbulence"] == 0.9
-    row, _ = worker.execute(task)
+    def task(digest: str) -> worker.RunTask:
+        knobs = {"manager": "independent"}
+        return worker.RunTask(0, 0, 0, 7, str(scenario), knobs, {}, scenario_digest=digest)
+
+    first = task(scenario_digest(load_scenario(scenario)))  # what the first sweep read
+    assert worker.configuration(first).params["turbulence"] == 0.1
+    assert worker.configuration(first) is worker.configuration(first)  # reused
+
+    edit(scenario, ROUGH.format(0.9))
+    second = task(scenario_digest(load_scenario(scenario)))  # the next sweep's reading
+    assert worker.configuration(second).params["turbulence"] == 0.9
+    row, _ = worker.execute(second)
     alone = AllianceModel(str(scenario), rng=7, collect=False, manager="independent").run()
     assert (row["duration"], row["total_value"]) == (alone["duration"], alone["total_value"])
+
+    monkeypatch.setattr(worker, "_configurations", {})
+    monkeypatch.setattr(worker, "_pinned", {})
+    row, _ = worker.execute(first)  # the first sweep's run, met by a fresh worker now
+    assert row["status"] == "failed" and "changed on disk after the sweep started" in row["error"]
 
 
 def test_runs_table_has_ids_seeds_factors_and_outcomes(tmp_path):

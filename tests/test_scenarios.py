@@ -2,6 +2,7 @@
 and the PPS design levers acting through the model's mechanisms."""
 
 import os
+import time
 from functools import cache
 
 import numpy as np
@@ -72,17 +73,17 @@ def test_an_edited_scenario_file_is_read_again_and_an_unchanged_one_is_not(tmp_p
     """A long-lived process (a Dask worker, the dashboard) must see an edit of a scenario or
     of the file it extends, without parsing an unchanged file again for every model."""
     parent, variant = tmp_path / "parent.toml", tmp_path / "variant.toml"
-    parent.write_text('extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.3\n')
-    variant.write_text('extends = "parent.toml"\n[knobs]\nformalisation = 0.2\n')
+    written(parent, 'extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.3\n')
+    written(variant, 'extends = "parent.toml"\n[knobs]\nformalisation = 0.2\n')
     first = load_scenario(variant)
     assert load_scenario(variant) is first
     assert (first.knobs["turbulence"], first.knobs["formalisation"]) == (0.3, 0.2)
 
-    edit(variant, 'extends = "parent.toml"\n[knobs]\nformalisation = 0.9\n')
+    written(variant, 'extends = "parent.toml"\n[knobs]\nformalisation = 0.9\n')
     edited = load_scenario(variant)
     assert (edited.knobs["turbulence"], edited.knobs["formalisation"]) == (0.3, 0.9)
 
-    edit(parent, 'extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.7\n')
+    written(parent, 'extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.7\n')
     assert load_scenario(variant).knobs["turbulence"] == 0.7
     assert AllianceModel(str(variant), rng=1).params["turbulence"] == 0.7
 
@@ -91,10 +92,38 @@ def test_an_edited_scenario_file_is_read_again_and_an_unchanged_one_is_not(tmp_p
         load_scenario(variant)
 
 
-def edit(path, text):
-    """Rewrite a file as an editor would, a second later than its last change (a file's
-    time of change is only as fine as the kernel's clock tick, and a test is faster)."""
-    before = path.stat().st_mtime_ns
+def test_a_scenario_file_rewritten_within_the_clocks_resolution_is_read_again(tmp_path):
+    """A file rewritten in place with the same size and, on a coarse clock, the same time of
+    change looks unchanged; a stamp is trusted only once its file has settled."""
+    fresh = tmp_path / "fresh.toml"
+    fresh.write_text('extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.1\n')
+    before = fresh.stat()
+    assert load_scenario(fresh).knobs["turbulence"] == 0.1
+    fresh.write_text('extends = "pps_infrastructure"\n[knobs]\nturbulence = 0.9\n')
+    os.utime(fresh, ns=(before.st_atime_ns, before.st_mtime_ns))  # same inode, size, time
+    assert load_scenario(fresh).knobs["turbulence"] == 0.9
+
+
+def test_an_extended_scenario_behind_a_link_is_read_again_when_the_link_moves(tmp_path):
+    """``extends = "current.toml"``, a link to this year's assumptions: pointing it at next
+    year's is a change of the scenario."""
+    for year, turbulence in (("a", 0.1), ("b", 0.9)):
+        written(
+            tmp_path / f"{year}.toml", f'extends = "pps_care"\n[knobs]\nturbulence = {turbulence}\n'
+        )
+    link, variant = tmp_path / "current.toml", tmp_path / "variant.toml"
+    link.symlink_to(tmp_path / "a.toml")
+    written(variant, 'extends = "current.toml"\n[knobs]\nformalisation = 0.2\n')
+    assert load_scenario(variant).knobs["turbulence"] == 0.1
+    link.unlink()
+    link.symlink_to(tmp_path / "b.toml")
+    assert load_scenario(variant).knobs["turbulence"] == 0.9
+
+
+def written(path, text):
+    """Write a file as an editor would have some time ago: settled, so that its stamp is
+    trusted; each rewrite a second later than the last."""
+    before = path.stat().st_mtime_ns if path.exists() else time.time_ns() - 60 * 10**9
     path.write_text(text)
     os.utime(path, ns=(before + 10**9, before + 10**9))
 

@@ -1,7 +1,8 @@
 """Scenario files: who the partners are, what they want, where their power comes from.
 
 A scenario is a TOML file in ``scenarios/`` (or anywhere, given by path). It is
-read once into an immutable :class:`Scenario`; the model never touches the file.
+read into an immutable :class:`Scenario`, once per process and again when the file (or a
+file it extends) changes; the model never touches the file.
 A file may say ``extends = "pps_infrastructure"`` and override a few values:
 tables merge key by key, arrays (such as ``[[partners]]``) replace whole.
 """
@@ -9,9 +10,9 @@ tables merge key by key, arrays (such as ``[[partners]]``) replace whole.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -215,36 +216,41 @@ def _is_builtin(name: str) -> bool:
 _builtin_names: set[str] = set()
 
 
-@lru_cache(maxsize=64)
 def _builtin_file(name: str) -> Path:
-    """Where a built-in scenario's file really is (resolved once per name: a sweep builds
-    models by name thousands of times)."""
-    return (SCENARIO_DIR / f"{name}.toml").resolve()
+    """The file of a built-in scenario, as named (a link is followed when it is read)."""
+    return SCENARIO_DIR / f"{name}.toml"
 
 
 def _load_cached(path: Path) -> Scenario:
     """The scenario in ``path``, parsed once and parsed again when it or a file it extends
     changes on disk. A long-lived process (a Dask worker, the dashboard) thus sees an edited
     scenario file, while a model built by name thousands of times only checks the files'
-    stamps (a ``stat`` each)."""
+    stamps (a ``stat`` each). A stamp is trusted only once its file has been unchanged for
+    :data:`SETTLED_NS` when it is read (git's rule for "racy" files): a file rewritten within
+    the clock's resolution keeps its time, and a file that may still change is read again."""
     kept = _scenarios.get(path)
-    if kept is not None and kept[1] == _stamps(kept[0]):
+    if kept is not None and kept[1] is not None and kept[1] == _stamps(kept[0]):
         return kept[2]
     read: list[tuple[Path, _Stamp]] = []
     data = _merged(path, seen=(), read=read)
-    scenario = _parse(Table(data, _display(path)), default_name=path.stem)
+    scenario = _parse(Table(data, _display(path.resolve())), default_name=path.stem)
     if len(_scenarios) >= KEPT_SCENARIOS:
         _scenarios.clear()
     files, stamps = zip(*read, strict=True)
-    _scenarios[path] = (tuple(map(str, files)), stamps, scenario)
+    now = time.time_ns()
+    settled = all(stamp is not None and now - stamp[2] >= SETTLED_NS for stamp in stamps)
+    _scenarios[path] = (tuple(map(str, files)), stamps if settled else None, scenario)
     return scenario
 
 
 #: The most scenario files kept parsed at once.
 KEPT_SCENARIOS = 64
+#: How long a file must have been unchanged before its stamp is trusted (nanoseconds): more
+#: than the coarsest clock of common file systems (FAT and some network mounts: 2 s).
+SETTLED_NS = 3 * 10**9
 
 _Stamp = tuple[int, int, int] | None
-_scenarios: dict[Path, tuple[tuple[str, ...], tuple[_Stamp, ...], Scenario]] = {}
+_scenarios: dict[Path, tuple[tuple[str, ...], tuple[_Stamp, ...] | None, Scenario]] = {}
 
 
 def _stamps(files: Iterable[str]) -> tuple[_Stamp, ...]:
@@ -269,9 +275,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _merged(path: Path, seen: tuple[Path, ...], read: list[tuple[Path, _Stamp]]) -> dict[str, Any]:
-    """The file's data with its ``extends`` chain merged in (child wins); every file of the
-    chain is added to ``read`` with its stamp from before it was read."""
+def _merged(
+    written: Path, seen: tuple[Path, ...], read: list[tuple[Path, _Stamp]]
+) -> dict[str, Any]:
+    """The data of the file ``written`` (as named: a link is stamped by its target, so a
+    link pointed elsewhere reads as a change) with its ``extends`` chain merged in (child
+    wins); every file of the chain is added to ``read`` with its stamp from before it was
+    read."""
+    path = written.resolve()
     if path in seen:
         raise ConfigError(_display(path), "extends", "circular extends chain")
     if not path.exists():
@@ -286,7 +297,7 @@ def _merged(path: Path, seen: tuple[Path, ...], read: list[tuple[Path, _Stamp]])
             "",
             "file not found; known scenarios: " + ", ".join(available_scenarios()),
         )
-    read.append((path, _stamp(path)))
+    read.append((written, _stamp(written)))
     data = load_toml(path)
     parent = data.pop("extends", None)
     if parent is None:
@@ -294,7 +305,7 @@ def _merged(path: Path, seen: tuple[Path, ...], read: list[tuple[Path, _Stamp]])
     if not isinstance(parent, str):
         raise ConfigError(_display(path), "extends", f"expected a scenario name, got {parent!r}")
     # A name means scenarios/NAME.toml; a path is relative to the extending file.
-    base = _merged(scenario_path(parent, path.parent).resolve(), seen + (path,), read)
+    base = _merged(scenario_path(parent, path.parent), seen + (path,), read)
     base.pop("name", None)
     return _deep_merge(base, data)
 

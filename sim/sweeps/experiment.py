@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -110,16 +111,23 @@ class Experiment:
             return [*PAIRING_COLUMNS, *self.policy_knobs, *names]
         return names
 
-    def spec(self) -> dict[str, Any]:
-        """A canonical, JSON-ready description, including the scenarios as resolved."""
+    def spec(self, scenarios: Mapping[str, Scenario] | None = None) -> dict[str, Any]:
+        """A canonical, JSON-ready description, including the scenarios as resolved: as given
+        in ``scenarios`` (see :meth:`read_scenarios`), else as their files say now."""
+        scenarios = self.read_scenarios() if scenarios is None else scenarios
         data = asdict(self)
         data.pop("source")
-        data["resolved_scenarios"] = {s: _scenario_dict(load_scenario(s)) for s in self.scenarios}
+        data["resolved_scenarios"] = {s: _scenario_dict(scenarios[s]) for s in self.scenarios}
         return json.loads(json.dumps(data, default=list))
 
-    def fingerprint(self) -> str:
+    def fingerprint(self, scenarios: Mapping[str, Scenario] | None = None) -> str:
         """SHA-256 of :meth:`spec`: two experiments with the same fingerprint give the same runs."""
-        return hashlib.sha256(json.dumps(self.spec(), sort_keys=True).encode()).hexdigest()
+        return hashlib.sha256(json.dumps(self.spec(scenarios), sort_keys=True).encode()).hexdigest()
+
+    def read_scenarios(self) -> dict[str, Scenario]:
+        """Each of the experiment's scenarios as its file says now. A sweep reads them once,
+        at its start, and runs them as read then (:func:`scenario_digest`)."""
+        return {s: load_scenario(s) for s in self.scenarios}
 
     def quick(self) -> Experiment:
         """A small version for a first look: few replications and samples."""
@@ -149,6 +157,13 @@ def _scenario_dict(scenario: Scenario) -> dict[str, Any]:
     data = asdict(scenario)
     data.pop("source")
     return data
+
+
+def scenario_digest(scenario: Scenario) -> str:
+    """SHA-256 of a scenario as resolved, the form the manifest records: which version of a
+    scenario file a sweep's runs must use, whatever happens to the file during the sweep."""
+    text = json.dumps(_scenario_dict(scenario), sort_keys=True, default=list)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def load_experiment(path: str | Path) -> Experiment:

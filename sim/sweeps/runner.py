@@ -24,7 +24,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -37,14 +37,20 @@ import pandas as pd
 from tqdm import tqdm
 
 from sim.config.knobs import KNOBS
-from sim.config.scenario import PROJECT_DIR
+from sim.config.scenario import PROJECT_DIR, Scenario
 from sim.sweeps.designs import design_points, n_futures, sensitivity_problem
 from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment
 from sim.sweeps.limits import MAX_RUNS, MAX_WORKERS, DesignTooLarge, check_design_size
 from sim.sweeps.lock import FolderBusy, folder_lock
 from sim.sweeps.provenance import differences, resume_identity
 from sim.sweeps.results import DamagedFile, ResultStore
-from sim.sweeps.worker import RunTask, execute_batch, prepare_worker
+from sim.sweeps.worker import (
+    RunTask,
+    execute_batch,
+    hold_scenarios,
+    pin_scenario,
+    prepare_worker,
+)
 
 #: Packages whose versions go into the manifest.
 VERSIONED = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "dask", "distributed")
@@ -188,8 +194,12 @@ def _blank(name: str) -> Any:
     return float("nan") if knob is not None and knob.kind in (float, int) else None
 
 
-def plan(experiment: Experiment, design: pd.DataFrame) -> Iterator[RunTask]:
-    """Every run of the experiment, in run_id order (point-major, then replication)."""
+def plan(
+    experiment: Experiment, design: pd.DataFrame, digests: Mapping[str, str] | None = None
+) -> Iterator[RunTask]:
+    """Every run of the experiment, in run_id order (point-major, then replication); each
+    run names the version of its scenario to use by its digest in ``digests`` (see
+    :func:`sim.sweeps.worker.pin_scenario`; without, the file as it is when the run starts)."""
     columns = [
         f.name for f in experiment.factors if f.name == "scenario"
     ] + experiment.run_columns()
@@ -215,6 +225,7 @@ def plan(experiment: Experiment, design: pd.DataFrame) -> Iterator[RunTask]:
                 knobs=knobs,
                 factors=row,
                 timeseries=experiment.timeseries,
+                scenario_digest=(digests or {}).get(scenario, ""),
             )
 
 
@@ -231,13 +242,22 @@ class InlineExecutor(cf.Executor):
 
 
 @contextmanager
-def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator[cf.Executor]:
-    """A concurrent.futures executor for the chosen back-end, closed afterwards."""
+def open_executor(
+    backend: str,
+    workers: int,
+    scheduler: str | None,
+    pinned: Mapping[str, Scenario] | None = None,
+) -> Iterator[cf.Executor]:
+    """A concurrent.futures executor for the chosen back-end, closed afterwards, whose
+    workers hold the sweep's ``pinned`` scenarios (see :func:`sim.sweeps.worker.pin_scenario`;
+    a Dask worker that joins later reads them from its disk)."""
+    pinned = dict(pinned or {})
     if backend == "dask":
         from distributed import Client, LocalCluster
 
         if scheduler:
             with _connect(Client, scheduler) as client:
+                client.run(hold_scenarios, pinned)
                 yield client.get_executor(pure=False)
         else:
             with (
@@ -250,13 +270,17 @@ def open_executor(backend: str, workers: int, scheduler: str | None) -> Iterator
                 ) as cluster,
                 Client(cluster) as client,
             ):
+                client.run(hold_scenarios, pinned)
                 yield client.get_executor(pure=False)
     elif workers == 1:
         yield InlineExecutor()
     else:
         context = _process_context()
         pool = cf.ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=prepare_worker
+            max_workers=workers,
+            mp_context=context,
+            initializer=prepare_worker,
+            initargs=(pinned,),
         )
         try:
             pool.submit(int).result()  # start every worker now (fork spawns them all at once)
@@ -351,6 +375,7 @@ def output_columns(experiment: Experiment) -> list[str]:
 
 def manifest(
     experiment: Experiment,
+    described: dict[str, Any],
     design: pd.DataFrame,
     started: str,
     status: str,
@@ -360,14 +385,16 @@ def manifest(
 ) -> dict[str, Any]:
     """Provenance: what was run, with which code, seeds and versions, and how it went.
 
-    ``identity`` (see :func:`sim.sweeps.provenance.resume_identity`) is what ``--resume``
-    compares: the experiment, every parameter's default and the model's source files.
+    ``described`` is the experiment's :meth:`~sim.sweeps.experiment.Experiment.spec` with its
+    scenarios as the sweep read them at its start; ``identity`` (see
+    :func:`sim.sweeps.provenance.resume_identity`) is what ``--resume`` compares: the
+    experiment's fingerprint, every parameter's default and the model's source files.
     """
     return {
-        "experiment": experiment.spec(),
+        "experiment": described,
         "experiment_file": experiment.source,
         "experiment_text": _read_text(experiment.source),
-        "fingerprint": experiment.fingerprint(),
+        "fingerprint": identity["experiment"] if identity else None,
         "identity": identity,
         "root_seed": experiment.seed,
         "design": {
@@ -444,7 +471,11 @@ def run_experiment(
         check_design_size(experiment, max_runs)
     except DesignTooLarge as exc:
         raise RunnerError(str(exc)) from None
-    identity = resume_identity(experiment.fingerprint())
+    # The scenarios are read once, here: the sweep runs them as they are now, and its
+    # manifest says so, even if a file is edited while it runs (sim.sweeps.worker.scenario_of).
+    scenarios = experiment.read_scenarios()
+    described = experiment.spec(scenarios)
+    identity = resume_identity(experiment.fingerprint(scenarios))
     with hold_results_folder(folder, "sweep"):
         try:
             store = ResultStore(folder)
@@ -452,6 +483,8 @@ def run_experiment(
             store.claim()
             return _run(
                 experiment,
+                scenarios,
+                described,
                 store,
                 workers,
                 backend,
@@ -531,7 +564,7 @@ def _prepare(
             f"{folder} has no manifest.json (its sweep stopped before it started); "
             "use --force to start again"
         )
-    if previous.get("fingerprint") != experiment.fingerprint():
+    if previous.get("fingerprint") != identity["experiment"]:
         name = (previous.get("experiment") or {}).get("name", "unknown")
         raise RunnerError(
             f"{folder} holds results of a different experiment ({name}); refusing to "
@@ -550,6 +583,8 @@ def _prepare(
 
 def _run(
     experiment: Experiment,
+    scenarios: Mapping[str, Scenario],
+    described: dict[str, Any],
     store: ResultStore,
     workers: int,
     backend: str,
@@ -573,10 +608,12 @@ def _run(
             file=sys.stderr,
         )
     # Here, not in each worker: forked workers inherit the loaded code, others read it from
-    # the cache instead of each compiling it.
+    # the cache instead of each compiling it; likewise the scenarios as read at the start.
     load_compiled_code()
+    digests = {name: pin_scenario(scenario) for name, scenario in scenarios.items()}
+    pinned = {digests[name]: scenario for name, scenario in scenarios.items()}
     # Workers start before this process touches Parquet (its thread pool makes forking unsafe).
-    with open_executor(backend, workers, scheduler) as executor:
+    with open_executor(backend, workers, scheduler, pinned) as executor:
         design = design_points(experiment)
         planned = len(design) * experiment.replications
         repaired = [str(d) for d in store.discard_damaged()] if resume else []
@@ -587,9 +624,9 @@ def _run(
         store.write_design(design)
         counts = {"planned": planned, "already_done": len(done), "ran": 0, "failed": 0}
         store.write_manifest(
-            manifest(experiment, design, started, "running", counts, argv, identity)
+            manifest(experiment, described, design, started, "running", counts, argv, identity)
         )
-        todo = (task for task in plan(experiment, design) if task.run_id not in done)
+        todo = (task for task in plan(experiment, design, digests) if task.run_id not in done)
         bar = _Progress(
             total=planned,
             initial=len(done),
@@ -618,7 +655,7 @@ def _run(
             status = "cancelled" if isinstance(exc, SweepCancelled) else "interrupted"
             with _signals_deferred():
                 store.write_manifest(
-                    manifest(experiment, design, started, status, counts, argv, identity)
+                    manifest(experiment, described, design, started, status, counts, argv, identity)
                 )
             if isinstance(exc, KeyboardInterrupt):
                 raise SweepInterrupted(
@@ -636,7 +673,7 @@ def _run(
         runs = store.merge(output_columns(experiment))
         counts["failed_total"] = int((runs["status"] == "failed").sum()) if len(runs) else 0
         store.write_manifest(
-            manifest(experiment, design, started, "complete", counts, argv, identity)
+            manifest(experiment, described, design, started, "complete", counts, argv, identity)
         )
     return Summary(
         folder=folder,

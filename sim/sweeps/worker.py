@@ -13,14 +13,18 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.config.validation import ConfigError
+
 if TYPE_CHECKING:
     from sim.config.configuration import Configuration
+    from sim.config.scenario import Scenario
 
 #: Seconds between a worker's checks that its runner is still alive.
 PARENT_POLL = 0.5
@@ -43,6 +47,9 @@ class RunTask:
     knobs: dict[str, Any]
     factors: dict[str, Any]
     timeseries: bool = False
+    #: The version of the scenario this run must use: its sweep's reading of the file at the
+    #: start (see :func:`pin_scenario`); empty for a run of no sweep (the file as it is now).
+    scenario_digest: str = ""
 
 
 def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
@@ -81,14 +88,15 @@ def execute(task: RunTask) -> tuple[dict[str, Any], pd.DataFrame | None]:
 def configuration(task: RunTask) -> Configuration:
     """The validated configuration of ``task``'s design point: resolved for the first of its
     runs that this worker gets and reused for the others (the same scenario and knobs give
-    the same configuration; it is read-only), until the scenario's file changes on disk (a
-    long-lived Dask worker serves one sweep after another)."""
+    the same configuration; it is read-only), from the version of the scenario that the
+    task's sweep read at its start (:func:`scenario_of`)."""
     from sim.config.configuration import configure
-    from sim.config.scenario import load_scenario
 
-    scenario = load_scenario(task.scenario)  # parsed again only if its file changed
-    key = (task.scenario, repr(sorted(task.knobs.items())))
+    key = (task.scenario, task.scenario_digest, repr(sorted(task.knobs.items())))
     kept = _configurations.get(key)
+    if kept is not None and task.scenario_digest:
+        return kept  # the scenario's version is part of the key
+    scenario = scenario_of(task)
     if kept is None or kept.scenario is not scenario:
         kept = configure(scenario, **task.knobs)
         if len(_configurations) >= KEPT_CONFIGURATIONS:
@@ -97,7 +105,53 @@ def configuration(task: RunTask) -> Configuration:
     return kept
 
 
-_configurations: dict[tuple[str, str], Configuration] = {}
+_configurations: dict[tuple[str, str, str], Configuration] = {}
+
+
+def pin_scenario(scenario: Scenario) -> str:
+    """Keep ``scenario`` as the version its sweep runs, under its digest, which the sweep's
+    tasks carry: workers forked afterwards inherit it, others read the file and check that
+    it still says the same (:func:`scenario_of`)."""
+    from sim.sweeps.experiment import scenario_digest
+
+    digest = scenario_digest(scenario)
+    if len(_pinned) >= KEPT_CONFIGURATIONS:
+        _pinned.clear()
+    _pinned[digest] = scenario
+    return digest
+
+
+def scenario_of(task: RunTask) -> Scenario:
+    """The scenario ``task`` runs: the version its sweep read at its start, kept in this
+    process or read from the file if the file still says the same; for a task of no sweep,
+    the file as it is now. A sweep's runs thus all use one version of a scenario, the one
+    its manifest records, even when the file is edited while it runs; a long-lived worker
+    (Dask's) reads the file again for the next sweep.
+
+    Raises:
+        ConfigError: the file changed after the sweep started and this worker does not hold
+            the version the sweep read (the run is recorded as failed, with this message).
+    """
+    from sim.config.scenario import load_scenario
+    from sim.sweeps.experiment import scenario_digest
+
+    if not task.scenario_digest:
+        return load_scenario(task.scenario)
+    pinned = _pinned.get(task.scenario_digest)
+    if pinned is None:
+        pinned = load_scenario(task.scenario)
+        if scenario_digest(pinned) != task.scenario_digest:
+            raise ConfigError(
+                task.scenario,
+                "",
+                "changed on disk after the sweep started, and its other runs use the version "
+                "read then; run the sweep again to use the file as it is now",
+            )
+        _pinned[task.scenario_digest] = pinned
+    return pinned
+
+
+_pinned: dict[str, Scenario] = {}
 
 
 def execute_batch(tasks: list[RunTask]) -> list[tuple[dict[str, Any], pd.DataFrame | None]]:
@@ -105,8 +159,16 @@ def execute_batch(tasks: list[RunTask]) -> list[tuple[dict[str, Any], pd.DataFra
     return [execute(task) for task in tasks]
 
 
-def prepare_worker() -> None:
-    """Start-up of a pool worker: leave interrupts to the runner, and die with it.
+def hold_scenarios(pinned: Mapping[str, Scenario]) -> None:
+    """Keep the scenarios a sweep read at its start, by digest (see :func:`pin_scenario`), in
+    this worker: one that was not forked from the runner (a fork server's, Dask's) then runs
+    them as read, whatever happens to the files."""
+    _pinned.update(pinned)
+
+
+def prepare_worker(pinned: Mapping[str, Scenario] | None = None) -> None:
+    """Start-up of a pool worker: hold the sweep's scenarios (:func:`hold_scenarios`), leave
+    interrupts to the runner, and die with it.
 
     Ctrl-C reaches every process of the terminal's group; the runner decides what to do, so
     workers ignore SIGINT. A worker must not outlive its runner, even one killed with SIGKILL
@@ -115,6 +177,7 @@ def prepare_worker() -> None:
     The copy of the results folder's lock that a forked worker inherits is closed, so only the
     runner holds the folder.
     """
+    hold_scenarios(pinned or {})
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from sim.sweeps.lock import close_inherited
 
