@@ -1,6 +1,7 @@
 """The experiment runner: reproducible whatever the workers, resumable, honest about failures."""
 
 import concurrent.futures as cf
+import contextlib
 import json
 import os
 import signal
@@ -131,6 +132,54 @@ def test_a_scenario_edited_during_a_sweep_does_not_reach_its_runs_or_its_manifes
         pd.testing.assert_frame_equal(table, unedited)
 
 
+PAIRED = """
+[experiment]
+name = "paired"
+scenario = "designs.toml"
+steps = 24
+replications = 1
+seed = 5
+
+[design]
+kind = "lhs"
+samples = 2
+
+[[policy]]
+name = "Availability"
+payment_mechanism = "availability"
+
+[[policy]]
+name = "With a manager"
+manager = "independent"
+
+[uncertainties]
+turbulence = {{ low = 0.1, high = 0.6 }}
+"""
+
+
+def test_a_scenario_edited_while_the_workers_start_does_not_reach_the_design(tmp_path, monkeypatch):
+    """A policy's unset knobs come from the scenario as the sweep read it at its start, even
+    when the file changes while the workers start (before the design is built)."""
+    scenario = tmp_path / "designs.toml"
+    scenario.write_text('extends = "pps_infrastructure"\n[knobs]\nmanager = "none"\n')
+    experiment = load_experiment(write_experiment(tmp_path, PAIRED))
+    opened = runner.open_executor
+
+    @contextlib.contextmanager
+    def open_and_edit(*args, **kwargs):
+        with opened(*args, **kwargs) as executor:
+            edit(scenario, 'extends = "pps_infrastructure"\n[knobs]\nmanager = "independent"\n')
+            yield executor
+
+    monkeypatch.setattr(runner, "open_executor", open_and_edit)
+    out = tmp_path / "paired"
+    run_experiment(experiment, out=out, workers=1, progress=False)
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert (runs["status"] == "ok").all()
+    assert set(runs.loc[runs["policy"] == "Availability", "manager"]) == {"none"}
+    assert set(runs.loc[runs["policy"] == "With a manager", "manager"]) == {"independent"}
+
+
 def test_a_long_lived_worker_runs_each_sweep_with_its_own_reading_of_a_scenario(
     tmp_path, monkeypatch
 ):
@@ -231,8 +280,22 @@ def test_resume_refuses_results_of_a_different_experiment(tmp_path):
     other = load_experiment(
         write_experiment(tmp_path, SMALL.replace("replications = 3", "replications = 4"))
     )
-    with pytest.raises(RunnerError, match="different experiment"):
+    with pytest.raises(RunnerError, match="small as it was: its file or a scenario it uses"):
         run_experiment(other, out=tmp_path / "mine", workers=1, resume=True, progress=False)
+    renamed = load_experiment(write_experiment(tmp_path, SMALL.replace('"small"', '"other"')))
+    with pytest.raises(RunnerError, match=r"different experiment \(small\)"):
+        run_experiment(renamed, out=tmp_path / "mine", workers=1, resume=True, progress=False)
+
+
+def test_resume_refuses_results_made_with_a_scenario_file_since_edited(tmp_path):
+    scenario = tmp_path / "rough.toml"
+    scenario.write_text(ROUGH.format(0.1))
+    text = SMALL.replace('scenario = "pps_infrastructure"', 'scenario = "rough.toml"')
+    experiment = load_experiment(write_experiment(tmp_path, text))
+    run_experiment(experiment, out=tmp_path / "rough", workers=1, progress=False)
+    edit(scenario, ROUGH.format(0.9))
+    with pytest.raises(RunnerError, match="a scenario it uses has changed since"):
+        run_experiment(experiment, out=tmp_path / "rough", resume=True, progress=False)
 
 
 def test_resume_of_a_finished_sweep_runs_nothing_and_keeps_the_table(tmp_path):

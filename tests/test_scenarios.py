@@ -104,6 +104,19 @@ def test_a_scenario_file_rewritten_within_the_clocks_resolution_is_read_again(tm
     assert load_scenario(fresh).knobs["turbulence"] == 0.9
 
 
+def test_a_scenario_file_dated_in_the_future_is_parsed_once_and_its_edits_still_seen(tmp_path):
+    """A clock ahead of this machine's (a network mount, an unpacked archive) dates files in
+    the future: their stamps never settle, so their texts are compared instead of parsed."""
+    ahead = tmp_path / "ahead.toml"
+    future = time.time_ns() + 3600 * 10**9
+    for turbulence in (0.1, 0.9):  # the same size, inode and time: only the text tells
+        ahead.write_text(f'extends = "pps_infrastructure"\n[knobs]\nturbulence = {turbulence}\n')
+        os.utime(ahead, ns=(future, future))
+        first = load_scenario(ahead)
+        assert first.knobs["turbulence"] == turbulence
+        assert load_scenario(ahead) is first
+
+
 def test_an_extended_scenario_behind_a_link_is_read_again_when_the_link_moves(tmp_path):
     """``extends = "current.toml"``, a link to this year's assumptions: pointing it at next
     year's is a change of the scenario."""

@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 
 from sim.config.knobs import KNOBS, did_you_mean
-from sim.config.validation import ConfigError, Table, check_number, load_toml
+from sim.config.validation import (
+    ConfigError,
+    Table,
+    check_number,
+    parse_toml,
+    read_text_file,
+)
 from sim.config.vocabulary import POWER_BASES, SECTORS
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -196,50 +202,50 @@ def load_scenario(name_or_path: str | Path, relative_to: Path | None = None) -> 
         ConfigError: naming the file and the key, for any invalid content; a file that is not
             a regular file of at most a megabyte (a device, a FIFO) is refused unread.
     """
-    if isinstance(name_or_path, str) and _is_builtin(name_or_path):
-        return _load_cached(_builtin_file(name_or_path))
+    builtin = _builtin_file(name_or_path) if isinstance(name_or_path, str) else None
+    if builtin is not None:
+        return _load_cached(builtin)
     return _load_cached(scenario_path(name_or_path, relative_to).resolve())
 
 
-def _is_builtin(name: str) -> bool:
-    """Whether ``name`` is one of :func:`available_scenarios`, asked of its one file rather
-    than of the folder's listing (a sweep asks for every run), and once: a built-in file
-    removed afterwards is reported missing when it is read."""
-    if name in _builtin_names:
-        return True
-    if is_path_like(name) or not os.path.isfile(SCENARIO_DIR / f"{name}.toml"):
-        return False
-    _builtin_names.add(name)
-    return True
+def _builtin_file(name: str) -> Path | None:
+    """The file of the built-in scenario ``name`` (as named: a link is followed when it is
+    read), or None when ``name`` is not one of :func:`available_scenarios`. Asked of the one
+    file rather than of the folder's listing (models are built by name thousands of times),
+    and once: a built-in file removed afterwards is reported missing when it is read."""
+    file = _builtin_files.get(name)
+    if file is None and not is_path_like(name):
+        candidate = SCENARIO_DIR / f"{name}.toml"
+        if candidate.is_file():
+            file = _builtin_files[name] = candidate
+    return file
 
 
-_builtin_names: set[str] = set()
-
-
-def _builtin_file(name: str) -> Path:
-    """The file of a built-in scenario, as named (a link is followed when it is read)."""
-    return SCENARIO_DIR / f"{name}.toml"
+_builtin_files: dict[str, Path] = {}
 
 
 def _load_cached(path: Path) -> Scenario:
     """The scenario in ``path``, parsed once and parsed again when it or a file it extends
     changes on disk. A long-lived process (a Dask worker, the dashboard) thus sees an edited
     scenario file, while a model built by name thousands of times only checks the files'
-    stamps (a ``stat`` each). A stamp is trusted only once its file has been unchanged for
-    :data:`SETTLED_NS` when it is read (git's rule for "racy" files): a file rewritten within
-    the clock's resolution keeps its time, and a file that may still change is read again."""
+    stamps (a ``stat`` each). A stamp alone is trusted only once its file has been unchanged
+    for :data:`SETTLED_NS` (git's rule for "racy" files: a file rewritten within the clock's
+    resolution keeps its time); until then the files' texts are compared too."""
     kept = _scenarios.get(path)
-    if kept is not None and kept[1] is not None and kept[1] == _stamps(kept[0]):
-        return kept[2]
-    read: list[tuple[Path, _Stamp]] = []
+    if kept is not None:
+        files, stamps, texts, scenario = kept
+        if stamps == _stamps(files) and (texts is None or texts == _texts(files)):
+            if texts is not None and _settled(stamps):
+                _scenarios[path] = (files, stamps, None, scenario)
+            return scenario
+    read: list[tuple[Path, _Stamp, str]] = []
     data = _merged(path, seen=(), read=read)
     scenario = _parse(Table(data, _display(path.resolve())), default_name=path.stem)
     if len(_scenarios) >= KEPT_SCENARIOS:
         _scenarios.clear()
-    files, stamps = zip(*read, strict=True)
-    now = time.time_ns()
-    settled = all(stamp is not None and now - stamp[2] >= SETTLED_NS for stamp in stamps)
-    _scenarios[path] = (tuple(map(str, files)), stamps if settled else None, scenario)
+    names, stamps, texts = zip(*read, strict=True)
+    files = tuple(map(str, names))
+    _scenarios[path] = (files, stamps, None if _settled(stamps) else texts, scenario)
     return scenario
 
 
@@ -250,11 +256,29 @@ KEPT_SCENARIOS = 64
 SETTLED_NS = 3 * 10**9
 
 _Stamp = tuple[int, int, int] | None
-_scenarios: dict[Path, tuple[tuple[str, ...], tuple[_Stamp, ...] | None, Scenario]] = {}
+#: Per file read: the files of its extends chain, their stamps, their texts while a stamp is
+#: not yet to be trusted (None once all are), and the scenario parsed from them.
+_scenarios: dict[
+    Path, tuple[tuple[str, ...], tuple[_Stamp, ...], tuple[str, ...] | None, Scenario]
+] = {}
 
 
 def _stamps(files: Iterable[str]) -> tuple[_Stamp, ...]:
     return tuple(_stamp(file) for file in files)
+
+
+def _settled(stamps: Iterable[_Stamp]) -> bool:
+    """Whether every file was last changed at least :data:`SETTLED_NS` ago (a file dated in
+    the future is not: its text is compared instead, which costs a read and not a parse)."""
+    now = time.time_ns()
+    return all(stamp is not None and now - stamp[2] >= SETTLED_NS for stamp in stamps)
+
+
+def _texts(files: Iterable[str]) -> tuple[str, ...] | None:
+    try:
+        return tuple(read_text_file(Path(file)) for file in files)
+    except ConfigError:
+        return None
 
 
 def _stamp(file: Path | str) -> _Stamp:
@@ -276,12 +300,12 @@ def _display(path: Path) -> str:
 
 
 def _merged(
-    written: Path, seen: tuple[Path, ...], read: list[tuple[Path, _Stamp]]
+    written: Path, seen: tuple[Path, ...], read: list[tuple[Path, _Stamp, str]]
 ) -> dict[str, Any]:
     """The data of the file ``written`` (as named: a link is stamped by its target, so a
     link pointed elsewhere reads as a change) with its ``extends`` chain merged in (child
     wins); every file of the chain is added to ``read`` with its stamp from before it was
-    read."""
+    read and the text it was parsed from."""
     path = written.resolve()
     if path in seen:
         raise ConfigError(_display(path), "extends", "circular extends chain")
@@ -297,8 +321,10 @@ def _merged(
             "",
             "file not found; known scenarios: " + ", ".join(available_scenarios()),
         )
-    read.append((written, _stamp(written)))
-    data = load_toml(path)
+    stamp = _stamp(written)
+    text = read_text_file(path)
+    read.append((written, stamp, text))
+    data = parse_toml(text, path)
     parent = data.pop("extends", None)
     if parent is None:
         return data

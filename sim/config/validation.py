@@ -51,7 +51,11 @@ def load_toml(path: Path) -> dict[str, Any]:
     ``/dev/zero`` or a FIFO is refused at once instead of read for ever; nesting deeper than
     :data:`MAX_DEPTH` and strings longer than :data:`MAX_STRING` are refused too.
     """
-    text = read_text_file(Path(path))
+    return parse_toml(read_text_file(Path(path)), path)
+
+
+def parse_toml(text: str, path: Path) -> dict[str, Any]:
+    """:func:`load_toml` of a file's ``text`` already read (errors name ``path``)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

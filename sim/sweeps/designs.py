@@ -16,6 +16,7 @@ A paired design crosses every policy with the same sampled futures.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ import pandas as pd
 
 from sim.config.knobs import KNOBS, resolve_knobs
 from sim.config.relevance import CONDITIONS, inert_knobs
-from sim.config.scenario import load_scenario
+from sim.config.scenario import Scenario
 from sim.sweeps.experiment import Experiment, Factor
 
 #: spawn_key reserved for the design's own randomness, apart from the runs' seeds.
@@ -74,18 +75,24 @@ def factor_value(factor: Factor, u: float) -> Any:
     return factor.levels[index]
 
 
-def design_points(experiment: Experiment) -> pd.DataFrame:
+def design_points(
+    experiment: Experiment, scenarios: Mapping[str, Scenario] | None = None
+) -> pd.DataFrame:
     """One row per design point: ``point_id``, each factor's value, and for sampled
     designs the unit-cube coordinates (``u_<factor>``) that sensitivity analysis needs.
 
     In a paired experiment the rows are policy-major: ``policy``, ``future`` and the
     policy's knobs, then the future's uncertainties; future *k* is the same for every policy.
+    The scenarios' knobs (which a policy does not set, and which decide the inert cells of a
+    factorial) are those of ``scenarios`` as a sweep read them at its start, else of the
+    files as they are now.
     """
+    scenarios = experiment.read_scenarios() if scenarios is None else scenarios
     if experiment.is_paired:
-        return _paired_points(experiment)
+        return _paired_points(experiment, scenarios)
     frame = _points(experiment)
     if experiment.design == "factorial":
-        frame = _without_inert_cells(experiment, frame)
+        frame = _without_inert_cells(experiment, frame, scenarios)
     frame.insert(0, "point_id", np.arange(len(frame)))
     return frame
 
@@ -120,13 +127,15 @@ def _interventions_label(value: Any) -> Any:
     return "+".join(value) if value else "none"
 
 
-def _without_inert_cells(experiment: Experiment, frame: pd.DataFrame) -> pd.DataFrame:
+def _without_inert_cells(
+    experiment: Experiment, frame: pd.DataFrame, read: Mapping[str, Scenario]
+) -> pd.DataFrame:
     """Blank each factor that cannot act in a row, then keep one row per distinct cell."""
     names = [f.name for f in experiment.factors]
     candidates = [n for n in names if n in CONDITIONS]
     if not candidates:
         return frame
-    scenarios = {s: load_scenario(s).knobs for s in experiment.scenarios}
+    scenarios = {s: read[s].knobs for s in experiment.scenarios}
     frame = frame.astype(object)
     for i, row in frame.iterrows():
         values = {k: v for k, v in row.items() if k in KNOBS}
@@ -139,10 +148,10 @@ def _without_inert_cells(experiment: Experiment, frame: pd.DataFrame) -> pd.Data
     return frame.infer_objects()
 
 
-def _paired_points(experiment: Experiment) -> pd.DataFrame:
+def _paired_points(experiment: Experiment, read: Mapping[str, Scenario]) -> pd.DataFrame:
     futures = _points(experiment)
     futures.insert(0, "future", np.arange(len(futures)))
-    base = resolve_knobs(load_scenario(experiment.scenarios[0]).knobs, experiment.knobs)
+    base = resolve_knobs(read[experiment.scenarios[0]].knobs, experiment.knobs)
     blocks = []
     for policy in experiment.policies:
         block = futures.copy()

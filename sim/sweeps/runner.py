@@ -47,7 +47,6 @@ from sim.sweeps.results import DamagedFile, ResultStore
 from sim.sweeps.worker import (
     RunTask,
     execute_batch,
-    hold_scenarios,
     pin_scenario,
     prepare_worker,
 )
@@ -225,7 +224,7 @@ def plan(
                 knobs=knobs,
                 factors=row,
                 timeseries=experiment.timeseries,
-                scenario_digest=(digests or {}).get(scenario, ""),
+                scenario_digest="" if digests is None else digests[scenario],
             )
 
 
@@ -250,14 +249,16 @@ def open_executor(
 ) -> Iterator[cf.Executor]:
     """A concurrent.futures executor for the chosen back-end, closed afterwards, whose
     workers hold the sweep's ``pinned`` scenarios (see :func:`sim.sweeps.worker.pin_scenario`;
-    a Dask worker that joins later reads them from its disk)."""
+    on Dask also the workers that join later)."""
     pinned = dict(pinned or {})
     if backend == "dask":
         from distributed import Client, LocalCluster
 
+        from sim.sweeps.dask_scenarios import HeldScenarios
+
         if scheduler:
             with _connect(Client, scheduler) as client:
-                client.run(hold_scenarios, pinned)
+                client.register_plugin(HeldScenarios(pinned), name=HeldScenarios.name)
                 yield client.get_executor(pure=False)
         else:
             with (
@@ -270,7 +271,7 @@ def open_executor(
                 ) as cluster,
                 Client(cluster) as client,
             ):
-                client.run(hold_scenarios, pinned)
+                client.register_plugin(HeldScenarios(pinned), name=HeldScenarios.name)
                 yield client.get_executor(pure=False)
     elif workers == 1:
         yield InlineExecutor()
@@ -382,18 +383,20 @@ def manifest(
     counts: dict[str, int],
     argv: list[str] | None,
     identity: dict[str, Any] | None = None,
+    text: str | None = None,
 ) -> dict[str, Any]:
     """Provenance: what was run, with which code, seeds and versions, and how it went.
 
     ``described`` is the experiment's :meth:`~sim.sweeps.experiment.Experiment.spec` with its
     scenarios as the sweep read them at its start; ``identity`` (see
     :func:`sim.sweeps.provenance.resume_identity`) is what ``--resume`` compares: the
-    experiment's fingerprint, every parameter's default and the model's source files.
+    experiment's fingerprint, every parameter's default and the model's source files;
+    ``text`` the experiment file's text as the sweep read it at its start (else read now).
     """
     return {
         "experiment": described,
         "experiment_file": experiment.source,
-        "experiment_text": _read_text(experiment.source),
+        "experiment_text": _read_text(experiment.source) if text is None else text,
         "fingerprint": identity["experiment"] if identity else None,
         "identity": identity,
         "root_seed": experiment.seed,
@@ -566,9 +569,14 @@ def _prepare(
         )
     if previous.get("fingerprint") != identity["experiment"]:
         name = (previous.get("experiment") or {}).get("name", "unknown")
+        what = (
+            f"of experiment {name} as it was: its file or a scenario it uses has changed since"
+            if name == experiment.name
+            else f"of a different experiment ({name})"
+        )
         raise RunnerError(
-            f"{folder} holds results of a different experiment ({name}); refusing to "
-            "resume into it (use --force to replace them, or --out for another folder)"
+            f"{folder} holds results {what}; refusing to resume into it (use --force to "
+            "replace them, or --out for another folder)"
         )
     changes = differences(previous.get("identity"), identity)
     if changes:
@@ -612,9 +620,10 @@ def _run(
     load_compiled_code()
     digests = {name: pin_scenario(scenario) for name, scenario in scenarios.items()}
     pinned = {digests[name]: scenario for name, scenario in scenarios.items()}
+    text = _read_text(experiment.source)
     # Workers start before this process touches Parquet (its thread pool makes forking unsafe).
     with open_executor(backend, workers, scheduler, pinned) as executor:
-        design = design_points(experiment)
+        design = design_points(experiment, scenarios)
         planned = len(design) * experiment.replications
         repaired = [str(d) for d in store.discard_damaged()] if resume else []
         for line in repaired:
@@ -624,7 +633,9 @@ def _run(
         store.write_design(design)
         counts = {"planned": planned, "already_done": len(done), "ran": 0, "failed": 0}
         store.write_manifest(
-            manifest(experiment, described, design, started, "running", counts, argv, identity)
+            manifest(
+                experiment, described, design, started, "running", counts, argv, identity, text
+            )
         )
         todo = (task for task in plan(experiment, design, digests) if task.run_id not in done)
         bar = _Progress(
@@ -655,7 +666,9 @@ def _run(
             status = "cancelled" if isinstance(exc, SweepCancelled) else "interrupted"
             with _signals_deferred():
                 store.write_manifest(
-                    manifest(experiment, described, design, started, status, counts, argv, identity)
+                    manifest(
+                        experiment, described, design, started, status, counts, argv, identity, text
+                    )
                 )
             if isinstance(exc, KeyboardInterrupt):
                 raise SweepInterrupted(
@@ -673,7 +686,9 @@ def _run(
         runs = store.merge(output_columns(experiment))
         counts["failed_total"] = int((runs["status"] == "failed").sum()) if len(runs) else 0
         store.write_manifest(
-            manifest(experiment, described, design, started, "complete", counts, argv, identity)
+            manifest(
+                experiment, described, design, started, "complete", counts, argv, identity, text
+            )
         )
     return Summary(
         folder=folder,

@@ -163,6 +163,8 @@ def hold_scenarios(pinned: Mapping[str, Scenario]) -> None:
     """Keep the scenarios a sweep read at its start, by digest (see :func:`pin_scenario`), in
     this worker: one that was not forked from the runner (a fork server's, Dask's) then runs
     them as read, whatever happens to the files."""
+    if len(_pinned) + len(pinned) > KEPT_CONFIGURATIONS:
+        _pinned.clear()
     _pinned.update(pinned)
 
 
