@@ -119,7 +119,8 @@ def test_a_trainer_picks_a_scenario_moves_a_slider_steps_opens_a_dilemma_and_swi
 
     page.locator(".language-toggle button", has_text="en").click()
     page.get_by_text("Control versus trust").first.wait_for(timeout=30_000)
-    assert card.get_by_text("free-riding").count() >= 1
+    # The card's text follows its title in a later update of the page: wait for it too.
+    card.get_by_text("free-riding").first.wait_for(timeout=30_000)
     page.click(".tab-simulation")
     page.wait_for_selector(".step-button")
     assert "Month 3" in status(page)
