@@ -39,6 +39,18 @@ def benchmark_model(seed: int, n_partners: int, manager: str = "independent") ->
     )
 
 
+def whole_runs(runs: int, n_partners: int) -> int:
+    """``runs`` whole runs of :func:`benchmark_model` with an independent manager, seeds 0,
+    1, ...; the number of months simulated."""
+    months = 0
+    for seed in range(runs):
+        model = benchmark_model(seed, n_partners)
+        while model.running:
+            model.step()
+        months += model.steps
+    return months
+
+
 def months_per_second(n_partners: int, manager: str, seconds: float) -> float:
     """Months simulated per second over whole runs, construction included, for about ``seconds``."""
     months, seed = 0, 0

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from typing import Any
 
 import mesa
-from bench_step import benchmark_model
+from bench_step import benchmark_model, whole_runs
 
 import sim.model.model as model_module
 from sim.model.agents import AllianceManager
@@ -88,17 +88,6 @@ def simulate(runs: int, n_partners: int) -> tuple[int, float, float, float]:
                     own_step()
                 unscheduled += time.perf_counter() - built
     return months, building, scheduled, unscheduled
-
-
-def wrapped_runs(runs: int, n_partners: int) -> int:
-    """The same runs stepped by Mesa, for the stopwatch; returns their months."""
-    months = 0
-    for seed in range(runs):
-        model = benchmark_model(seed, n_partners)
-        while model.running:
-            model.step()
-        months += model.steps
-    return months
 
 
 class Stopwatch:
@@ -205,7 +194,7 @@ def budget(runs: int, n_partners: int) -> tuple[list[tuple[str, float]], float, 
     for owner, name, label in LEAVES:
         watch.wrap(owner, name, label)
     try:
-        wrapped_months = wrapped_runs(runs, n_partners)
+        wrapped_months = whole_runs(runs, n_partners)
     finally:
         watch.restore()
     assert wrapped_months == months, "the wrapped runs must be the same runs"

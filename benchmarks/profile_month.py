@@ -17,18 +17,7 @@ import pstats
 from collections import defaultdict
 from pathlib import Path
 
-from bench_step import benchmark_model
-
-
-def simulate(runs: int, n_partners: int) -> int:
-    """Whole runs of the benchmark's model; the number of months simulated."""
-    months = 0
-    for seed in range(runs):
-        model = benchmark_model(seed, n_partners)
-        while model.running:
-            model.step()
-        months += model.steps
-    return months
+from bench_step import whole_runs
 
 
 def main() -> None:
@@ -40,10 +29,10 @@ def main() -> None:
 
     # Load the compiled model code first (numba's on-disk cache, about 0.3 s once per
     # process), so the profile shows the months and not the start-up.
-    simulate(1, args.partners)
+    whole_runs(1, args.partners)
     profiler = cProfile.Profile()
     profiler.enable()
-    months = simulate(args.runs, args.partners)
+    months = whole_runs(args.runs, args.partners)
     profiler.disable()
     table = pstats.Stats(
         profiler

@@ -1,5 +1,5 @@
 """A sweep's scenarios on a Dask cluster: handed to every worker, including those that join
-after the sweep started, as the sweep read them (:func:`sim.sweeps.worker.pin_scenario`)."""
+after the sweep started, as the sweep read them (:func:`sim.sweeps.worker.hold_scenarios`)."""
 
 from __future__ import annotations
 

@@ -39,17 +39,12 @@ from tqdm import tqdm
 from sim.config.knobs import KNOBS
 from sim.config.scenario import PROJECT_DIR, Scenario
 from sim.sweeps.designs import design_points, n_futures, sensitivity_problem
-from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment
+from sim.sweeps.experiment import PAIRING_COLUMNS, Experiment, scenario_digest
 from sim.sweeps.limits import MAX_RUNS, MAX_WORKERS, DesignTooLarge, check_design_size
 from sim.sweeps.lock import FolderBusy, folder_lock
 from sim.sweeps.provenance import differences, resume_identity
 from sim.sweeps.results import DamagedFile, ResultStore
-from sim.sweeps.worker import (
-    RunTask,
-    execute_batch,
-    pin_scenario,
-    prepare_worker,
-)
+from sim.sweeps.worker import RunTask, execute_batch, hold_scenarios, prepare_worker
 
 #: Packages whose versions go into the manifest.
 VERSIONED = ("mesa", "numpy", "scipy", "pandas", "pyarrow", "SALib", "dask", "distributed")
@@ -198,7 +193,7 @@ def plan(
 ) -> Iterator[RunTask]:
     """Every run of the experiment, in run_id order (point-major, then replication); each
     run names the version of its scenario to use by its digest in ``digests`` (see
-    :func:`sim.sweeps.worker.pin_scenario`; without, the file as it is when the run starts)."""
+    :func:`sim.sweeps.worker.hold_scenarios`; without, the file as it is when the run starts)."""
     columns = [
         f.name for f in experiment.factors if f.name == "scenario"
     ] + experiment.run_columns()
@@ -248,7 +243,7 @@ def open_executor(
     pinned: Mapping[str, Scenario] | None = None,
 ) -> Iterator[cf.Executor]:
     """A concurrent.futures executor for the chosen back-end, closed afterwards, whose
-    workers hold the sweep's ``pinned`` scenarios (see :func:`sim.sweeps.worker.pin_scenario`;
+    workers hold the sweep's ``pinned`` scenarios (see :func:`sim.sweeps.worker.hold_scenarios`;
     on Dask also the workers that join later)."""
     pinned = dict(pinned or {})
     if backend == "dask":
@@ -382,8 +377,8 @@ def manifest(
     status: str,
     counts: dict[str, int],
     argv: list[str] | None,
-    identity: dict[str, Any] | None = None,
-    text: str | None = None,
+    identity: dict[str, Any],
+    text: str | None,
 ) -> dict[str, Any]:
     """Provenance: what was run, with which code, seeds and versions, and how it went.
 
@@ -391,13 +386,13 @@ def manifest(
     scenarios as the sweep read them at its start; ``identity`` (see
     :func:`sim.sweeps.provenance.resume_identity`) is what ``--resume`` compares: the
     experiment's fingerprint, every parameter's default and the model's source files;
-    ``text`` the experiment file's text as the sweep read it at its start (else read now).
-    """
+    ``text`` the experiment file's text as the sweep read it at its start (None without a
+    file)."""
     return {
         "experiment": described,
         "experiment_file": experiment.source,
-        "experiment_text": _read_text(experiment.source) if text is None else text,
-        "fingerprint": identity["experiment"] if identity else None,
+        "experiment_text": text,
+        "fingerprint": identity["experiment"],
         "identity": identity,
         "root_seed": experiment.seed,
         "design": {
@@ -618,8 +613,9 @@ def _run(
     # Here, not in each worker: forked workers inherit the loaded code, others read it from
     # the cache instead of each compiling it; likewise the scenarios as read at the start.
     load_compiled_code()
-    digests = {name: pin_scenario(scenario) for name, scenario in scenarios.items()}
+    digests = {name: scenario_digest(scenario) for name, scenario in scenarios.items()}
     pinned = {digests[name]: scenario for name, scenario in scenarios.items()}
+    hold_scenarios(pinned)  # for this process and the workers it forks
     text = _read_text(experiment.source)
     # Workers start before this process touches Parquet (its thread pool makes forking unsafe).
     with open_executor(backend, workers, scheduler, pinned) as executor:

@@ -48,7 +48,7 @@ class RunTask:
     factors: dict[str, Any]
     timeseries: bool = False
     #: The version of the scenario this run must use: its sweep's reading of the file at the
-    #: start (see :func:`pin_scenario`); empty for a run of no sweep (the file as it is now).
+    #: start (see :func:`hold_scenarios`); empty for a run of no sweep (the file as it is now).
     scenario_digest: str = ""
 
 
@@ -108,19 +108,6 @@ def configuration(task: RunTask) -> Configuration:
 _configurations: dict[tuple[str, str, str], Configuration] = {}
 
 
-def pin_scenario(scenario: Scenario) -> str:
-    """Keep ``scenario`` as the version its sweep runs, under its digest, which the sweep's
-    tasks carry: workers forked afterwards inherit it, others read the file and check that
-    it still says the same (:func:`scenario_of`)."""
-    from sim.sweeps.experiment import scenario_digest
-
-    digest = scenario_digest(scenario)
-    if len(_pinned) >= KEPT_CONFIGURATIONS:
-        _pinned.clear()
-    _pinned[digest] = scenario
-    return digest
-
-
 def scenario_of(task: RunTask) -> Scenario:
     """The scenario ``task`` runs: the version its sweep read at its start, kept in this
     process or read from the file if the file still says the same; for a task of no sweep,
@@ -147,8 +134,18 @@ def scenario_of(task: RunTask) -> Scenario:
                 "changed on disk after the sweep started, and its other runs use the version "
                 "read then; run the sweep again to use the file as it is now",
             )
-        _pinned[task.scenario_digest] = pinned
+        hold_scenarios({task.scenario_digest: pinned})
     return pinned
+
+
+def hold_scenarios(pinned: Mapping[str, Scenario]) -> None:
+    """Keep the scenarios a sweep read at its start, by digest
+    (:func:`sim.sweeps.experiment.scenario_digest`, which its tasks carry), in this process:
+    the runner before it forks its workers, a fork server's or Dask's worker when it starts.
+    They then run the scenarios as read, whatever happens to the files (:func:`scenario_of`)."""
+    if len(_pinned) + len(pinned) > KEPT_CONFIGURATIONS:
+        _pinned.clear()
+    _pinned.update(pinned)
 
 
 _pinned: dict[str, Scenario] = {}
@@ -157,15 +154,6 @@ _pinned: dict[str, Scenario] = {}
 def execute_batch(tasks: list[RunTask]) -> list[tuple[dict[str, Any], pd.DataFrame | None]]:
     """Run a batch of models in one worker call (fewer round trips for short runs)."""
     return [execute(task) for task in tasks]
-
-
-def hold_scenarios(pinned: Mapping[str, Scenario]) -> None:
-    """Keep the scenarios a sweep read at its start, by digest (see :func:`pin_scenario`), in
-    this worker: one that was not forked from the runner (a fork server's, Dask's) then runs
-    them as read, whatever happens to the files."""
-    if len(_pinned) + len(pinned) > KEPT_CONFIGURATIONS:
-        _pinned.clear()
-    _pinned.update(pinned)
 
 
 def prepare_worker(pinned: Mapping[str, Scenario] | None = None) -> None:
