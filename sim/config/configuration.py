@@ -10,7 +10,6 @@ per design point and builds every run of that point from it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -31,7 +30,7 @@ class Configuration:
     """
 
     scenario: Scenario
-    params: Mapping[str, Any]
+    params: MappingProxyType[str, Any]
 
     def __reduce__(self):  # a read-only mapping does not pickle; workers get a plain dict back
         return (_rebuild, (self.scenario, dict(self.params)))

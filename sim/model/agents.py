@@ -136,6 +136,9 @@ class AllianceManager(mesa.Agent):
         self._levers = tuple(LEVERS[name] for name in names)
         #: The same levers as codes (places in the registry), as the compiled month reads them.
         self.lever_codes = np.array([INTERVENTIONS.index(name) for name in names], dtype=np.int64)
+        #: Where the compiled month writes the codes of the levers it chose, in order (at most
+        #: all of them); see :meth:`pull`.
+        self.lever_order = np.zeros_like(self.lever_codes)
 
     @property
     def partisanship(self) -> float:

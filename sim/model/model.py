@@ -148,7 +148,7 @@ class AllianceModel(mesa.Model):
         # A plain dict copy: read every month, so the fastest mapping (the configuration stays
         # read-only). The parameters are fixed for the run: the compiled month reads its own
         # copy of them (``_rules``), so changing ``params`` after construction is not supported.
-        self.params = p = dict(self.config.params)
+        self.params = p = self.config.params.copy()
         # A contract term shorter than the horizon ends the run there: the contract is completed.
         self.horizon: int = min(p["horizon"], p["contract_term"] or p["horizon"])
         setting = self.config.scenario
@@ -227,7 +227,8 @@ class AllianceModel(mesa.Model):
         self._salience = self.environment.power_salience.copy()
         self.partners.outside_option = self.partners.outside_options(self.environment.market)
         self._worst = 0.0
-        self._order = self._no_levers
+        #: How many levers the manager's month chose (the first of its ``lever_order``).
+        self._n_levers = 0
         self.datacollector = self._make_collector() if collect else None
         if self.datacollector is not None:
             self.datacollector.collect(self)
@@ -363,7 +364,8 @@ class AllianceModel(mesa.Model):
             self._stages(month, read=False, live=False, manage=True)
         if self.running and self.manager is not None:
             self._deadlocked = False
-            self.manager.pull(self._order)
+            if self._n_levers:
+                self.manager.pull(self.manager.lever_order[: self._n_levers])
         if self.running and month >= self.horizon:
             self.running = False
         if self.datacollector is not None:
@@ -468,7 +470,7 @@ class AllianceModel(mesa.Model):
             legitimacy,
             capacity_left,
             trust_now,
-            self._order,
+            self._n_levers,
         ) = month_stages(
             self._rules,
             read,
@@ -520,6 +522,7 @@ class AllianceModel(mesa.Model):
             manager.legitimacy if manager is not None else 0.0,
             manager.lever_codes if manager is not None else self._no_levers,
             manager is not None and manager.strategy == "routine",
+            manager.lever_order if manager is not None else self._no_levers,
         )
         if read:
             environment.moved_to(None, self._shock_kind, self._salience)

@@ -213,7 +213,8 @@ def month_stages(
     legitimacy: float,
     levers: np.ndarray,
     routine: bool,
-) -> tuple[float, float, float, bool, float, float, float, float, np.ndarray]:
+    order: np.ndarray,
+) -> tuple[float, float, float, bool, float, float, float, float, int]:
     """The stages of a month in one call: ``read`` (:func:`reading`: the context moves and
     the partners take it in), ``live`` (:func:`live_month`: commitment, execution and
     assessment) and ``manage`` (:func:`managing`, once the partners' verdict is quiet: nobody's
@@ -222,8 +223,9 @@ def month_stages(
     and a month with a verdict to judge comes back for the manager after it.
 
     Returns ``(power_balance, relational_capital, worst_disappointment, managed, mandate,
-    legitimacy, capacity_left, mean_trust, order)``: the figures of the stages run, the
-    inputs where a stage did not run (``order`` then empty). The partners' vectors are the
+    legitimacy, capacity_left, mean_trust, n_levers)``: the figures of the stages run, the
+    inputs where a stage did not run; the levers to pull are the first ``n_levers`` of
+    ``order`` (filled in place, as long as ``levers``; none when the manager did not run). The partners' vectors are the
     rows of their ``ledger`` and ``profile`` (see :data:`sim.model.partners.LEDGER`), the
     context's those of its ``context_table`` (see :data:`sim.model.environment.TABLE`), the
     partners' points in issue space the layers of their ``issues``.
@@ -294,9 +296,9 @@ def month_stages(
             figures,
         )
         manage = manage and worst < voice_floor
-    trust_now, order = previous_trust, levers[:0]
+    trust_now, n_levers = previous_trust, 0
     if manage:
-        new_belief, mandate, legitimacy, capacity_m, trust_now, order = managing(
+        new_belief, mandate, legitimacy, capacity_m, trust_now, chosen = managing(
             rules,
             belief,
             state[:n_issues],
@@ -324,6 +326,8 @@ def month_stages(
             rules[ALARM_RULES_START:ALARM_RULES_STOP],
         )
         belief[:] = new_belief
+        n_levers = chosen.size
+        order[:n_levers] = chosen
     return (
         power_balance,
         relational_capital,
@@ -333,7 +337,7 @@ def month_stages(
         legitimacy,
         capacity_m,
         trust_now,
-        order,
+        n_levers,
     )
 
 

@@ -62,10 +62,19 @@ def _per_month(m: Any, key: str) -> float:
 
 def _others(m: Any) -> np.ndarray:
     """Partners other than the home organisation, those still in if any are."""
-    p = m.partners
-    others = np.ones(len(p), dtype=bool)
+    others = m.partners.members  # a new array
     others[m.home] = False
-    return others & p.members if (others & p.members).any() else others
+    if not others.any():
+        others = np.ones(len(others), dtype=bool)
+        others[m.home] = False
+    return others
+
+
+def _mean_trust_in_home(m: Any) -> float:
+    """The other partners' mean trust in the home organisation (a sum over a count: what
+    ``mean`` computes, without its overhead)."""
+    trust = m.partners.trust[_others(m), m.home]
+    return float(trust.sum() / trust.size)
 
 
 def _share(m: Any, mask: np.ndarray) -> float:
@@ -258,7 +267,7 @@ OUTCOMES: dict[str, Outcome] = {
         Outcome(
             "trust_in_home",
             "the other partners' mean trust in the home organisation",
-            lambda m: float(m.partners.trust[_others(m), m.home].mean()),
+            _mean_trust_in_home,
         ),
         Outcome(
             "mandate",

@@ -74,12 +74,17 @@ def outside_options(base: np.ndarray, market_beta: np.ndarray, market: float) ->
 
 
 @compiled
-def moved_toward(
+def move_toward(
     ideals: np.ndarray, goal_distance: np.ndarray, target: np.ndarray, share: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ideal points moved ``share`` of the way to ``target``, and the goal distances between
-    them (every pairwise difference shrinks by the factor ``1 - share``)."""
-    return ideals + share * (target - ideals), goal_distance * (1.0 - share)
+) -> None:
+    """Move ideal points ``share`` of the way to ``target`` and shrink the goal distances
+    between them by the factor ``1 - share``, in place (the partners' own rows)."""
+    n, k = ideals.shape
+    for i in range(n):
+        for j in range(k):
+            ideals[i, j] = ideals[i, j] + share * (target[j] - ideals[i, j])
+        for j in range(n):
+            goal_distance[i, j] = goal_distance[i, j] * (1.0 - share)
 
 
 #: What a month updates for each partner, one row each of :attr:`Partners.ledger` (the
@@ -317,9 +322,7 @@ class Partners:
         Pairwise differences all shrink by the factor ``1 - share``, so goal distances are
         rescaled instead of recomputed; a convex combination of points in [0, 1] stays there.
         """
-        self.ideals, self.goal_distance = moved_toward(
-            self.ideals, self.goal_distance, target, share
-        )
+        move_toward(self.ideals, self.goal_distance, target, share)
 
     def set_ideals(self, ideals: np.ndarray) -> None:
         """Replace ideal points (alignment, elections) and keep goal distances consistent."""
