@@ -34,6 +34,8 @@ from sim.model.partners import (
     draw_traits,
     goal_distances,
     ideal_points,
+    lineup_of,
+    listed_lineup,
     shaped_power,
 )
 from sim.model.perception import scanned_reading, update_beliefs
@@ -520,6 +522,30 @@ def test_moving_ideals_toward_an_agenda_rescales_goal_distances_exactly():
     assert np.abs(partners.ideals - agenda).sum() == pytest.approx(0.8 * before)
     assert np.allclose(partners.goal_distance, goal_distances(partners.ideals))
     assert np.all((partners.ideals >= 0) & (partners.ideals <= 1))
+
+
+def test_listed_partners_are_lined_up_once_and_no_run_changes_the_next_runs_start():
+    specs = load_scenario("open_innovation").partners
+    beliefs = np.full((len(specs), 3), 0.5)
+    knobs = params(goal_diversity=0.8, power_asymmetry=0.6)
+    fresh = Partners.from_specs(specs, knobs, beliefs, np.random.default_rng(0))
+    first = Partners.from_specs(specs, knobs, beliefs, np.random.default_rng(0), listed=True)
+    for table in ("issues", "bases", "relations", "ledger", "profile", "essential"):
+        assert np.array_equal(getattr(first, table), getattr(fresh, table)), table
+    # a run's alignment and a lost partner stay in that run
+    first.move_ideals_toward(np.array([0.5, 0.4, 0.6]), 0.5)
+    first.leave(0)
+    first.trust[1, 2] = 0.0
+    second = Partners.from_specs(specs, knobs, beliefs, np.random.default_rng(0), listed=True)
+    for table in ("issues", "bases", "relations", "ledger", "profile"):
+        assert np.array_equal(getattr(second, table), getattr(fresh, table)), table
+    lineup = listed_lineup(specs, 0.8, 0.6, knobs["asymmetry_spread"])
+    assert lineup is listed_lineup(specs, 0.8, 0.6, knobs["asymmetry_spread"])
+    with pytest.raises(ValueError, match="read-only"):
+        lineup.ideals[0, 0] = 0.0
+    # other knobs, another lineup
+    wider = lineup_of(specs, 1.0, 0.6, knobs["asymmetry_spread"])
+    assert not np.array_equal(wider.ideals, lineup.ideals)
 
 
 # --- perception ------------------------------------------------------------------------------------------

@@ -162,7 +162,11 @@ class AllianceModel(mesa.Model):
         #: demand forecasts; Flyvbjerg, Skamris Holm & Buhl 2006).
         self.demand_error = float(self.streams.context.normal(0.0, p["demand_uncertainty"]))
         self.partners = Partners.from_specs(
-            specs, p, self._first_reading(n, self.streams.perception), self.streams.partners
+            specs,
+            p,
+            self._first_reading(n, self.streams.perception),
+            self.streams.partners,
+            listed=not setting.generated,
         )
         self.organisations = [Organisation(self, i) for i in range(n)]
         self.quorum = max(2, int(np.ceil(p["quorum"] * n)))
