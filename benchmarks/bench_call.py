@@ -6,7 +6,10 @@ than a vector per quantity, flat float arrays named by ``IntEnum`` members rathe
 records. This prints the time of one call of a function that returns its first argument,
 given N floats, N one-dimensional arrays, N two-dimensional arrays, or one record array of N
 fields, and its ratio to the baseline measured in the same process: the same function given
-one float. The machine's speed cancels out of the ratios.
+one float. The machine's speed cancels out of the ratios. Last, what one argument of another
+kind costs (a bool, an int, numpy's random ``Generator``), against what a month's context
+draws cost in Python (numpy's ``standard_normal`` into an array of 8 and a ``random()``): a
+generator handed to compiled code each month would have to cost less than that to pay.
 
     python benchmarks/bench_call.py [--repeats 5] [--calls 100000]
 """
@@ -29,6 +32,16 @@ def passing(n_arguments: int) -> Callable[..., Any]:
     namespace: dict[str, Any] = {}
     exec(f"def passing({names}):\n    return a0\n", namespace)  # noqa: S102 - fixed source
     return numba.njit(namespace["passing"])
+
+
+def taking_one() -> Callable[..., Any]:
+    """A compiled function of one argument that returns 0.0 (for arguments numba cannot
+    hand back to Python, such as a random generator)."""
+
+    def taking(a0: Any) -> float:
+        return 0.0
+
+    return numba.njit(taking)
 
 
 def seconds_per_call(function: Callable[..., Any], arguments: list[Any], calls: int) -> float:
@@ -74,6 +87,27 @@ def main() -> None:
             f"one record of {fields} fields {t_record * 1e6:8.3f} µs ({t_record / baseline:5.2f} x); "
             f"the same numbers as a flat array {t_flat * 1e6:6.3f} µs ({t_flat / baseline:5.2f} x)"
         )
+    taking = taking_one()
+    generator = np.random.default_rng(0)
+    for label, value in (
+        ("one float", 1.5),
+        ("one bool", True),
+        ("one int", 1),
+        ("one numpy Generator", generator),
+    ):
+        t = best(args.repeats, partial(seconds_per_call, taking, [value], args.calls))
+        print(f"{label:>28} {t * 1e6:12.3f} {t / baseline:11.2f}")
+    noise = np.zeros(8)
+
+    def context_draws() -> None:
+        generator.standard_normal(out=noise)
+        generator.random()
+
+    t = best(args.repeats, partial(seconds_per_call, context_draws, [], args.calls))
+    print(
+        f"{'numpy draws in Python':>28} {t * 1e6:12.3f} {t / baseline:11.2f}"
+        "  (standard_normal into 8, then random(): a month's context draws)"
+    )
 
 
 if __name__ == "__main__":
