@@ -14,10 +14,13 @@ with a responsive independent manager (the machine's speed cancels out of a rati
 from __future__ import annotations
 
 import argparse
+import copy
 import time
+from typing import Any
 
 import mesa
 
+import sim.model.model as model_module
 from sim import AllianceModel
 
 #: Issue 15's target: months per second as a share of the empty Mesa model's step rate.
@@ -49,6 +52,29 @@ def whole_runs(runs: int, n_partners: int) -> int:
             model.step()
         months += model.steps
     return months
+
+
+def quiet_month_arguments(n_partners: int) -> list[Any]:
+    """The arguments of the first quiet month's compiled call (every stage run, an agreement
+    in force) in the benchmark's runs, for replaying it (month_budget, month_allocations)."""
+    captured: list[tuple] = []
+    month_stages = model_module.month_stages
+
+    def capture(*args: Any) -> Any:
+        read, live, manage, formed = args[1], args[2], args[3], args[18]
+        if read and live and manage and formed and not captured:
+            captured.append(copy.deepcopy(args))
+        return month_stages(*args)
+
+    setattr(model_module, "month_stages", capture)  # noqa: B010 (patched for the measurement)
+    try:
+        seed = 0
+        while not captured:
+            benchmark_model(seed, n_partners).run()
+            seed += 1
+    finally:
+        setattr(model_module, "month_stages", month_stages)  # noqa: B010
+    return list(captured[0])
 
 
 def months_per_second(n_partners: int, manager: str, seconds: float) -> float:

@@ -32,15 +32,13 @@ what the target leaves for everything the model itself does.
 from __future__ import annotations
 
 import argparse
-import copy
 import statistics
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from typing import Any
 
 import mesa
-from bench_step import benchmark_model, whole_runs
+from bench_step import benchmark_model, quiet_month_arguments, whole_runs
 
 import sim.model.model as model_module
 from sim.model.agents import AllianceManager
@@ -158,24 +156,9 @@ def timed_overhead(calls: int = 200_000) -> float:
 def argument_price(n_partners: int) -> float:
     """Seconds numba charges the compiled month to take its arguments and return its
     results: a quiet month's own call repeated with every stage switched off."""
-    captured: list[tuple] = []
-    month_stages: Callable[..., Any] = model_module.month_stages
-
-    def capture(*args: Any) -> Any:
-        if args[1] and args[2] and args[3]:  # read, live and manage: a quiet month
-            captured.append(copy.deepcopy(args))
-        return month_stages(*args)
-
-    setattr(model_module, "month_stages", capture)  # noqa: B010 (patched for the measurement)
-    try:
-        seed = 0
-        while not captured:
-            benchmark_model(seed, n_partners).run()
-            seed += 1
-    finally:
-        setattr(model_module, "month_stages", month_stages)  # noqa: B010
-    args = list(captured[-1])
+    args = quiet_month_arguments(n_partners)
     args[1] = args[2] = args[3] = False
+    month_stages = model_module.month_stages
     calls, best = 20_000, float("inf")
     for _ in range(5):
         start = time.perf_counter()
