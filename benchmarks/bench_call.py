@@ -89,13 +89,13 @@ def main() -> None:
         )
     taking = taking_one()
     generator = np.random.default_rng(0)
-    for label, value in (
+    for label, argument in (
         ("one float", 1.5),
         ("one bool", True),
         ("one int", 1),
         ("one numpy Generator", generator),
     ):
-        t = best(args.repeats, partial(seconds_per_call, taking, [value], args.calls))
+        t = best(args.repeats, partial(seconds_per_call, taking, [argument], args.calls))
         print(f"{label:>28} {t * 1e6:12.3f} {t / baseline:11.2f}")
     noise = np.zeros(8)
 

@@ -61,19 +61,21 @@ def quiet_month_arguments(n_partners: int) -> list[Any]:
     month_stages = model_module.month_stages
 
     def capture(*args: Any) -> Any:
-        read, live, manage, formed = args[1], args[2], args[3], args[18]
+        read, live, manage, formed = args[1], args[2], args[3], args[17]
         if read and live and manage and formed and not captured:
             captured.append(copy.deepcopy(args))
         return month_stages(*args)
 
     setattr(model_module, "month_stages", capture)  # noqa: B010 (patched for the measurement)
     try:
-        seed = 0
-        while not captured:
+        for seed in range(1_000):
             benchmark_model(seed, n_partners).run()
-            seed += 1
+            if captured:
+                break
     finally:
         setattr(model_module, "month_stages", month_stages)  # noqa: B010
+    if not captured:
+        raise SystemExit("no quiet month with an agreement in the first 1,000 runs")
     return list(captured[0])
 
 
