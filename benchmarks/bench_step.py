@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import inspect
 import time
 from typing import Any
 
@@ -54,6 +55,25 @@ def whole_runs(runs: int, n_partners: int) -> int:
     return months
 
 
+#: Where each of the compiled month's arguments sits in its call, by name.
+MONTH_ARGUMENTS = {
+    name: i
+    for i, name in enumerate(
+        inspect.signature(
+            getattr(model_module.month_stages, "py_func", model_module.month_stages)
+        ).parameters
+    )
+}
+
+
+def with_stages(arguments: list[Any], read: bool, live: bool, manage: bool) -> list[Any]:
+    """The compiled month's ``arguments`` with its stages switched as asked."""
+    given = list(arguments)
+    for name, value in (("read", read), ("live", live), ("manage", manage)):
+        given[MONTH_ARGUMENTS[name]] = value
+    return given
+
+
 def quiet_month_arguments(n_partners: int) -> list[Any]:
     """The arguments of the first quiet month's compiled call (every stage run, an agreement
     in force) in the benchmark's runs, for replaying it (month_budget, month_allocations)."""
@@ -61,8 +81,8 @@ def quiet_month_arguments(n_partners: int) -> list[Any]:
     month_stages = model_module.month_stages
 
     def capture(*args: Any) -> Any:
-        read, live, manage, formed = args[1], args[2], args[3], args[17]
-        if read and live and manage and formed and not captured:
+        stages = ("read", "live", "manage", "formed")
+        if all(args[MONTH_ARGUMENTS[name]] for name in stages) and not captured:
             captured.append(copy.deepcopy(args))
         return month_stages(*args)
 

@@ -29,7 +29,7 @@ from typing import Any  # noqa: E402
 
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
-from bench_step import benchmark_model, quiet_month_arguments  # noqa: E402
+from bench_step import benchmark_model, quiet_month_arguments, with_stages  # noqa: E402
 from numba.core.runtime import rtsys  # noqa: E402
 
 import sim.model.model as model_module  # noqa: E402
@@ -57,8 +57,7 @@ def per_call(arguments: list[Any], read: bool, live: bool, manage: bool, calls: 
     a fresh copy of the month (the month updates its arrays in place: replayed on the same
     ones, the partners' state would drift, and with it which stages run; copying is numpy's
     work, which numba does not count)."""
-    arguments = list(arguments)
-    arguments[1], arguments[2], arguments[3] = read, live, manage
+    arguments = with_stages(arguments, read, live, manage)
     counted = 0
     for _ in range(calls):
         given = copy.deepcopy(arguments)

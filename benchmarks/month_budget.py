@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 import mesa
-from bench_step import benchmark_model, quiet_month_arguments, whole_runs
+from bench_step import benchmark_model, quiet_month_arguments, whole_runs, with_stages
 
 import sim.model.model as model_module
 from sim.model.agents import AllianceManager
@@ -156,8 +156,7 @@ def timed_overhead(calls: int = 200_000) -> float:
 def argument_price(n_partners: int) -> float:
     """Seconds numba charges the compiled month to take its arguments and return its
     results: a quiet month's own call repeated with every stage switched off."""
-    args = quiet_month_arguments(n_partners)
-    args[1] = args[2] = args[3] = False
+    args = with_stages(quiet_month_arguments(n_partners), read=False, live=False, manage=False)
     month_stages = model_module.month_stages
     calls, best = 20_000, float("inf")
     for _ in range(5):
