@@ -29,7 +29,7 @@ from typing import Any  # noqa: E402
 
 import numba  # noqa: E402
 import numpy as np  # noqa: E402
-from bench_step import benchmark_model, quiet_month_arguments, with_stages  # noqa: E402
+from bench_step import quiet_month_arguments, whole_runs, with_stages  # noqa: E402
 from numba.core.runtime import rtsys  # noqa: E402
 
 import sim.model.model as model_module  # noqa: E402
@@ -42,13 +42,9 @@ def allocations() -> int:
 
 def per_month_of_runs(runs: int, n_partners: int) -> float:
     """Allocations per month over whole runs, construction included."""
-    benchmark_model(0, n_partners).run()  # load the compiled code
-    before, months = allocations(), 0
-    for seed in range(1, runs + 1):
-        model = benchmark_model(seed, n_partners)
-        while model.running:
-            model.step()
-        months += model.steps
+    whole_runs(1, n_partners)  # load the compiled code
+    before = allocations()
+    months = whole_runs(runs, n_partners)
     return (allocations() - before) / months
 
 
