@@ -210,7 +210,7 @@ def lineup_of(
 
 
 #: A scenario's listed partners are the same specs in every run of a sweep: their lineup under
-#: a design point's knobs is worked out once per process (~35 µs of a run's construction).
+#: a design point's knobs is worked out once per process.
 listed_lineup = functools.lru_cache(maxsize=64)(lineup_of)
 
 
